@@ -1,0 +1,1 @@
+"""Reading and writing the official form as an Excel workbook (openpyxl)."""

@@ -1,0 +1,40 @@
+"""Pydantic models of the forms (generated from the spec; see ``codegen.py``)."""
+from __future__ import annotations
+
+from typing import Any, Union
+
+from .base import ChangeRow, PiaModel, Tick
+from .juten import JutenDocument
+from .zenkomoku import ZenkomokuDocument
+
+Document = Union[JutenDocument, ZenkomokuDocument]
+DOCUMENTS: dict[str, type[PiaModel]] = {"juten": JutenDocument, "zenkomoku": ZenkomokuDocument}
+
+__all__ = ["ChangeRow", "Document", "DOCUMENTS", "JutenDocument", "PiaModel", "Tick", "ZenkomokuDocument",
+           "document_class", "new_document", "parse_document"]
+
+
+def document_class(form: str) -> type[PiaModel]:
+    try:
+        return DOCUMENTS[form]
+    except KeyError:
+        raise KeyError(f"unknown form {form!r}; known: {', '.join(DOCUMENTS)}") from None
+
+
+def new_document(form: str, files: int = 1, edition: str | None = None) -> Document:
+    """An empty document with ``files`` 特定個人情報ファイル."""
+    cls = document_class(form)
+    doc = cls()
+    if edition:
+        doc.edition = edition
+    file_cls = cls.model_fields["files"].annotation.__args__[0]
+    doc.files = [file_cls() for _ in range(files)]
+    return doc
+
+
+def parse_document(data: dict[str, Any]) -> Document:
+    """Validate a JSON/YAML mapping into the model of the form it names (``"form": "juten" | "zenkomoku"``)."""
+    form = data.get("form")
+    if form not in DOCUMENTS:
+        raise ValueError(f"'form' must be one of {', '.join(DOCUMENTS)} (got {form!r})")
+    return DOCUMENTS[form].model_validate(data)

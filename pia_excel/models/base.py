@@ -1,0 +1,67 @@
+"""Building blocks shared by the generated form models (see ``pia_excel/spec/codegen.py``)."""
+from __future__ import annotations
+
+from typing import Annotated, Literal, Optional
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from ..wareki import Wareki
+
+__all__ = ["PiaModel", "Tick", "ChangeRow", "Text", "Count", "Date", "ticks", "Wareki"]
+
+
+class PiaModel(BaseModel):
+    """Base of every form model: unknown keys are errors (nothing is dropped silently)."""
+
+    model_config = ConfigDict(extra="forbid", validate_default=False)
+
+    def is_empty(self) -> bool:
+        """True when no value is filled in (used to trim trailing empty repeat slots)."""
+        for name in type(self).model_fields:
+            v = getattr(self, name)
+            if isinstance(v, PiaModel):
+                if not v.is_empty():
+                    return False
+            elif v not in (None, "", [], {}):
+                return False
+        return True
+
+
+class Tick(PiaModel):
+    """A ticked checkbox "[ ○ ] ラベル", with its "（ … ）" detail or "（ N ）件" count where the form has one."""
+
+    label: str
+    detail: Optional[str] = None
+    count: Optional[int] = Field(None, ge=0)
+
+
+Text = Optional[str]
+Count = Optional[Annotated[int, Field(ge=0)]]
+Date = Optional[Wareki]
+
+
+def ticks(labels: tuple[str, ...]):
+    """Type of a checkbox field: the ticked options, each label one of ``labels``, in form order, no repeats."""
+
+    def check(value: list[Tick]) -> list[Tick]:
+        seen = set()
+        for t in value:
+            if t.label not in labels:
+                raise ValueError(f"選択肢にない項目です: {t.label!r}")
+            if t.label in seen:
+                raise ValueError(f"同じ項目が2回あります: {t.label!r}")
+            seen.add(t.label)
+        return sorted(value, key=lambda t: labels.index(t.label))
+
+    return Annotated[list[Tick], AfterValidator(check)]
+
+
+class ChangeRow(PiaModel):
+    """One row of 変更箇所 (別添2 in 重点, 別添3 in 全項目)."""
+
+    date: Optional[Wareki] = Field(None, title="変更日")
+    item: Optional[str] = Field(None, title="項目")
+    before: Optional[str] = Field(None, title="変更前の記載")
+    after: Optional[str] = Field(None, title="変更後の記載")
+    timing: Optional[Literal["事前", "事後"]] = Field(None, title="提出時期")
+    explanation: Optional[str] = Field(None, title="提出時期に係る説明")
