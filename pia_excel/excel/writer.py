@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -17,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..models import Document, PiaModel, Tick
@@ -30,6 +32,7 @@ MAX_CELL = 32767
 SPARE_LIST_ROWS = 30
 SPARE_TABLE_ROWS = 20
 GROUP_STARTS = (2, 6, 11, 16)
+COLS = "ABCDEF"
 
 
 @dataclass
@@ -76,6 +79,7 @@ class _Ctx:
     list_refs: dict = field(default_factory=dict)
     lists_ws: Worksheet | None = None
     defined: list = field(default_factory=list)
+    styles: dict = field(default_factory=dict)
 
 
 class _SheetWriter:
@@ -83,6 +87,8 @@ class _SheetWriter:
         self.ws, self.ctx, self.widths = ws, ctx, widths
         self.r = 1
         self.dvs: dict[str, DataValidation] = {}
+        self.dv_refs: dict[str, list[str]] = {}
+        self.merges: list[str] = []
         self.lines: dict[int, int] = {}
         for col, w in widths.items():
             ws.column_dimensions[col].width = w
@@ -100,29 +106,40 @@ class _SheetWriter:
         cell = ws[ref]
         if value is not None:
             self.set_value(cell, value, path)
-        cell.font = font
-        cell.alignment = align
-        if border is not None:
-            cell.border = border
-        if fill is not None:
-            cell.fill = fill
-        cell.protection = styles.LOCKED if locked else styles.UNLOCKED
-        if fmt:
-            cell.number_format = fmt
-        cols = ref.rstrip("0123456789")
+        self.style(cell, (font, fill, align, border, locked, fmt))
+        col = cell.column_letter
+        cols = col
         if merge_to:
-            ws.merge_cells(f"{ref}:{merge_to}")
             end_col = merge_to.rstrip("0123456789")
-            span = "ABCDEF"["ABCDEF".index(cols):"ABCDEF".index(end_col) + 1]
-            for c in span[1:]:
-                other = ws[f"{c}{cell.row}"]
-                if border is not None:
-                    other.border = border
-                if fill is not None:
-                    other.fill = fill
-            cols = span
-        if value not in (None, "") and merge_to is None or (merge_to and merge_to[-len(str(cell.row)):] == str(cell.row)):
+            cols = COLS[COLS.index(col):COLS.index(end_col) + 1]
+            self.merges.append(f"{ref}:{merge_to}")
+            end_row = int(merge_to[len(end_col):])
+            for rr in range(cell.row, end_row + 1):
+                for c in cols:
+                    if rr != cell.row or c != col:
+                        self.style(ws[f"{c}{rr}"], (font, fill, align, border, locked, fmt))
+            if end_row != cell.row:
+                return  # vertical merges: height comes from the rows themselves
+        if value not in (None, ""):
             self._fit(cell.row, value, cols)
+
+    def style(self, cell, key: tuple) -> None:
+        """Apply a style combination; computed once, then copied (openpyxl's per-attribute set is slow)."""
+        cached = self.ctx.styles.get(key)
+        if cached is None:
+            font, fill, align, border, locked, fmt = key
+            cell.font = font
+            cell.alignment = align
+            if border is not None:
+                cell.border = border
+            if fill is not None:
+                cell.fill = fill
+            cell.protection = styles.LOCKED if locked else styles.UNLOCKED
+            if fmt:
+                cell.number_format = fmt
+            self.ctx.styles[key] = copy(cell._style)
+        else:
+            cell._style = copy(cached)
 
     def set_value(self, cell, value: Any, path: str | None) -> None:
         if isinstance(value, str):
@@ -147,6 +164,7 @@ class _SheetWriter:
         formula = self.ctx_list(values)
         dv = self.dvs.get(formula)
         if dv is None:
+            self.dv_refs[formula] = []
             dv = DataValidation(type="list", formula1=formula, allow_blank=True, showDropDown=False)
             dv.error = "＜選択肢＞から選んでください。"
             dv.errorTitle = "選択肢にない値です"
@@ -154,7 +172,7 @@ class _SheetWriter:
             dv.showErrorMessage = True
             self.ws.add_data_validation(dv)
             self.dvs[formula] = dv
-        dv.add(ref)
+        self.dv_refs[formula].append(ref)
 
     def ctx_list(self, values: tuple[str, ...]) -> str:
         refs = self.ctx.list_refs
@@ -172,12 +190,13 @@ class _SheetWriter:
     def count_validation(self, ref: str) -> None:
         dv = self.dvs.get("#count")
         if dv is None:
+            self.dv_refs["#count"] = []
             dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
             dv.error = "0以上の整数を入力してください。"
             dv.showErrorMessage = True
             self.ws.add_data_validation(dv)
             self.dvs["#count"] = dv
-        dv.add(ref)
+        self.dv_refs["#count"].append(ref)
 
     # ------------------------------------------------------------------ rows
     def title(self, text: str, note: str | None = None) -> None:
@@ -234,6 +253,8 @@ class _SheetWriter:
     def value_row(self, item: Item, value: Any, level: int, group_label: str | None = None) -> None:
         kind = item.value_kind
         path = self.current_path(item)
+        if value is None:
+            value = self.ctx.doc.invalid_values.get(path)
         label = display_label(item, self.ctx.edition_labels)
         label = f"{item.no or ''}{label}" + ("　※" if item.star else "")
         if kind == "checkboxes":
@@ -258,8 +279,6 @@ class _SheetWriter:
             self.put(f"E{r}", "例：令和7年2月25日", font=styles.SMALL)
             self.name(path, f"C{r}")
         else:  # text
-            if value is None and item.default:
-                value = item.default
             self.put(f"C{r}", value, locked=False, fmt=styles.TEXT_FORMAT, merge_to=f"E{r}", path=path)
             self.name(path, f"C{r}")
         self.r += 1
@@ -267,7 +286,8 @@ class _SheetWriter:
             r = self.r
             self.label_cells(r, item, 1, None, 1, "件数")
             cpath = f"{self.prefix}.{item.key}_count"
-            self.put(f"C{r}", getattr(self.model, f"{item.key}_count"), locked=False, fmt=styles.COUNT_FORMAT,
+            count = getattr(self.model, f"{item.key}_count")
+            self.put(f"C{r}", count if count is not None else self.ctx.doc.invalid_values.get(cpath), locked=False, fmt=styles.COUNT_FORMAT,
                      align=styles.CENTER, path=cpath)
             self.count_validation(f"C{r}")
             self.put(f"D{r}", f"（　）件：{item.label}の件数", font=styles.SMALL, merge_to=f"E{r}")
@@ -409,9 +429,10 @@ class _SheetWriter:
         start = r
         for i in range(len(rows) + SPARE_TABLE_ROWS):
             row = rows[i] if i < len(rows) else None
+            bad = self.ctx.doc.invalid_values
             values = (None, None, None, None, None, None) if row is None else (
-                None if row.date is None else str(row.date), row.item, row.before, row.after, row.timing,
-                row.explanation)
+                bad.get(f"{path}[{i + 1}].date") if row.date is None else str(row.date), row.item, row.before, row.after,
+                bad.get(f"{path}[{i + 1}].timing") if row.timing is None else row.timing, row.explanation)
             for col, v in zip("ABCDEF", values):
                 self.put(f"{col}{r}", v, locked=False, fmt=styles.TEXT_FORMAT, path=f"{path}[{i + 1}]")
             self.dropdown(f"E{r}", ("事前", "事後"), "事前 または 事後")
@@ -421,6 +442,10 @@ class _SheetWriter:
 
     def finish(self) -> None:
         ws = self.ws
+        # assigned in one go: openpyxl's incremental add() is quadratic
+        ws.merged_cells = MultiCellRange(self.merges)
+        for key, dv in self.dvs.items():
+            dv.sqref = MultiCellRange(self.dv_refs[key])
         for row, n in self.lines.items():
             ws.row_dimensions[row].height = styles.row_height(n)
         ws.protection.sheet = True

@@ -29,7 +29,22 @@ def new_document(form: str, files: int = 1, edition: str | None = None) -> Docum
         doc.edition = edition
     file_cls = cls.model_fields["files"].annotation.__args__[0]
     doc.files = [file_cls() for _ in range(files)]
+    _apply_defaults(doc)
     return doc
+
+
+def _apply_defaults(doc) -> None:
+    """Pre-fill the values the official form prints in a new document (e.g. 全ての記録項目: 別添２を参照。)."""
+    from ..spec import load_spec
+
+    for item in load_spec(doc.form).value_items():
+        if item.default is None or item.repeat is not None:
+            continue
+        sec = item.section
+        targets = [getattr(f, sec.key) for f in doc.files] if sec.per_file else [getattr(doc, sec.key)]
+        for model in targets:
+            if getattr(model, item.key) is None:
+                setattr(model, item.key, item.default)
 
 
 def parse_document(data: dict[str, Any]) -> Document:

@@ -1,0 +1,405 @@
+"""Read a filled workbook into the document model.
+
+Cells are found by their defined names (``names.py``), so rows users insert or move do not break reading;
+workbooks without our names (e.g. made from the PPC's own file, or sheets copied into a new book) are read by
+matching the printed labels (``labels.py``). Values that do not fit the model (a choice not in its list, a
+count that is not a number, an impossible 和暦 date) do not stop reading: they are kept verbatim in
+``doc.invalid_values`` (so writing the document back loses nothing) and reported with their cell.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils.cell import range_boundaries
+from pydantic import ValidationError
+
+from ..models import DOCUMENTS, Document
+from ..spec import FORM_NAMES, FormSpec, Item, load_spec
+from ..wareki import WarekiDate
+from . import names
+
+#: marks accepted as "ticked" in a checkbox cell (○ is what the form prints)
+TICK_MARKS = frozenset("○〇◯●◉OoＯｏ✓✔レ☑■1") | {"TRUE", "True", "true"}
+
+
+class WorkbookError(Exception):
+    """The file cannot be read as a 評価書 workbook; the message names the file (one line)."""
+
+
+@dataclass
+class ReadIssue:
+    path: str
+    sheet: str | None
+    cell: str | None
+    message: str
+    value: Any = None
+
+    @property
+    def where(self) -> str:
+        return f"{self.sheet}!{self.cell}" if self.sheet else "-"
+
+    def __str__(self) -> str:
+        return f"{self.where} ({self.path}): {self.message}"
+
+
+@dataclass
+class ReadResult:
+    doc: Document
+    issues: list[ReadIssue] = field(default_factory=list)
+    cells: dict[str, tuple[str, str]] = field(default_factory=dict)  # instance path (+option suffix) → (sheet, ref)
+    source: Path | None = None
+
+    def cell_of(self, path: str) -> tuple[str, str] | None:
+        """Sheet and cell of an item path (first option cell for checkboxes, first row for tables)."""
+        if path in self.cells:
+            return self.cells[path]
+        for suffix in (".o1", "[1]"):
+            if path + suffix in self.cells:
+                return self.cells[path + suffix]
+        return None
+
+
+def open_workbook(path: Path, *, keep_vba: bool = False, read_only: bool = False):
+    """Open with openpyxl, turning every kind of unreadable file into one clear :class:`WorkbookError`."""
+    path = Path(path)
+    if not path.exists():
+        raise WorkbookError(f"{path}: ファイルがありません")
+    if path.is_dir():
+        raise WorkbookError(f"{path}: フォルダです（ファイルを指定してください）")
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        if _is_encrypted_ooxml(path):
+            raise WorkbookError(f"{path}: パスワードで保護されたファイルは読めません（Excelでパスワードを解除して保存し直してください）")
+        raise WorkbookError(f"{path}: Excel 97-2003 形式（.xls）は読めません（Excelで .xlsx 形式で保存し直してください）")
+    if not head.startswith(b"PK"):
+        raise WorkbookError(f"{path}: Excelブック（.xlsx/.xlsm）ではありません")
+    try:
+        return load_workbook(path, data_only=True, keep_vba=keep_vba, read_only=read_only, keep_links=False)
+    except zipfile.BadZipFile:
+        raise WorkbookError(f"{path}: ファイルが壊れています（ZIPとして読めません）") from None
+    except KeyError as e:
+        raise WorkbookError(f"{path}: Excelブックとして読めません（{e.args[0]} がありません）") from None
+    except Exception as e:  # openpyxl raises many kinds on malformed XML
+        raise WorkbookError(f"{path}: Excelブックとして読めません（{type(e).__name__}: {e}）") from None
+
+
+def _is_encrypted_ooxml(path: Path) -> bool:
+    data = path.read_bytes()[:1 << 16]
+    return "EncryptionInfo".encode("utf-16-le") in data or b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00" in data
+
+
+def detect_form(wb, path: Path) -> tuple[str, str | None]:
+    """The form (and edition) of a workbook: from our defined names, else from the printed title."""
+    dn = wb.defined_names
+    if names.FORM_NAME in dn:
+        form = dn[names.FORM_NAME].attr_text.strip('"')
+        edition = dn[names.EDITION_NAME].attr_text.strip('"') if names.EDITION_NAME in dn else None
+        if form in DOCUMENTS:
+            return form, edition
+    for ws in wb.worksheets[:3]:
+        for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, 15), values_only=True):
+            for v in row:
+                if not isinstance(v, str):
+                    continue
+                t = unicodedata.normalize("NFKC", v)
+                if "重点項目評価書" in t and "特定個人情報保護評価書" in t:
+                    return "juten", None
+                if "全項目評価書" in t and "特定個人情報保護評価書" in t:
+                    return "zenkomoku", None
+                if "基礎項目評価書" in t and "特定個人情報保護評価書" in t:
+                    raise WorkbookError(f"{path}: 基礎項目評価書にはまだ対応していません（重点項目評価書・全項目評価書のみ）")
+    raise WorkbookError(f"{path}: 特定個人情報保護評価書（{'・'.join(FORM_NAMES.values())}）のブックではありません")
+
+
+# ---------------------------------------------------------------------------------------------- values
+def _text(v: Any) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, str):
+        return v if v != "" else None
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, (dt.datetime, dt.date)):
+        return str(WarekiDate.from_date(v))
+    return str(v)
+
+
+_CHOICE_PREFIX = re.compile(r"^\s*[\[［]?\s*(\d+\s*[)）]\s*)?")
+
+
+def _canon(s: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s))
+
+
+def _choice(v: Any, item: Item, edition_labels: dict) -> Any:
+    text = _text(v)
+    if text is None:
+        return None
+    if text in item.choices:
+        return text
+    stripped = _CHOICE_PREFIX.sub("", text).rstrip("]］ 　")
+    want = _canon(stripped)
+    for c in item.choices:
+        if _canon(c) == want or _canon(edition_labels.get(c, c)) == want:
+            return c
+    return text
+
+
+def _count(v: Any) -> Any:
+    if v is None or v == "":
+        return None
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, int):
+        return v
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    text = unicodedata.normalize("NFKC", str(v)).strip().strip("（()）件 ")
+    return int(text) if text.isdigit() else str(v)
+
+
+def _date(v: Any) -> Any:
+    if isinstance(v, (dt.datetime, dt.date)):
+        return str(WarekiDate.from_date(v))
+    return _text(v)
+
+
+# ---------------------------------------------------------------------------------------------- reading
+class _NameReader:
+    """Reads values through the workbook's defined names."""
+
+    def __init__(self, wb, spec: FormSpec, edition_labels: dict, result: ReadResult):
+        self.wb, self.spec, self.edition_labels, self.result = wb, spec, edition_labels, result
+        self.refs: dict[str, tuple[str, str]] = {}
+        for name, dn in wb.defined_names.items():
+            if not name.startswith(names.PREFIX) or name.startswith("pia.meta."):
+                continue
+            dests = list(dn.destinations)
+            if dests:
+                self.refs[name] = (dests[0][0], dests[0][1].replace("$", ""))
+
+    def files(self) -> int:
+        n = 0
+        for name in self.refs:
+            m = re.match(r"pia\.files\.(\d+)\.", name)
+            if m:
+                n = max(n, int(m.group(1)))
+        return n
+
+    def prefetch(self) -> None:
+        """Load every named cell in one pass per sheet (read-only mode has no fast random access)."""
+        wanted: dict[str, tuple[int, int, int, int]] = {}
+        for sheet, coord in self.refs.values():
+            min_col, min_row, max_col, max_row = range_boundaries(coord)
+            lo = wanted.get(sheet)
+            wanted[sheet] = (min_row, max_row, max_col) if lo is None else (
+                min(lo[0], min_row), max(lo[1], max_row), max(lo[2], max_col))
+        self.values: dict[tuple[str, int, int], Any] = {}
+        for sheet, (lo, hi, max_col) in wanted.items():
+            if sheet not in self.wb.sheetnames:
+                continue
+            for r, row in enumerate(self.wb[sheet].iter_rows(min_row=lo, max_row=hi, max_col=max_col,
+                                                              values_only=True), start=lo):
+                for c, v in enumerate(row, start=1):
+                    if v is not None:
+                        self.values[(sheet, r, c)] = v
+
+    def cell(self, path: str, suffix: str = "") -> Any:
+        ref = self.refs.get(names.to_name(path, suffix))
+        if ref is None:
+            return None
+        sheet, coord = ref
+        self.result.cells[path + suffix] = (sheet, coord.split(":")[0])
+        min_col, min_row, _, _ = range_boundaries(coord)
+        return self.values.get((sheet, min_row, min_col))
+
+    def range_rows(self, path: str) -> list[tuple]:
+        ref = self.refs.get(names.to_name(path))
+        if ref is None:
+            return []
+        sheet, coord = ref
+        min_col, min_row, max_col, max_row = range_boundaries(coord)
+        self.result.cells[path] = (sheet, coord.split(":")[0])
+        return [tuple(self.values.get((sheet, r, c)) for c in range(min_col, max_col + 1))
+                for r in range(min_row, max_row + 1)]
+
+    # ---- structure
+    def fields(self, items: list[Item], prefix: str) -> dict:
+        out: dict = {}
+        for it in items:
+            path = f"{prefix}.{it.key}"
+            kind = it.value_kind
+            if kind == "repeat":
+                blocks = []
+                for slot in range(1, it.max + 1):
+                    blocks.append(self.fields(it.fields(), f"{path}[{slot}]"))
+                while blocks and not any(v not in (None, []) for v in blocks[-1].values()):
+                    blocks.pop()
+                out[it.key] = blocks
+            elif kind == "checkboxes":
+                out[it.key] = self.ticks(it, path)
+            elif kind == "list":
+                vals = [_text(r[0]) for r in self.range_rows(path)]
+                while vals and vals[-1] is None:
+                    vals.pop()
+                out[it.key] = ["" if v is None else v for v in vals]
+            elif kind == "table":
+                out[it.key] = self.table(path)
+            elif kind == "choice":
+                out[it.key] = _choice(self.cell(path), it, self.edition_labels)
+            elif kind == "count":
+                out[it.key] = _count(self.cell(path))
+            elif kind == "date":
+                out[it.key] = _date(self.cell(path))
+            else:
+                out[it.key] = _text(self.cell(path))
+            if it.count:
+                out[f"{it.key}_count"] = _count(self.cell(f"{path}_count"))
+        return out
+
+    def ticks(self, item: Item, path: str) -> list[dict]:
+        out = []
+        for i, opt in enumerate(item.options, start=1):
+            mark = _text(self.cell(path, names.option_suffix(i)))
+            detail = _text(self.cell(path, names.option_suffix(i, "detail"))) if opt.detail else None
+            count = _count(self.cell(path, names.option_suffix(i, "count"))) if opt.count else None
+            if mark is None:
+                if detail is not None or count is not None:
+                    self.issue(path + names.option_suffix(i), f"「{opt.label}」に○がありませんが、内容が書かれています",
+                               detail if detail is not None else count)
+                continue
+            if mark.strip() not in TICK_MARKS:
+                self.issue(path + names.option_suffix(i), f"チェック欄の値 {mark!r} は○として扱いました", mark)
+            label = self.edition_labels.get(opt.label, opt.label)
+            tick: dict = {"label": label}
+            if detail is not None:
+                tick["detail"] = detail
+            if count is not None:
+                tick["count"] = count
+            out.append(tick)
+        return out
+
+    def table(self, path: str) -> list[dict]:
+        rows = []
+        for r in self.range_rows(path):
+            vals = [_text(v) for v in r[:6]] + [None] * (6 - len(r[:6]))
+            rows.append({"date": _date(r[0]) if r else None, "item": vals[1], "before": vals[2], "after": vals[3],
+                         "timing": vals[4].strip() if vals[4] else None, "explanation": vals[5]})
+        while rows and all(v is None for v in rows[-1].values()):
+            rows.pop()
+        return rows
+
+    def issue(self, path: str, message: str, value: Any = None) -> None:
+        sheet, cell = self.result.cells.get(path, (None, None))
+        self.result.issues.append(ReadIssue(path, sheet, cell, message, value))
+
+
+def read_workbook(path: str | Path) -> ReadResult:
+    """Read a workbook into its document model. Raises :class:`WorkbookError` for files that are not
+    readable 評価書 workbooks; everything else is reported in ``ReadResult.issues``."""
+    path = Path(path)
+    wb = open_workbook(path, read_only=True)
+    try:
+        return _read(wb, path)
+    finally:
+        wb.close()
+
+
+def _read(wb, path: Path) -> ReadResult:
+    form, edition = detect_form(wb, path)
+    spec = load_spec(form)
+    try:
+        ed = spec.edition(edition)
+    except KeyError:
+        ed = spec.default_edition
+    doc_cls = DOCUMENTS[form]
+    result = ReadResult(doc=doc_cls(), source=path)
+    reader = _NameReader(wb, spec, ed.labels, result)
+    if not reader.refs:
+        from .labels import read_by_labels
+
+        data = read_by_labels(wb, spec, ed, result)
+    else:
+        reader.prefetch()
+        data: dict = {"form": form, "edition": ed.id}
+        nfiles = reader.files()
+        for sec in spec.sections:
+            if sec.per_file:
+                continue
+            data[sec.key] = reader.fields(sec.fields(), sec.key)
+        data["files"] = [{fs.key: reader.fields(fs.fields(), f"files[{n}].{fs.key}") for fs in spec.file_sections}
+                         for n in range(1, max(nfiles, 1) + 1)]
+    result.doc = validate_leniently(doc_cls, data, result)
+    return result
+
+
+def _loc_path(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part + 1}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def validate_leniently(doc_cls, data: dict, result: ReadResult) -> Document:
+    """Validate; values the model rejects move to ``invalid_values`` with an issue at their cell."""
+    invalid: dict[str, str] = dict(data.get("invalid_values") or {})
+    for _ in range(50):
+        try:
+            data["invalid_values"] = invalid
+            return doc_cls.model_validate(data)
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = list(err["loc"])
+                # descend to the offending value, dropping validator-internal loc parts
+                parent, key, keys = None, None, []
+                node: Any = data
+                for part in loc:
+                    if isinstance(node, dict) and part in node:
+                        parent, key, node = node, part, node[part]
+                        keys.append(part)
+                    elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+                        parent, key, node = node, part, node[part]
+                        keys.append(part)
+                    else:
+                        break
+                if parent is None:
+                    raise
+                path = _loc_path(tuple(keys))
+                raw = node
+                if isinstance(parent, dict):
+                    parent[key] = [] if isinstance(raw, list) else None
+                    if isinstance(raw, dict):
+                        parent[key] = {}
+                else:
+                    parent[key] = {} if isinstance(raw, dict) else None
+                if raw is not None:
+                    invalid[path] = raw if isinstance(raw, str) else str(raw)
+                sheet, cell = result.cell_of(path) or (None, None)
+                result.issues.append(ReadIssue(path, sheet, cell, _message(err, raw), raw))
+    raise RuntimeError("validation did not converge")  # pragma: no cover
+
+
+def _message(err: dict, raw: Any) -> str:
+    t = err["type"]
+    if t == "literal_error":
+        return f"＜選択肢＞にない値です: {raw!r}"
+    if t in ("int_parsing", "int_type", "greater_than_equal"):
+        return f"0以上の整数を入力してください: {raw!r}"
+    if t == "value_error":
+        return str(err.get("ctx", {}).get("error", err["msg"]))
+    if t == "too_long":
+        return f"件数が多すぎます（最大 {err.get('ctx', {}).get('max_length')}）"
+    return f"{err['msg']}: {raw!r}"
