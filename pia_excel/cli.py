@@ -94,5 +94,9 @@ def schema(form: str) -> None:
     click.echo(json.dumps(_guard(api.json_schema, form), ensure_ascii=False, indent=2))
 
 
+# Commands defined in their own modules register here (one line each).
+# -- registered commands --
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
