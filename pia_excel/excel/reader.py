@@ -273,15 +273,14 @@ class _NameReader:
             mark = _text(self.cell(path, names.option_suffix(i)))
             detail = _text(self.cell(path, names.option_suffix(i, "detail"))) if opt.detail else None
             count = _count(self.cell(path, names.option_suffix(i, "count"))) if opt.count else None
-            if mark is None:
-                if detail is not None or count is not None:
-                    self.issue(path + names.option_suffix(i), f"「{opt.label}」に○がありませんが、内容が書かれています",
-                               detail if detail is not None else count)
+            if mark is None and detail is None and count is None:
                 continue
-            if mark.strip() not in TICK_MARKS:
+            if mark is not None and mark.strip() not in TICK_MARKS:
                 self.issue(path + names.option_suffix(i), f"チェック欄の値 {mark!r} は○として扱いました", mark)
             label = self.edition_labels.get(opt.label, opt.label)
             tick: dict = {"label": label}
+            if mark is None:
+                tick["checked"] = False
             if detail is not None:
                 tick["detail"] = detail
             if count is not None:

@@ -326,7 +326,7 @@ class _SheetWriter:
                 i, opt = payload
                 text = self.ctx.edition_labels.get(opt.label, opt.label)
                 tick = by_label.get(opt.label) or by_label.get(text)
-                self.put(f"C{r}", MARK if tick else None, locked=False, align=styles.CENTER, path=path,
+                self.put(f"C{r}", MARK if tick and tick.checked else None, locked=False, align=styles.CENTER, path=path,
                          fmt=styles.MARK_FORMAT)
                 self.dropdown(f"C{r}", (MARK,), "該当する場合は○を選んでください")
                 self.name(path, f"C{r}", names.option_suffix(i))

@@ -28,9 +28,14 @@ class PiaModel(BaseModel):
 
 
 class Tick(PiaModel):
-    """A ticked checkbox "[ ○ ] ラベル", with its "（ … ）" detail or "（ N ）件" count where the form has one."""
+    """A checkbox "[ ○ ] ラベル" with its "（ … ）" detail or "（ N ）件" count where the form has one.
+
+    Normally ticked; ``checked=False`` keeps a detail or count written beside an unticked box (real documents
+    have them, and a validator warns about them) so that nothing is lost.
+    """
 
     label: str
+    checked: bool = True
     detail: Optional[str] = None
     count: Optional[int] = Field(None, ge=0)
 
