@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Optional
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from ..wareki import Wareki
 
-__all__ = ["PiaModel", "Tick", "ChangeRow", "Text", "Count", "Date", "ticks", "Wareki"]
+__all__ = ["PiaModel", "Tick", "ChangeRow", "Text", "Line", "Count", "Date", "ticks", "Wareki"]
 
 
 class PiaModel(BaseModel):
@@ -36,11 +36,25 @@ class Tick(PiaModel):
 
     label: str
     checked: bool = True
-    detail: Optional[str] = None
+    detail: Text = None
     count: Optional[int] = Field(None, ge=0)
 
 
-Text = Optional[str]
+def _clean_text(value):
+    """Excel keeps line breaks as "\n" and has no empty-string cells: normalise so round trips are exact."""
+    if isinstance(value, str):
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+        return value or None
+    return value
+
+
+def _newlines(value):
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
+Text = Annotated[Optional[str], BeforeValidator(_clean_text)]
+#: one entry of a list annex (記録項目); empty entries keep their place
+Line = Annotated[str, BeforeValidator(_newlines)]
 Count = Optional[Annotated[int, Field(ge=0)]]
 Date = Optional[Wareki]
 
@@ -65,8 +79,8 @@ class ChangeRow(PiaModel):
     """One row of 変更箇所 (別添2 in 重点, 別添3 in 全項目)."""
 
     date: Optional[Wareki] = Field(None, title="変更日")
-    item: Optional[str] = Field(None, title="項目")
-    before: Optional[str] = Field(None, title="変更前の記載")
-    after: Optional[str] = Field(None, title="変更後の記載")
+    item: Text = Field(None, title="項目")
+    before: Text = Field(None, title="変更前の記載")
+    after: Text = Field(None, title="変更後の記載")
     timing: Optional[Literal["事前", "事後"]] = Field(None, title="提出時期")
-    explanation: Optional[str] = Field(None, title="提出時期に係る説明")
+    explanation: Text = Field(None, title="提出時期に係る説明")

@@ -5,7 +5,7 @@ from typing import Literal, Optional
 
 from pydantic import Field
 
-from .base import ChangeRow, Count, Date, PiaModel, Text, ticks
+from .base import ChangeRow, Count, Date, Line, PiaModel, Text, ticks
 
 
 class ZenkomokuCover(PiaModel):
@@ -142,7 +142,7 @@ class ZenkomokuII(PiaModel):
 class ZenkomokuAnnex2(PiaModel):
     """（別添２） 特定個人情報ファイル記録項目"""
 
-    kiroku_komoku_list: list[str] = Field(default_factory=list, title="（別添２） 特定個人情報ファイル記録項目")
+    kiroku_komoku_list: list[Line] = Field(default_factory=list, title="（別添２） 特定個人情報ファイル記録項目")
 
 
 class ZenkomokuIII(PiaModel):

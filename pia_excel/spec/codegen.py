@@ -19,7 +19,7 @@ from typing import Literal, Optional
 
 from pydantic import Field
 
-from .base import ChangeRow, Count, Date, PiaModel, Text, ticks
+from .base import ChangeRow, Count, Date, Line, PiaModel, Text, ticks
 '''
 
 
@@ -59,7 +59,7 @@ class _Gen:
         elif kind == "checkboxes":
             ann, default = f"ticks({self.labels(it)!r})", "[]"
         elif kind == "list":
-            ann, default = "list[str]", "[]"
+            ann, default = "list[Line]", "[]"
         elif kind == "table":
             ann, default = "list[ChangeRow]", "[]"
         elif kind == "repeat":
