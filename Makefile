@@ -1,0 +1,16 @@
+.PHONY: setup test demo templates bench
+
+setup:
+	scripts/setup.sh
+
+test: setup
+	.venv/bin/python -m pytest -q
+
+demo: setup
+	.venv/bin/pia-excel demo
+
+templates:
+	.venv/bin/pia-excel templates build
+
+bench:
+	.venv/bin/python bench/run.py

@@ -1,0 +1,140 @@
+import os
+import stat
+import struct
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from pia_excel import render
+from pia_excel.render import RenderError, pdf_page_count, pdf_text, pdf_to_png, to_pdf
+
+TITLE = "特定個人情報保護評価書（全項目評価書）"
+
+
+def make_workbook(path: Path) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "表紙"
+    ws["A1"] = TITLE
+    ws["A1"].font = Font(name="Noto Sans CJK JP", size=14, bold=True)
+    ws["A3"] = "評価書番号"
+    ws["B3"] = "1"
+    for cell in ("A3", "B3"):
+        ws[cell].font = Font(name="Noto Sans CJK JP", size=10)
+    ws.column_dimensions["A"].width = 20
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_PORTRAIT
+    wb.save(path)
+    return path
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    return struct.unpack(">II", data[16:24])
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> Path:
+    """The sample workbook rendered once for this module (one soffice run, ~1.5 s)."""
+    tmp = tmp_path_factory.mktemp("render")
+    src = make_workbook(tmp / "評価書.xlsx")
+    return to_pdf(src, tmp / "out" / "評価書.pdf")
+
+
+@pytest.mark.libreoffice
+def test_to_pdf_renders_japanese_text_on_one_page(rendered):
+    assert rendered.name == "評価書.pdf"
+    assert rendered.read_bytes()[:5] == b"%PDF-"
+    text = pdf_text(rendered)
+    assert TITLE in text
+    assert "評価書番号" in text
+    assert pdf_page_count(rendered) == 1
+
+
+@pytest.mark.libreoffice
+def test_pdf_text_layout_keeps_cells_on_one_line(rendered):
+    lines = [ln for ln in pdf_text(rendered, layout=True).splitlines() if "評価書番号" in ln]
+    assert len(lines) == 1 and lines[0].split() == ["評価書番号", "1"]
+
+
+@pytest.mark.libreoffice
+def test_pdf_to_png_writes_a4_portrait_page(rendered, tmp_path):
+    pngs = pdf_to_png(rendered, tmp_path / "png" / "page")
+    assert pngs == [tmp_path / "png" / "page-1.png"]
+    width, height = png_size(pngs[0])
+    # A4 (595 x 842 pt) at 60 dpi, give or take pdftoppm's rounding
+    assert abs(width - 496) <= 1 and abs(height - 702) <= 1
+
+    pngs = pdf_to_png(rendered, tmp_path / "hi", dpi=100, first=1, last=1)
+    width, height = png_size(pngs[0])
+    assert abs(width - 827) <= 1 and abs(height - 1169) <= 1
+
+
+@pytest.mark.libreoffice
+def test_to_pdf_replaces_existing_output_atomically(rendered, tmp_path):
+    out = tmp_path / "out.pdf"
+    out.write_bytes(b"old")
+    src = make_workbook(tmp_path / "book.xlsx")
+    assert to_pdf(src, out) == out
+    assert out.read_bytes()[:5] == b"%PDF-"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["book.xlsx", "out.pdf"]
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
+
+
+@pytest.mark.libreoffice
+def test_to_pdf_on_garbage_raises_render_error(tmp_path):
+    # soffice exits 0 but writes no PDF and says so on stderr.
+    src = tmp_path / "壊れた.xlsx"
+    src.write_bytes(b"this is not a workbook\n\x00\x01\x02")
+    out = tmp_path / "out.pdf"
+    with pytest.raises(RenderError) as excinfo:
+        to_pdf(src, out)
+    message = str(excinfo.value)
+    assert "壊れた.xlsx" in message
+    assert "source file could not be loaded" in message
+    assert "javaldx" not in message
+    assert not out.exists()
+
+
+@pytest.mark.libreoffice
+def test_to_pdf_on_empty_file_gives_a_blank_page(tmp_path):
+    # Real soffice behaviour: a 0-byte file opens as a new empty document.
+    src = tmp_path / "empty.xlsx"
+    src.write_bytes(b"")
+    out = to_pdf(src, tmp_path / "empty.pdf")
+    assert pdf_page_count(out) == 1
+    assert pdf_text(out).strip() == ""
+
+
+@pytest.mark.libreoffice
+def test_to_pdf_timeout(tmp_path):
+    src = make_workbook(tmp_path / "book.xlsx")
+    with pytest.raises(RenderError, match="timed out"):
+        to_pdf(src, tmp_path / "out.pdf", timeout=0.05)
+    assert not (tmp_path / "out.pdf").exists()
+
+
+def test_to_pdf_without_soffice(tmp_path, monkeypatch):
+    monkeypatch.setattr(render, "find_soffice", lambda: None)
+    src = make_workbook(tmp_path / "book.xlsx")
+    with pytest.raises(RenderError, match="install_system_deps.sh") as excinfo:
+        to_pdf(src, tmp_path / "out.pdf")
+    assert "book.xlsx" in str(excinfo.value)
+
+
+def test_to_pdf_missing_source(tmp_path):
+    with pytest.raises(RenderError, match="nope.xlsx"):
+        to_pdf(tmp_path / "nope.xlsx", tmp_path / "out.pdf")
+
+
+@pytest.mark.libreoffice
+def test_pdf_text_on_non_pdf_raises(tmp_path):
+    bad = tmp_path / "bad.pdf"
+    bad.write_text("not a pdf")
+    with pytest.raises(RenderError, match="bad.pdf"):
+        pdf_text(bad)
