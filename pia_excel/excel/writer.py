@@ -22,7 +22,7 @@ from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..models import Document, PiaModel, Tick
-from ..spec import FormSpec, Item, Section, load_spec
+from ..spec import Edition, FormSpec, Item, Section, load_spec
 from . import names, styles
 
 LISTS_SHEET = "選択肢"
@@ -67,7 +67,8 @@ def _is_row_group(item: Item) -> bool:
     if item.kind != "heading" or item.options:
         return False
     no = item.no or ""
-    return item.parent is not None and not (no[:1].isdigit() or no[:1] in "１２３４５６７８９" or no.startswith("リスク"))
+    numbered_heading = no[:1] in "0123456789０１２３４５６７８９" or no.startswith("リスク")
+    return item.parent is not None and not numbered_heading
 
 
 @dataclass
@@ -75,6 +76,7 @@ class _Ctx:
     spec: FormSpec
     doc: Any
     edition_labels: dict
+    edition: Edition
     problems: list[Problem] = field(default_factory=list)
     list_refs: dict = field(default_factory=dict)
     lists_ws: Worksheet | None = None
@@ -199,9 +201,9 @@ class _SheetWriter:
         self.dv_refs["#count"].append(ref)
 
     # ------------------------------------------------------------------ rows
-    def title(self, text: str, note: str | None = None) -> None:
+    def title(self, text: str) -> None:
         r = self.r
-        self.put(f"A{r}", text + (f"　{note}" if note else ""), font=styles.SECTION, fill=styles.HEADING_FILL,
+        self.put(f"A{r}", text, font=styles.SECTION, fill=styles.HEADING_FILL,
                  align=styles.WRAP, merge_to=f"E{r}")
         self.ws.print_title_rows = f"{r}:{r}"
         self.r += 1
@@ -219,6 +221,11 @@ class _SheetWriter:
         if item.key == "title":
             return
         r = self.r
+        if item.key == "yoshiki_version":  # the edition's stamp, e.g. [令和7年5月　様式4]
+            if self.ctx.edition.stamp:
+                self.put(f"A{r}", self.ctx.edition.stamp, align=styles.CENTER, border=None, merge_to=f"E{r}")
+                self.r += 1
+            return
         if item.printed_label and item.label and not item.entries:
             self.put(f"A{r}", item.label, font=styles.BOLD, merge_to=f"E{r}", align=styles.WRAP_CENTER)
             self.r += 1
@@ -471,7 +478,7 @@ def _block_class(model: PiaModel, key: str) -> type[PiaModel]:
 def build_workbook(doc: Document) -> tuple[Workbook, list[Problem]]:
     spec = load_spec(doc.form)
     edition = spec.edition(doc.edition)
-    ctx = _Ctx(spec=spec, doc=doc, edition_labels=edition.labels)
+    ctx = _Ctx(spec=spec, doc=doc, edition_labels=edition.labels, edition=edition)
     wb = Workbook()
     wb.remove(wb.active)
     ctx.lists_ws = wb.create_sheet(LISTS_SHEET)  # moved to the end below
@@ -519,13 +526,13 @@ def _write_section(w: _SheetWriter, section: Section, model: PiaModel, prefix: s
     if section.key == "cover":
         _cover(w, section, model, spec, edition)
     else:
-        heading = section.heading
+        heading = section.heading + (f"　{section.heading_note}" if section.heading_note else "")
         if file_no is not None:
             heading += f"　（{file_no}）"
             fname = _file_name(doc, file_no - 1)
             if fname:
                 heading += f" {fname}"
-        w.title(heading, section.heading_note)
+        w.title(heading)
         first = section.items[0]
         if first.kind == "list":
             w.list_rows(first, getattr(model, first.key), f"{prefix}.{first.key}")
@@ -547,10 +554,6 @@ def _cover(w: _SheetWriter, section: Section, model: PiaModel, spec: FormSpec, e
     w.ws.row_dimensions[r].height = 30
     w.r += 1
     w.items(section.items, model, section.key)
-    if edition.stamp:
-        r = w.r
-        w.put(f"A{r}", edition.stamp, align=styles.CENTER, border=None, merge_to=f"E{r}")
-        w.r += 1
 
 
 def write_workbook(doc: Document, path: str | os.PathLike, *, strict: bool = True) -> list[Problem]:
