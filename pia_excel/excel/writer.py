@@ -33,6 +33,7 @@ SPARE_LIST_ROWS = 30
 SPARE_TABLE_ROWS = 20
 GROUP_STARTS = (2, 6, 11, 16)
 COLS = "ABCDEF"
+LIST_HEADER = "記録項目（1行に1項目）"
 
 
 @dataclass
@@ -414,7 +415,7 @@ class _SheetWriter:
     def list_rows(self, item: Item, values: list[str], path: str) -> None:
         """記録項目: one item per row, numbered; the named range covers the rows kept for typing."""
         r = self.r
-        self.put(f"A{r}", item.label if item.kind != "list" else "記録項目（1行に1項目）", font=styles.BOLD,
+        self.put(f"A{r}", LIST_HEADER, font=styles.BOLD,
                  fill=styles.LABEL_FILL, merge_to=f"E{r}")
         r += 1
         start = r

@@ -1,0 +1,244 @@
+"""Fallback reader for workbooks without our defined names: find each item by its printed label.
+
+Used for workbooks made from the PPC's own Excel file or whose sheets were copied into a new book. The sheets are
+matched to the parts by their headings (Ⅱ/記録項目/Ⅲ repeat per file, in order); inside a part the items are
+searched in print order: a value is the first filled cell right of its label, a checkbox is ticked when the
+cell left of its option label holds a mark. What cannot be found is reported, never guessed.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from ..spec import Edition, FormSpec, Item, Section
+from . import writer
+from .reader import ReadIssue, ReadResult, _choice, _count, _date, _text
+
+_PRINTED_HINTS = ("＜選択肢＞", "例：", "（　）件：")
+_ROMAN = {"I": "Ⅰ", "II": "Ⅱ", "III": "Ⅲ", "IV": "Ⅳ", "V": "Ⅴ", "VI": "Ⅵ"}
+
+
+def norm(value: Any) -> str:
+    s = unicodedata.normalize("NFKC", str(value)).replace("※", "")
+    s = re.sub(r"^(VI|IV|V|III|II|I)(?=[\s　])", lambda m: _ROMAN[m.group(1)], s)
+    s = unicodedata.normalize("NFKC", s)
+    return re.sub(r"\s+", "", s)
+
+
+class _Grid:
+    """A sheet's values as rows of (column index, value) for filled cells."""
+
+    def __init__(self, ws):
+        self.title = ws.title
+        self.rows: list[list[tuple[int, Any]]] = []
+        for row in ws.iter_rows(values_only=True):
+            self.rows.append([(c, v) for c, v in enumerate(row, start=1) if v not in (None, "")])
+
+    def coord(self, r: int, c: int) -> str:
+        from openpyxl.utils import get_column_letter
+
+        return f"{get_column_letter(c)}{r + 1}"
+
+
+class _LabelReader:
+    def __init__(self, spec: FormSpec, edition: Edition, result: ReadResult):
+        self.spec, self.edition, self.result = spec, edition, result
+        self.grid: _Grid | None = None
+        self.cursor = 0
+
+    # ---- search
+    def find(self, label: str, start: int | None = None) -> tuple[int, int] | None:
+        """Row and column of the next cell (from the cursor) whose text is ``label``."""
+        want = norm(label)
+        for r in range(self.cursor if start is None else start, len(self.grid.rows)):
+            for c, v in self.grid.rows[r]:
+                if isinstance(v, str) and norm(v) == want:
+                    return r, c
+        return None
+
+    def right_of(self, r: int, c: int) -> tuple[int, Any]:
+        for cc, v in self.grid.rows[r]:
+            if cc <= c:
+                continue
+            if isinstance(v, str) and v.startswith(_PRINTED_HINTS):
+                continue  # texts the form prints beside value cells
+            return cc, v
+        return c + 1, None
+
+    def record(self, path: str, r: int, c: int) -> None:
+        self.result.cells[path] = (self.grid.title, self.grid.coord(r, c))
+
+    def missing(self, path: str, label: str) -> None:
+        self.result.issues.append(ReadIssue(path, self.grid.title, None, f"ラベル「{label}」が見つかりません"))
+
+    # ---- items
+    def fields(self, items, prefix: str, end: int | None = None) -> dict:
+        out: dict = {}
+        for it in items:
+            if it.kind == "static":
+                continue
+            if it.kind == "heading" and not it.options:
+                out.update(self.fields(it.children, prefix, end))
+                continue
+            path = f"{prefix}.{it.key}"
+            if it.kind == "repeat":
+                out[it.key] = self.repeat(it, path)
+                continue
+            if it.header:
+                continue
+            label = writer.display_label(it, self.edition.labels)
+            kind = it.value_kind
+            hit = self.find(f"{it.no or ''}{label}") or (self.find(label) if it.no else None)
+            if it.kind == "heading":  # heading with checkboxes (Ⅲ-4 委託しない …)
+                hit = self.find(it.printed) or self.find(f"{it.no or ''}{it.label}")
+            if hit is None or (end is not None and hit[0] >= end):
+                self.missing(path, label)
+                out[it.key] = [] if kind == "checkboxes" else None
+            else:
+                r, c = hit
+                self.cursor = r
+                if kind == "checkboxes":
+                    out[it.key] = self.ticks(it, path, r)
+                else:
+                    cc, v = self.right_of(r, c)
+                    self.record(path, r, cc)
+                    out[it.key] = {"choice": lambda: _choice(v, it, self.edition.labels), "count": lambda: _count(v),
+                                   "date": lambda: _date(v)}.get(kind, lambda: _text(v))()
+                    self.cursor = r + 1
+                if it.count:
+                    nxt = self.find("件数", self.cursor)
+                    if nxt is not None and nxt[0] <= self.cursor + 1:
+                        cc, v = self.right_of(*nxt)
+                        self.record(f"{path}_count", nxt[0], cc)
+                        out[f"{it.key}_count"] = _count(v)
+                        self.cursor = nxt[0] + 1
+            if it.children:
+                out.update(self.fields(it.children, prefix, end))
+        return out
+
+    def ticks(self, item: Item, path: str, start: int) -> list[dict]:
+        out = []
+        for i, opt in enumerate(item.options, start=1):
+            label = self.edition.labels.get(opt.label, opt.label)
+            hit = self.find(label, start)
+            if hit is None or hit[0] > start + len(item.options) + 4:
+                self.missing(f"{path}.o{i}", label)
+                continue
+            r, c = hit
+            mark = next((v for cc, v in self.grid.rows[r] if cc == c - 1), None)
+            self.record(f"{path}.o{i}", r, max(c - 1, 1))
+            cc, extra = self.right_of(r, c)
+            tick: dict = {"label": label}
+            if opt.detail and extra is not None:
+                tick["detail"] = _text(extra)
+            if opt.count and extra is not None:
+                tick["count"] = _count(extra)
+            if _text(mark) is None:
+                if len(tick) == 1:
+                    continue
+                tick["checked"] = False
+            out.append(tick)
+            start = r
+            self.cursor = r + 1
+        return out
+
+    def repeat(self, item: Item, path: str) -> list[dict]:
+        slots = []
+        for slot in range(1, item.max + 1):
+            hit = self.find(f"{item.label}{slot}")
+            if hit is None:
+                break
+            slots.append((slot, hit))
+        blocks: list[dict] = []
+        for n, (slot, (r, c)) in enumerate(slots):
+            end = slots[n + 1][1][0] if n + 1 < len(slots) else None
+            self.cursor = r
+            bpath = f"{path}[{slot}]"
+            block: dict = {}
+            header = next((ch for ch in item.children if ch.header), None)
+            if header is not None:
+                cc, v = self.right_of(r, c)
+                self.record(f"{bpath}.{header.key}", r, cc)
+                block[header.key] = _text(v)
+            self.cursor = r + 1
+            saved = len(self.result.issues)
+            block.update(self.fields(item.children, bpath, end))
+            del self.result.issues[saved:]  # empty or partial slots are normal
+            while len(blocks) < slot - 1:
+                blocks.append({})
+            blocks.append(block)
+        if slots:
+            self.cursor = slots[-1][1][0] + 1
+        while blocks and not any(v not in (None, []) for v in blocks[-1].values()):
+            blocks.pop()
+        return blocks
+
+    def list_values(self) -> list[str]:
+        vals = []
+        head = self.find(writer.LIST_HEADER, 0)
+        for r in range(head[0] + 1 if head else self.cursor, len(self.grid.rows)):
+            row = [v for c, v in self.grid.rows[r] if c >= 2]
+            vals.append(_text(row[0]) if row else None)
+        while vals and vals[-1] is None:
+            vals.pop()
+        return ["" if v is None else v for v in vals]
+
+    def table_rows(self) -> list[dict]:
+        head = self.find("変更日", 0)
+        rows = []
+        if head is None:
+            return rows
+        for r in range(head[0] + 1, len(self.grid.rows)):
+            cells = {c: v for c, v in self.grid.rows[r]}
+            vals = [cells.get(c) for c in range(head[1], head[1] + 6)]
+            rows.append({"date": _date(vals[0]), "item": _text(vals[1]), "before": _text(vals[2]),
+                         "after": _text(vals[3]), "timing": _text(vals[4]), "explanation": _text(vals[5])})
+        while rows and all(v is None for v in rows[-1].values()):
+            rows.pop()
+        return rows
+
+    def section(self, section: Section, grid: _Grid, prefix: str) -> dict:
+        self.grid, self.cursor = grid, 1
+        first = section.items[0]
+        if first.kind == "list":
+            return {first.key: self.list_values()}
+        if first.kind == "table":
+            return {first.key: self.table_rows()}
+        return self.fields(section.items, prefix)
+
+
+def _sheet_section(grid: _Grid, spec: FormSpec) -> Section | None:
+    texts = [norm(v) for row in grid.rows[:2] for _, v in row if isinstance(v, str)]
+    for sec in spec.sections:
+        if sec.key == "cover":
+            if any(norm(spec.title) == t for t in texts):
+                return sec
+            continue
+        heading = norm(sec.heading)
+        if any(t.startswith(heading) for t in texts):
+            return sec
+    return None
+
+
+def read_by_labels(wb, spec: FormSpec, edition: Edition, result: ReadResult) -> dict:
+    reader = _LabelReader(spec, edition, result)
+    data: dict = {"form": spec.form, "edition": edition.id}
+    files: list[dict] = []
+    counters: dict[str, int] = {}
+    for ws in wb.worksheets:
+        if ws.title == writer.LISTS_SHEET or getattr(ws, "sheet_state", "visible") != "visible":
+            continue
+        grid = _Grid(ws)
+        sec = _sheet_section(grid, spec)
+        if sec is None:
+            continue
+        if sec.per_file:
+            n = counters[sec.key] = counters.get(sec.key, 0) + 1
+            while len(files) < n:
+                files.append({})
+            files[n - 1][sec.key] = reader.section(sec, grid, f"files[{n}].{sec.key}")
+        else:
+            data[sec.key] = reader.section(sec, grid, sec.key)
+    data["files"] = files or [{}]
+    return data

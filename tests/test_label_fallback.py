@@ -1,0 +1,51 @@
+"""Workbooks without our defined names (PPC's own file, sheets copied into a new book) are read by label."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from pia_excel import api
+from pia_excel.excel.reader import read_workbook
+
+FIXTURES = sorted(Path(__file__).with_name("fixtures").glob("*.json"))
+
+
+def strip_names(src: Path, dst: Path) -> None:
+    wb = load_workbook(src)
+    for name in list(wb.defined_names.keys()):
+        del wb.defined_names[name]
+    wb.save(dst)
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: p.stem)
+def test_fixture_read_by_labels_equals_read_by_names(fixture, tmp_path):
+    doc = api.load(fixture).doc
+    api.save(doc, tmp_path / "named.xlsx")
+    strip_names(tmp_path / "named.xlsx", tmp_path / "plain.xlsx")
+    result = read_workbook(tmp_path / "plain.xlsx")
+    assert result.issues == []
+    assert api.to_data(result.doc) == api.to_data(doc)
+    # cells are still located (the same ones the names point at), so findings can point at them
+    named = read_workbook(tmp_path / "named.xlsx")
+    for path in ("cover.kohyo_bi", "I.jimu_meisho", "files[1].II.itaku_umu", "files[1].III.III_7_risk1_sufficient",
+                 "files[1].II.nyushu_moto.o2", "I.systems[2].system_name"):
+        assert result.cell_of(path) == named.cell_of(path), path
+    assert result.cell_of("cover.kohyo_bi") == ("表紙", "C7" if doc.form == "juten" else "C8")
+
+
+def test_missing_labels_are_reported_not_guessed(tmp_path):
+    doc = api.load(FIXTURES[0]).doc
+    api.save(doc, tmp_path / "named.xlsx")
+    wb = load_workbook(tmp_path / "named.xlsx")
+    for name in list(wb.defined_names.keys()):
+        del wb.defined_names[name]
+    ws = wb["Ⅰ 基本情報"]
+    ws["A3"].value = "事務名"  # a label someone reworded
+    wb.save(tmp_path / "plain.xlsx")
+    result = read_workbook(tmp_path / "plain.xlsx")
+    assert [(i.path, i.sheet) for i in result.issues] == [("I.jimu_meisho", "Ⅰ 基本情報")]
+    assert "事務の名称" in result.issues[0].message
+    assert result.doc.I.jimu_meisho is None
+    assert result.doc.I.jimu_naiyo == doc.I.jimu_naiyo
