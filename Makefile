@@ -7,7 +7,7 @@ test: setup
 	.venv/bin/python -m pytest -q
 
 demo: setup
-	.venv/bin/pia-excel demo
+	scripts/demo.sh
 
 templates:
 	.venv/bin/pia-excel templates build
