@@ -1,0 +1,194 @@
+"""R240–R251: bracket choices ("1万人以上10万人未満", "100項目以上") that must agree with other answers:
+the しきい値判断結果, the number of items in the 記録項目 annex, Ⅰ 対象人数 vs Ⅱ 対象となる本人の数."""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from typing import Iterator
+
+from .engine import ERROR, WARNING, Context, Hit, norm, rule
+
+INF = math.inf
+
+
+def _number(text: str) -> float:
+    """"1,000" → 1000, "1万" → 10000, "1,000万" → 10000000."""
+    text = text.replace(",", "")
+    if text.endswith("万"):
+        return float(text[:-1]) * 10_000
+    return float(text)
+
+
+def bracket(choice: str | None) -> tuple[float, float] | None:
+    """The range [low, high) of a bracket choice; None when the text is not a bracket."""
+    if not choice:
+        return None
+    t = unicodedata.normalize("NFKC", choice)
+    lo = re.search(r"([\d,]+万?)(?:人|項目)以上", t)
+    hi = re.search(r"([\d,]+万?)(?:人|項目)未満", t)
+    if not lo and not hi:
+        return None
+    return (_number(lo.group(1)) if lo else 0.0, _number(hi.group(1)) if hi else INF)
+
+
+# ---------------------------------------------------------------------------------------------- しきい値判断
+#: obligation levels: 0 none, 1 基礎項目評価, 2 基礎 + 重点項目評価, 3 基礎 + 全項目評価
+LEVEL_NAMES = {0: "特定個人情報保護評価の実施は義務付けられない", 1: "基礎項目評価のみが義務付けられる",
+               2: "基礎項目評価及び重点項目評価が義務付けられる", 3: "基礎項目評価及び全項目評価が義務付けられる"}
+#: the form's own level: what a 重点/全項目 評価書 is
+FORM_LEVEL = {"juten": 2, "zenkomoku": 3}
+
+
+def stated_level(choice: str) -> int | None:
+    """The obligation a しきい値判断結果 choice states."""
+    t = norm(choice)
+    if "義務付けられない" in t:
+        return 0
+    if t.startswith("基礎項目評価及び全項目評価"):
+        return 3
+    if t.startswith("基礎項目評価及び重点項目評価"):
+        return 2
+    if t.startswith("基礎項目評価の実施"):
+        return 1
+    return None
+
+
+def _handlers(ctx: Context) -> tuple[bool, bool]:
+    """(certainly ≥ 500, possibly ≥ 500) for the 取扱者数, from 使用者数 and 委託先における取扱者数."""
+    brackets = []
+    unknown = False
+    for _, f in ctx.files():
+        b = bracket(f.II.shiyosha_su)
+        unknown |= b is None
+        brackets.append(b)
+        for blk in f.II.itaku_jiko:
+            if blk.is_empty():
+                continue
+            b = bracket(blk.itakusaki_toriatsukaisha_su)
+            unknown |= b is None
+            brackets.append(b)
+    known = [b for b in brackets if b is not None]
+    certain = any(lo >= 500 for lo, _ in known)
+    possible = unknown or sum(hi - 1 for _, hi in known) >= 500
+    return certain, possible
+
+
+def obligation(ctx: Context) -> tuple[int, int] | None:
+    """The range of obligation levels the document's answers allow (DESIGN §2, the PPC しきい値)."""
+    b = bracket(ctx.doc.I.taisho_ninzu)
+    if b is None:
+        return None
+    _, hi = b
+    if hi <= 1_000:
+        return 0, 0
+    if hi <= 10_000:
+        return 1, 1
+    if hi == INF:
+        return 3, 3
+    certain, possible = _handlers(ctx)
+    accidents = {f.III.juudai_jiko for _, f in ctx.files()}
+    # 重大事故 in the form covers 3 years, the しきい値 only the last year: "発生あり" makes it possible only
+    possible = possible or bool(accidents & {"発生あり", None})
+    base = 1 if hi <= 100_000 else 2
+    return base + certain, base + (certain or possible)
+
+
+@rule("R240", ERROR, "しきい値判断結果が対象人数・取扱者数・重大事故と合わない", "{label}: {problem}",
+      reads=("I.taisho_ninzu", "V.shikiichi / VI.shikiichi", "II.shiyosha_su", "II.itaku_jiko.itakusaki_toriatsukaisha_su",
+             "III.juudai_jiko"))
+def shikiichi(ctx: Context) -> Iterator[Hit]:
+    """②しきい値判断結果 states the obligation that Ⅰ ③対象人数 gives (under 1,000: none; 1,000–1万: 基礎;
+    1万–10万: 基礎, + 重点 when 取扱者数 ≥ 500 or a 重大事故; 10万–30万: 基礎 + 重点, 全項目 when 取扱者数 ≥ 500 or a
+    重大事故; 30万 and over: 基礎 + 全項目). 取扱者数 is judged from 使用者数 and 委託先における取扱者数; where the
+    answers leave it open, either result is accepted."""
+    sec = "V" if ctx.form == "juten" else "VI"
+    path = f"{sec}.shikiichi"
+    choice = ctx.value(path)
+    if not choice:
+        return
+    level = stated_level(choice)
+    rng = obligation(ctx)
+    if level is None or rng is None:
+        return
+    lo, hi = rng
+    ninzu = ctx.doc.I.taisho_ninzu
+    label = ctx.label(path)
+    if lo > FORM_LEVEL[ctx.form]:
+        yield Hit(path, {"label": label, "problem": f"対象人数が「{ninzu}」のため{LEVEL_NAMES[lo]}ため、"
+                                                    f"{ctx.spec.name}ではなく全項目評価書が必要です"})
+    elif level < lo:
+        yield Hit(path, {"label": label, "problem": f"対象人数が「{ninzu}」のため{LEVEL_NAMES[lo]}はずですが、"
+                                                    f"「{choice}」となっています"})
+    elif level > hi:
+        yield Hit(path, {"label": label, "problem": f"対象人数が「{ninzu}」の場合、義務付けられるのは「{LEVEL_NAMES[hi]}」"
+                                                    f"までですが、「{choice}」となっています（任意に実施する場合はその選択肢を選んでください）"})
+
+
+# ---------------------------------------------------------------------------------------------- 記録項目
+_HEADING = re.compile(r"^[【＜<\[［〈《(（].*[】＞>\]］〉》)）]$|[:：]$")
+_FILE_TITLE = re.compile(r"^[(（]?\s*\d+\s*[)）].*ファイル")
+_NUMBERED = re.compile(r"(?:^|\s)\d+\s*[.．、)）]\s*\S")
+_BULLET = re.compile(r"^[・•·\-－*＊]")
+
+
+def annex_item_count(entries: list[str], file_name: str | None = None) -> tuple[int, int] | None:
+    """(certain, possible) number of items listed in a 記録項目 annex: numbered and bulleted lines are certainly
+    items, other lines possibly (they may be group headings); 【group headings】, "(1) …ファイル" titles and the
+    file's own name are not counted. None when the annex refers to a 別紙 (the list is elsewhere)."""
+    certain = possible = 0
+    for raw in entries:
+        text = unicodedata.normalize("NFKC", raw or "").strip()
+        text = re.sub(r"^-\s+", "", text)  # markdown-ish bullets of transcriptions
+        if not text:
+            continue
+        if "別紙" in text:
+            return None
+        if _HEADING.search(text) or _FILE_TITLE.match(text) or (file_name and norm(text) == norm(file_name)):
+            continue
+        numbered = len(_NUMBERED.findall(text))
+        if numbered:
+            certain += numbered
+        elif _BULLET.match(text):
+            certain += 1
+        else:
+            possible += 1
+    return certain, certain + possible
+
+
+@rule("R250", WARNING, "記録される項目の数の選択肢と別添の記録項目の数が合わない",
+      "{label}: 「{choice}」ですが、記録項目の一覧には{count}項目あります", reads=("II.kiroku_komoku", "記録項目の別添"))
+def kiroku_komoku_count(ctx: Context) -> Iterator[Hit]:
+    """④記録される項目 agrees with the number of items in the 記録項目 annex (entries that are items, not
+    【group headings】 or file-title lines; not checked when the annex refers to a 別紙)."""
+    annex = "annex1" if ctx.form == "juten" else "annex2"
+    for prefix, f in ctx.files():
+        b = bracket(f.II.kiroku_komoku)
+        entries = getattr(f, annex).kiroku_komoku_list
+        if b is None or not entries:
+            continue
+        counted = annex_item_count(entries, f.II.II_1)
+        if counted is None:
+            continue
+        certain, possible = counted
+        lo, hi = b
+        if possible < lo or certain >= hi:
+            count = str(certain) if certain == possible else f"{certain}～{possible}"
+            path = f"{prefix}.II.kiroku_komoku"
+            yield Hit(path, {"label": ctx.label(path), "choice": f.II.kiroku_komoku, "count": count})
+
+
+@rule("R251", ERROR, "Ⅰ 対象人数とⅡ 対象となる本人の数の範囲が重ならない",
+      "{label}: 「{honnin}」は Ⅰ ③対象人数「{ninzu}」と範囲が重なりません", reads=("I.taisho_ninzu", "II.taisho_honnin_su"))
+def ninzu_vs_honnin(ctx: Context) -> Iterator[Hit]:
+    """Ⅱ ②対象となる本人の数 and Ⅰ ③対象人数 are brackets of the same people: their ranges overlap."""
+    a = bracket(ctx.doc.I.taisho_ninzu)
+    if a is None:
+        return
+    for prefix, f in ctx.files():
+        b = bracket(f.II.taisho_honnin_su)
+        if b is None:
+            continue
+        if not (a[0] < b[1] and b[0] < a[1]):
+            path = f"{prefix}.II.taisho_honnin_su"
+            yield Hit(path, {"label": ctx.label(path), "honnin": f.II.taisho_honnin_su, "ninzu": ctx.doc.I.taisho_ninzu})

@@ -1,0 +1,266 @@
+"""The rule engine: a registry of small check functions, each with a stable code, and a runner that never lets
+one failing rule stop the others.
+
+A rule is a generator function over a :class:`Context` that yields :class:`Hit` s (an item instance path and the
+fields of its message template). The engine turns hits into :class:`Finding` s: it formats the Japanese message,
+looks up the sheet and cell of the path and attaches the file name. Cross-field rules live here, not in the
+Pydantic models, so that an invalid but editable workbook still loads, shows and diffs.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator
+
+from ..models import Document, Tick
+from ..spec import FORMS, FormSpec, Item, load_spec, template_path
+
+ERROR = "エラー"
+WARNING = "警告"
+SEVERITIES = (ERROR, WARNING)
+LEVELS = {ERROR: "error", WARNING: "warning"}
+
+#: the code of the finding that reports a rule which raised instead of checking
+INTERNAL_CODE = "R000"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a rule reports: the item instance path it points at and the fields of its message template."""
+
+    path: str
+    fields: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: str
+    title: str  # one line, Japanese: what the rule checks (catalogue, `pia-excel rules`)
+    message: str  # Japanese message template, str.format fields supplied by the hits
+    reads: tuple[str, ...]  # template paths (or short descriptions) of the items the rule reads
+    forms: tuple[str, ...]
+    check: Callable[["Context"], Iterable[Hit]]
+
+    @property
+    def description(self) -> str:
+        return (self.check.__doc__ or "").strip()
+
+
+@dataclass
+class Finding:
+    code: str
+    severity: str
+    message: str
+    path: str | None = None
+    sheet: str | None = None
+    cell: str | None = None
+    file: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "severity": self.severity, "level": LEVELS[self.severity],
+                "message": self.message, "path": self.path, "sheet": self.sheet, "cell": self.cell,
+                "file": self.file}
+
+    @property
+    def where(self) -> str:
+        return f"{self.sheet}!{self.cell}" if self.sheet and self.cell else (self.sheet or "-")
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(code: str, severity: str, title: str, message: str, *, reads: Iterable[str] = (),
+         forms: Iterable[str] = FORMS):
+    """Register a check function under a stable code."""
+    if not re.fullmatch(r"R\d{3}", code):
+        raise ValueError(f"rule codes look like R123: {code!r}")
+    if severity not in SEVERITIES:
+        raise ValueError(f"{code}: severity must be one of {SEVERITIES}")
+
+    def register(fn: Callable[["Context"], Iterable[Hit]]):
+        if code in RULES or code == INTERNAL_CODE:
+            raise ValueError(f"duplicate rule code {code}")
+        RULES[code] = Rule(code, severity, title, message, tuple(reads), tuple(forms), fn)
+        return fn
+
+    return register
+
+
+# ---------------------------------------------------------------------------------------------- context
+#: cell texts that mean "nothing here" in real documents ("－", "該当なし" …); treated as empty where a rule
+#: asks whether a cell that should stay empty was filled in
+PLACEHOLDERS = frozenset({"-", "ー", "－", "―", "‐", "−", "—", "なし", "無し", "該当なし", "該当無し", "特になし",
+                          "記載なし", "対象外", "なし。", "該当なし。", "特になし。", "N/A", "n/a", "ー。", "／", "/"})
+
+
+def norm(text: str) -> str:
+    """NFKC, no whitespace: for comparing printed labels and texts."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def is_filled(value: Any) -> bool:
+    """A value is filled when it holds something (a ticked box, a non-blank text, a number)."""
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, list):
+        return any(is_ticked(v) if isinstance(v, Tick) else is_filled(v) for v in value)
+    if hasattr(value, "is_empty"):
+        return not value.is_empty()
+    return True
+
+
+def is_substantive(value: Any) -> bool:
+    """Filled with more than a placeholder such as "－" or "該当なし"."""
+    if isinstance(value, str):
+        return is_filled(value) and value.strip() not in PLACEHOLDERS and norm(value) not in PLACEHOLDERS
+    return is_filled(value)
+
+
+def is_ticked(tick: Tick) -> bool:
+    return getattr(tick, "checked", True) is not False
+
+
+class Context:
+    """What a rule sees: the document, its form spec, "today", the reader's issues and path helpers."""
+
+    def __init__(self, doc: Document, *, today: dt.date | None = None, read_issues: Iterable = ()):
+        self.doc = doc
+        self.form: str = doc.form
+        self.spec: FormSpec = load_spec(doc.form)
+        self.edition = self.spec.edition(doc.edition)
+        self.today = today or dt.date.today()
+        self.read_issues = list(read_issues)
+
+    # ---- structure
+    def files(self) -> Iterator[tuple[str, Any]]:
+        """(prefix, file model) for each 特定個人情報ファイル: ("files[1]", …)."""
+        for n, f in enumerate(self.doc.files, start=1):
+            yield f"files[{n}]", f
+
+    def item(self, path: str) -> Item | None:
+        """The spec item of an instance path (None for paths that are not items, e.g. option suffixes)."""
+        try:
+            return self.spec.item(template_path(path))
+        except KeyError:
+            return None
+
+    def value(self, path: str) -> Any:
+        """The model value at an instance path (None when the path does not exist)."""
+        node: Any = self.doc
+        for part in re.findall(r"[^.\[\]]+|\[\d+\]", path):
+            if part.startswith("["):
+                i = int(part[1:-1]) - 1
+                if not isinstance(node, list) or not 0 <= i < len(node):
+                    return None
+                node = node[i]
+            else:
+                node = getattr(node, part, None)
+                if node is None:
+                    return None
+        return node
+
+    # ---- checkboxes
+    def option_index(self, item: Item, label: str) -> int | None:
+        """1-based index of an option by its canonical or this edition's label."""
+        for i, opt in enumerate(item.options, start=1):
+            if label in (opt.label, self.edition.labels.get(opt.label)):
+                return i
+        want = norm(label)
+        for i, opt in enumerate(item.options, start=1):
+            if want in (norm(opt.label), norm(self.edition.labels.get(opt.label, opt.label))):
+                return i
+        return None
+
+    def ticked(self, path: str) -> set[int]:
+        """Indexes (1-based) of the ticked options of a checkbox item."""
+        item = self.item(path)
+        ticks = self.value(path) or []
+        if item is None:
+            return set()
+        out = set()
+        for t in ticks:
+            if is_ticked(t):
+                i = self.option_index(item, t.label)
+                if i is not None:
+                    out.add(i)
+        return out
+
+    def tick(self, path: str, index: int) -> Tick | None:
+        """The Tick (ticked or not) stored for option ``index`` of a checkbox item."""
+        item = self.item(path)
+        for t in self.value(path) or []:
+            if item is not None and self.option_index(item, t.label) == index:
+                return t
+        return None
+
+    # ---- messages
+    def label(self, path: str) -> str:
+        """How a reviewer names the item: "Ⅱ-4 委託事項2 ③委託先名（ファイル1）"."""
+        item = self.item(path)
+        if item is None:
+            return path
+        sec = item.section
+        parts = []
+        top = item.ancestors()[0] if item.parent is not None else item
+        num = unicodedata.normalize("NFKC", top.no or "").rstrip(".") if top.no and top.no[:1] not in "①②③④⑤⑥⑦⑧⑨⑩" else ""
+        parts.append(f"{sec.no}-{num}" if sec.no and num else (sec.no or sec.title))
+        if top is item and num:  # a numbered item of its own ("Ⅰ-3 特定個人情報ファイル名")
+            text = f"{parts[0]} {item.label}"
+            m = re.match(r"files\[(\d+)\]", path)
+            return text + (f"（ファイル{m.group(1)}）" if m and len(self.doc.files) > 1 else "")
+        slots = re.findall(r"\.(\w+)\[(\d+)\]", path)
+        for key, n in slots:
+            if key != "files":
+                rep = next((a for a in item.ancestors() if a.kind == "repeat" and a.key == key), None)
+                if rep is not None:
+                    parts.append(f"{rep.label}{n}")
+        for a in item.ancestors()[1:]:
+            if a.kind == "heading" and a.label.startswith("リスク"):
+                parts.append(re.split(r"[：:]", a.label)[0])
+        if item.kind != "heading" or item.options:
+            parts.append(item.printed.replace("　※", "") if item.printed_label else item.label)
+        text = " ".join(p for p in parts if p)
+        m = re.match(r"files\[(\d+)\]", path)
+        if m and len(self.doc.files) > 1:
+            text += f"（ファイル{m.group(1)}）"
+        return text
+
+    # ---- walking the document
+    def instances(self, *, sections: Iterable[str] | None = None) -> Iterator[tuple[str, Item, Any]]:
+        """(instance path, item, value) of every value item, in print order; repeat blocks that exist only."""
+        want = set(sections) if sections is not None else None
+        for sec in self.spec.sections:
+            if want is not None and sec.key not in want:
+                continue
+            if sec.per_file:
+                for prefix, f in self.files():
+                    yield from self._walk(sec.fields(), getattr(f, sec.key), f"{prefix}.{sec.key}")
+            else:
+                yield from self._walk(sec.fields(), getattr(self.doc, sec.key), sec.key)
+
+    def _walk(self, items: list[Item], model: Any, prefix: str):
+        for it in items:
+            path = f"{prefix}.{it.key}"
+            value = getattr(model, it.key, None)
+            if it.kind == "repeat":
+                for n, block in enumerate(value or [], start=1):
+                    yield from self._walk(it.fields(), block, f"{path}[{n}]")
+            else:
+                yield path, it, value
+
+    def under(self, section: str, heading: str) -> list[Item]:
+        """Value items below a heading (e.g. Ⅲ-4 "III_4"), the heading itself excluded."""
+        sec = self.spec.section(section)
+        return [it for it in sec.fields() if any(a.key == heading for a in it.ancestors())]
+
+    def choice_label(self, value: str | None) -> str:
+        return value or ""

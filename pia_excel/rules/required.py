@@ -1,0 +1,254 @@
+"""R101–R106: items that must be filled in, by form.
+
+Every value item of the form is required unless it is listed as optional below or made conditional by another
+item (a detail that only follows certain answers, the parts of Ⅲ that 委託しない / 提供・移転しない /
+接続しない switch off, the fields of repeat blocks that are not used).
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ..spec import Item, template_path
+from .engine import ERROR, WARNING, Context, Hit, is_filled, is_substantive, is_ticked, rule
+
+#: template paths never required (free remarks, 【任意】 parts, 【行政機関等のみ】 parts, boxes ticked by choice)
+OPTIONAL = {
+    "juten": {
+        "cover.hyokasho_no", "cover.tokki_jiko", "I.I_7", "II.II_7", "III.III_10",
+        "IV.horei_tokubetsu_tetsuzuki", "IV.filebo_fukisai",
+        "V.iken_hoho", "V.iken_kikan", "V.iken_naiyo",  # 2. 国民・住民等からの意見の聴取【任意】
+        "V.daisansha_jisshi_bi", "V.daisansha_hoho", "V.daisansha_kekka",  # 3. 第三者点検【任意】
+    },
+    "zenkomoku": {
+        "cover.hyokasho_no", "cover.tokki_jiko", "cover.ppc_shonin_bi", "I.I_8", "II.II_7", "II.henko_datosei",
+        "annex1.jimu_naiyo_figure", "annex1.jimu_naiyo_biko", "IV.IV_3",
+        "V.seikyu_tokki", "V.horei_tokubetsu_tetsuzuki", "V.filebo_fukisai",
+        "VI.iken_tanshuku_riyu", "VI.ppc_teishutsu_bi", "VI.ppc_shinsa",  # 4. 【行政機関等のみ】
+    },
+}
+
+#: keys optional wherever they appear (その他の措置・その他のリスク, headings ticked by choice, the change log)
+OPTIONAL_KEYS = {"III_4", "III_5", "III_6", "henko_kasho"}
+OPTIONAL_SUFFIXES = ("_other_measures", "_other_risks")
+
+#: repeat block fields that may stay empty in a used block
+OPTIONAL_IN_BLOCK = {"I.systems.name", "I.systems.other_system_connections"}
+
+#: answers after which a detail item is not needed
+NEGATIVE = {"行っていない", "記録を残していない", "定めていない", "制限していない", "再委託していない", "保管していない",
+            "無料", "発生なし", "再委託しない"}
+
+#: detail items required once their choice is answered with anything but a NEGATIVE answer
+DETAILS = {
+    "juten": {
+        "III.user_ninsho": ("III.user_ninsho_hoho",),
+        "III.keiyakusho_kitei": ("III.keiyakusho_kitei_naiyo",),
+        "III.saiitakusaki_kakuho": ("III.saiitakusaki_kakuho_hoho",),
+        "III.teikyo_iten_rule": ("III.teikyo_iten_rule_naiyo",),
+        "III.kyoiku_keihatsu": ("III.kyoiku_keihatsu_hoho",),
+        "II.itaku_jiko.saiitaku_umu": ("II.itaku_jiko.saiitaku_kyodaku_hoho", "II.itaku_jiko.saiitaku_jiko"),
+    },
+    "zenkomoku": {
+        "III.user_ninsho": ("III.user_ninsho_hoho",),
+        "III.access_hakko_shikko": ("III.access_hakko_shikko_hoho",),
+        "III.access_kanri": ("III.access_kanri_hoho",),
+        "III.shiyo_kiroku": ("III.shiyo_kiroku_hoho",),
+        "III.etsuran_koshin_seigen": ("III.etsuran_koshin_seigen_hoho",),
+        "III.toriatsukai_kiroku": ("III.toriatsukai_kiroku_hoho",),
+        "III.teikyo_rule": ("III.teikyo_rule_tasha", "III.teikyo_rule_itakumoto_saki"),
+        "III.shokyo_rule": ("III.shokyo_rule_naiyo",),
+        "III.keiyakusho_kitei": ("III.keiyakusho_kitei_naiyo",),
+        "III.saiitakusaki_kakuho": ("III.saiitakusaki_kakuho_hoho",),
+        "III.teikyo_iten_kiroku": ("III.teikyo_iten_kiroku_hoho",),
+        "III.teikyo_iten_rule": ("III.teikyo_iten_rule_naiyo",),
+        "III.butsuriteki": ("III.butsuriteki_naiyo",),
+        "III.gijutsuteki": ("III.gijutsuteki_naiyo",),
+        "III.shisha_kojin_bango": ("III.shisha_hokan_hoho",),
+        "III.shokyo_tejun": ("III.shokyo_tejun_naiyo",),
+        "IV.jiko_tenken": ("IV.jiko_tenken_hoho",),
+        "IV.kansa": ("IV.kansa_naiyo",),
+        "IV.kyoiku_keihatsu": ("IV.kyoiku_keihatsu_hoho",),
+        "V.tesuryo": ("V.tesuryo_detail",),
+        "V.filebo_kohyo": ("V.filebo_file_mei", "V.filebo_kohyo_basho"),
+        "II.itaku_jiko.saiitaku_umu": ("II.itaku_jiko.saiitaku_kyodaku_hoho", "II.itaku_jiko.saiitaku_jiko"),
+    },
+}
+
+#: handled by their own rules (R230 重大事故)
+ELSEWHERE = {"III.juudai_jiko_naiyo", "III.juudai_jiko_saihatsu"}
+
+#: Ⅲ-6 risk headings covered by each 接続しない box (option 1: 入手, option 2: 提供)
+CONNECTION_RISKS = {
+    "juten": {1: ("III_6_risk1",), 2: ("III_6_risk2",)},
+    "zenkomoku": {1: ("III_6_risk1", "III_6_risk2", "III_6_risk3", "III_6_risk4"),
+                  2: ("III_6_risk5", "III_6_risk6", "III_6_risk7")},
+}
+
+
+def _what(item: Item) -> str:
+    kind = item.value_kind
+    if kind == "checkboxes":
+        return "いずれかに○をつけてください"
+    if kind == "choice":
+        return "＜選択肢＞から選んでください"
+    if kind == "list":
+        return "記録項目を1行に1項目ずつ記入してください"
+    return "記入されていません"
+
+
+def _detail_targets(form: str) -> dict[str, tuple[str, str]]:
+    """detail template path → (choice template path)."""
+    out = {}
+    for choice, details in DETAILS[form].items():
+        for d in details:
+            out[d] = choice
+    return out
+
+
+def _optional(ctx: Context, tpath: str, item: Item) -> bool:
+    return (tpath in OPTIONAL[ctx.form] or item.key in OPTIONAL_KEYS or item.key.endswith(OPTIONAL_SUFFIXES)
+            or tpath in ELSEWHERE or tpath in _detail_targets(ctx.form))
+
+
+def switched_off(ctx: Context, prefix: str, item: Item) -> bool:
+    """True when the item belongs to a part of Ⅲ that the document says does not apply (委託しない …)."""
+    if item.section.key != "III":
+        return False
+    keys = {a.key for a in item.ancestors()}
+    f = ctx.value(prefix)
+    if "III_4" in keys:
+        return bool(ctx.ticked(f"{prefix}.III.III_4")) or f.II.itaku_umu == "委託しない"
+    if "III_5" in keys:
+        umu = ctx.ticked(f"{prefix}.II.teikyo_iten_umu")
+        return bool(ctx.ticked(f"{prefix}.III.III_5")) or umu == {3}
+    if "III_6" in keys:
+        off = ctx.ticked(f"{prefix}.III.III_6")
+        renkei_no = ctx.doc.I.renkei_jisshi_umu == "実施しない"
+        for opt, risks in CONNECTION_RISKS[ctx.form].items():
+            if keys & set(risks) and (opt in off or renkei_no):
+                return True
+    return False
+
+
+@rule("R101", ERROR, "必須項目が未記入", "{label}: {what}", reads=("様式の全項目（任意・条件付きの項目を除く）",))
+def required(ctx: Context) -> Iterator[Hit]:
+    """Every item the form expects is filled in. Not required: 特記事項, 備考, その他の措置・その他のリスク,
+    【任意】 and 【行政機関等のみ】 parts, 評価書番号 (given at first submission), details that depend on an answer
+    (R103), the parts of Ⅲ switched off by 委託しない / 提供・移転しない / 接続しない, and fields of unused repeat
+    blocks (R102). At least one システム is required. 全項目: Ⅵ-3 第三者点検 unless Ⅵ-4 (行政機関等) is filled;
+    Ⅵ-2 ⑤評価書への反映 unless ④主な意見の内容 says there were none."""
+    for path, item, value in ctx.instances():
+        if item.repeat is not None or item.kind == "repeat":
+            continue
+        tpath = template_path(path)
+        if _optional(ctx, tpath, item) or is_filled(value):
+            continue
+        if tpath == "VI.iken_hanei" and _no_opinions(ctx.doc.VI.iken_naiyo):
+            continue
+        if ctx.form == "zenkomoku" and tpath.startswith("VI.daisansha_") and (
+                is_filled(ctx.doc.VI.ppc_teishutsu_bi) or is_filled(ctx.doc.VI.ppc_shinsa)):
+            continue
+        prefix = path.split(".")[0] if path.startswith("files[") else None
+        if prefix and switched_off(ctx, prefix, item):
+            continue
+        yield Hit(path if item.kind != "list" else f"{path}[1]", {"label": ctx.label(path), "what": _what(item)})
+    if not any(is_filled(s.system_name) for s in ctx.doc.I.systems):
+        path = "I.systems[1].system_name"
+        yield Hit(path, {"label": ctx.label(path), "what": "使用するシステムを1つ以上記入してください"})
+
+
+def _no_opinions(text: str | None) -> bool:
+    """④主な意見の内容 says there were none ("意見なし", "特になし", "提出された意見はなかった")."""
+    return not is_substantive(text) or bool(re.search(r"意見.{0,6}(なし|無し|ありません|なかった|ない)|^特になし", text or ""))
+
+
+def _block_items(item: Item) -> list[Item]:
+    return [c for c in item.fields()]
+
+
+@rule("R102", ERROR, "記入したブロック（システム・委託事項・提供先・移転先）の項目が未記入",
+      "{label}: 記入されていません（{block}の他の項目が記入されています）",
+      reads=("I.systems", "II.itaku_jiko", "II.teikyo_saki", "II.iten_saki"))
+def block_fields(ctx: Context) -> Iterator[Hit]:
+    """In every システム, 委託事項, 提供先 and 移転先 block that is used (any field filled), the other fields are
+    filled too (システムの名称/機能 for システム; the header 名称 too for 委託事項・提供先・移転先)."""
+    details = _detail_targets(ctx.form)
+    for sec in ctx.spec.sections:
+        for rep in (it for it in sec.walk() if it.kind == "repeat"):
+            prefixes = [f"{p}.{sec.key}" for p, _ in ctx.files()] if sec.per_file else [sec.key]
+            for prefix in prefixes:
+                blocks = ctx.value(f"{prefix}.{rep.key}") or []
+                for n, block in enumerate(blocks, start=1):
+                    if block.is_empty():
+                        continue
+                    for f in _block_items(rep):
+                        tpath = f"{sec.key}.{rep.key}.{f.key}"
+                        if tpath in OPTIONAL_IN_BLOCK or tpath in details:
+                            continue
+                        if not is_filled(getattr(block, f.key)):
+                            path = f"{prefix}.{rep.key}[{n}].{f.key}"
+                            yield Hit(path, {"label": ctx.label(path), "block": f"{rep.label}{n}"})
+
+
+@rule("R103", ERROR, "回答に応じて必要な記載（具体的な方法・再委託の許諾方法など）が未記入",
+      "{label}: 「{choice}」が「{value}」のため記入が必要です",
+      reads=("Ⅲ・Ⅳ・Ⅴ の選択肢とその具体的な内容", "II.itaku_jiko.saiitaku_umu"))
+def details_after_answer(ctx: Context) -> Iterator[Hit]:
+    """A detail that follows an answer (行っている → 具体的な管理方法, 定めている → 規定の内容, 有料 → 手数料額,
+    再委託する → 再委託の許諾方法・再委託事項 …) is filled in, unless the part is switched off (委託しない …)."""
+    for path, item, value in ctx.instances():
+        tpath = template_path(path)
+        targets = DETAILS[ctx.form].get(tpath)
+        if not targets or value is None or value in NEGATIVE:
+            continue
+        prefix = path.split(".")[0] if path.startswith("files[") else None
+        if prefix and switched_off(ctx, prefix, item):
+            continue
+        base = path.rsplit(".", 1)[0]
+        for t in targets:
+            dpath = f"{base}.{t.rsplit('.', 1)[1]}"
+            if not is_filled(ctx.value(dpath)):
+                yield Hit(dpath, {"label": ctx.label(dpath), "choice": ctx.label(path), "value": value})
+
+
+def _ticks(ctx: Context) -> Iterator[tuple[str, Item, int, object]]:
+    """(path, item, option index, tick) of every stored tick."""
+    for path, item, value in ctx.instances():
+        if item.value_kind != "checkboxes":
+            continue
+        for t in value or []:
+            i = ctx.option_index(item, t.label)
+            if i is not None:
+                yield path, item, i, t
+
+
+@rule("R104", ERROR, "「その他」に○があるが（　）の内容が未記入", "{label}: 「その他」に○がありますが、（　）に内容が書かれていません",
+      reads=("「その他 （　）」のあるチェック欄",))
+def other_needs_detail(ctx: Context) -> Iterator[Hit]:
+    """A ticked "その他" box has its "（ … ）" detail filled in."""
+    for path, item, i, t in _ticks(ctx):
+        opt = item.options[i - 1]
+        if opt.detail and opt.label == "その他" and is_ticked(t) and not is_filled(t.detail):
+            yield Hit(f"{path}.o{i}.detail", {"label": ctx.label(path)})
+
+
+@rule("R105", WARNING, "（　）のある選択肢に○があるが内容が未記入",
+      "{label}: 「{option}」に○がありますが、（　）に内容（部署名・機関名など）が書かれていません",
+      reads=("入手元など「（　）」のあるチェック欄",))
+def option_needs_detail(ctx: Context) -> Iterator[Hit]:
+    """A ticked box other than その他 that prints a "（　）" (評価実施機関内の他部署, 民間事業者 …) names whom it means."""
+    for path, item, i, t in _ticks(ctx):
+        opt = item.options[i - 1]
+        if opt.detail and opt.label != "その他" and is_ticked(t) and not is_filled(t.detail):
+            yield Hit(f"{path}.o{i}.detail", {"label": ctx.label(path), "option": t.label})
+
+
+@rule("R106", WARNING, "○のない選択肢に（　）の内容や件数が書かれている",
+      "{label}: 「{option}」に○がありませんが、内容が書かれています（○をつけるか、内容を消してください）",
+      reads=("「（　）」のあるチェック欄",))
+def detail_without_tick(ctx: Context) -> Iterator[Hit]:
+    """A detail or count written beside a box that is not ticked (kept by the reader as checked=False)."""
+    for path, item, i, t in _ticks(ctx):
+        if not is_ticked(t):
+            yield Hit(f"{path}.o{i}", {"label": ctx.label(path), "option": t.label})

@@ -1,0 +1,115 @@
+"""R001–R005: values the models reject (a choice not in its list, an impossible 和暦 date, a count that is not
+a number …). The reader keeps them verbatim in ``doc.invalid_values`` (so they survive JSON/YAML round trips)
+and reports them in ``ReadResult.issues``; here they become findings with codes like every other rule."""
+from __future__ import annotations
+
+import re
+
+from ..wareki import WarekiDate, WarekiError
+from .engine import ERROR, WARNING, Context, Hit, rule
+
+_TICK_FIELD = re.compile(r"^(?P<base>.+)\[(?P<n>\d+)\]\.(?P<field>detail|count|label)$")
+
+
+def _kind(ctx: Context, path: str) -> str:
+    """What kind of value the path holds: choice, date, count, timing, checkboxes, text or unknown."""
+    if re.search(r"henko_kasho\[\d+\]\.timing$", path):
+        return "timing"
+    if re.search(r"henko_kasho\[\d+\]\.date$", path):
+        return "date"
+    if path.endswith("_count") or path.endswith(".count"):
+        return "count"
+    item = ctx.item(path)
+    if item is None:
+        m = _TICK_FIELD.match(path)
+        return "checkboxes" if m and ctx.item(m.group("base")) is not None else "unknown"
+    return item.value_kind
+
+
+def _invalid(ctx: Context, kinds: set[str]):
+    for path, raw in (ctx.doc.invalid_values or {}).items():
+        if _kind(ctx, path) in kinds:
+            yield path, raw
+
+
+def _where(ctx: Context, path: str) -> str:
+    """The cell path of a value stored inside a tick ("…nyushu_moto[2].detail" → "…nyushu_moto.o3.detail")."""
+    m = _TICK_FIELD.match(path)
+    if m:
+        item = ctx.item(m.group("base"))
+        ticks = ctx.value(m.group("base")) or []
+        n = int(m.group("n"))
+        if item is not None and n <= len(ticks):
+            idx = ctx.option_index(item, ticks[n - 1].label)
+            if idx is not None:
+                suffix = "" if m.group("field") == "label" else f".{m.group('field')}"
+                return f"{m.group('base')}.o{idx}{suffix}"
+    return path
+
+
+def _label(ctx: Context, path: str) -> str:
+    if path.endswith("_count") and ctx.item(path[: -len("_count")]) is not None:
+        return ctx.label(path[: -len("_count")]) + "（件数）"
+    if re.search(r"henko_kasho\[(\d+)\]\.\w+$", path):
+        n = re.search(r"henko_kasho\[(\d+)\]", path).group(1)
+        col = {"date": "変更日", "timing": "提出時期", "item": "項目", "before": "変更前の記載", "after": "変更後の記載",
+               "explanation": "提出時期に係る説明"}.get(path.rsplit(".", 1)[1], "")
+        return f"変更箇所 {n}行目 {col}"
+    m = _TICK_FIELD.match(path)
+    if m:
+        return ctx.label(m.group("base"))
+    return ctx.label(path)
+
+
+@rule("R001", ERROR, "選択肢の値が＜選択肢＞にない（提出時期は事前・事後のみ）",
+      "{label}: ＜選択肢＞にない値です（{value}）。{hint}", reads=("＜選択肢＞のある全項目", "変更箇所 提出時期"))
+def choice_not_in_list(ctx: Context):
+    """A choice cell holds a value that is not one of its printed ＜選択肢＞; a 変更箇所 row's 提出時期 is not
+    事前 or 事後."""
+    for path, raw in _invalid(ctx, {"choice", "timing"}):
+        hint = "「事前」または「事後」を選んでください。" if _kind(ctx, path) == "timing" else "一覧から選んでください。"
+        yield Hit(path, {"label": _label(ctx, path), "value": raw, "hint": hint})
+
+
+@rule("R002", ERROR, "和暦の日付として読めない・存在しない日付", "{label}: {reason}",
+      reads=("公表日・実施日・保有開始日・使用開始日・変更日など日付の全項目",))
+def bad_date(ctx: Context):
+    """A date cell that is not a valid 和暦 date (令和7年2月25日, 平成27年10月 …)."""
+    for path, raw in _invalid(ctx, {"date"}):
+        try:
+            WarekiDate.parse(str(raw))
+            reason = f"和暦の日付として読めません（{raw}）"
+        except WarekiError as e:
+            reason = str(e)
+        yield Hit(path, {"label": _label(ctx, path), "reason": reason})
+
+
+@rule("R003", ERROR, "件数が0以上の整数でない", "{label}: 件数は0以上の整数で記入してください（{value}）",
+      reads=("評価書番号", "委託の有無 件数", "提供・移転の有無 件数"))
+def bad_count(ctx: Context):
+    """A count cell ("（ 5 ）件", 評価書番号) that is not a whole number of zero or more."""
+    for path, raw in _invalid(ctx, {"count"}):
+        yield Hit(_where(ctx, path), {"label": _label(ctx, path), "value": raw})
+
+
+@rule("R004", WARNING, "チェック欄に○以外の記号", "{label}: チェック欄の値 {value} は○として扱いました（○を選んでください）",
+      reads=("チェック欄の全項目",))
+def odd_tick_mark(ctx: Context):
+    """A checkbox cell holds a mark other than ○ (e.g. "✓", "x"); it was read as ticked."""
+    for issue in ctx.read_issues:
+        if issue.message.startswith("チェック欄の値"):
+            base = re.sub(r"\.o\d+$", "", issue.path)
+            yield Hit(issue.path, {"label": ctx.label(base), "value": repr(issue.value)})
+
+
+@rule("R005", ERROR, "その他の読み取れない値", "{label}: 読み取れない値です（{reason}）", reads=("全項目",))
+def other_invalid(ctx: Context):
+    """Any other value the model rejects (an unknown checkbox label, more blocks than the form has …)."""
+    known = set(ctx.doc.invalid_values or {})
+    for path, raw in (ctx.doc.invalid_values or {}).items():
+        if _kind(ctx, path) not in {"choice", "timing", "date", "count"}:
+            yield Hit(_where(ctx, path), {"label": _label(ctx, path), "reason": str(raw)[:80]})
+    for issue in ctx.read_issues:
+        if issue.path in known or issue.message.startswith("チェック欄の値"):
+            continue
+        yield Hit(issue.path, {"label": _label(ctx, issue.path), "reason": issue.message})
