@@ -1,0 +1,233 @@
+"""``pia-excel validate`` and ``pia-excel rules``: a thin click layer over :mod:`pia_excel.rules` and
+:mod:`pia_excel.report`.
+
+Exit codes of ``validate``: 0 no errors, 1 errors found, 2 an input could not be read (the others are still
+validated) or an output could not be written.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from . import api, report as reporting
+from .rules import RULES, Report, validate_result
+from .rules.catalogue import rows as catalogue_rows
+from .spec import FORM_NAMES
+from .wareki import WarekiDate, WarekiError
+
+SUFFIXES = (".xlsx", ".xlsm", ".json", ".yaml", ".yml")
+#: show a progress bar from this many inputs on
+PROGRESS_MIN = 5
+
+
+class _Fail(click.ClickException):
+    """One clear line on stderr and exit code 2 (like ``cli.Fail``)."""
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:
+        click.echo(f"エラー: {self.message}", err=True)
+
+
+def collect(paths: tuple[Path, ...]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Files to validate (folders searched recursively, Excel lock files ``~$*`` skipped) and inputs that cannot
+    be used, with a message each."""
+    files: list[Path] = []
+    bad: list[tuple[str, str]] = []
+    for p in paths:
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                if f.is_file() and f.suffix.lower() in SUFFIXES and not _skipped(f):
+                    files.append(f)
+        elif not p.exists():
+            bad.append((str(p), f"{p}: ファイルがありません"))
+        elif p.suffix.lower() not in SUFFIXES:
+            bad.append((str(p), f"{p}: 対応していない形式です（.xlsx .xlsm .json .yaml のいずれか）"))
+        elif _skipped(p):
+            continue
+        else:
+            files.append(p)
+    seen, unique = set(), []
+    for f in files:
+        key = f.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique, bad
+
+
+def _skipped(p: Path) -> bool:
+    return p.name.startswith("~$") or p.name.startswith(".~pia-")
+
+
+def parse_today(text: str | None) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        return WarekiDate.parse(text).to_date()
+    except WarekiError:
+        raise click.BadParameter(f"日付として読めません: {text}（例: 2025-03-01 または 令和7年3月1日）") from None
+
+
+def _annotated_name(src: Path, used: set[str]) -> str:
+    suffix = src.suffix.lower() if src.suffix.lower() in (".xlsx", ".xlsm") else ".xlsx"
+    base = f"{src.stem}_検証結果"
+    name, n = base + suffix, 2
+    while name in used:
+        name, n = f"{base}_{n}{suffix}", n + 1
+    used.add(name)
+    return name
+
+
+def _summary_row(rep: Report | None, name: str, note: str = "") -> dict:
+    if rep is None:
+        return {"file": name, "form": "", "評価書名": "", "評価実施機関名": "", "公表日": "", "errors": None,
+                "warnings": None, "note": note}
+    cover = rep.doc.cover
+    return {"file": name, "form": FORM_NAMES[rep.doc.form], "評価書名": cover.hyokasho_mei or "",
+            "評価実施機関名": cover.hyoka_jisshi_kikan_mei or "",
+            "公表日": str(cover.kohyo_bi) if cover.kohyo_bi else rep.doc.invalid_values.get("cover.kohyo_bi", ""),
+            "errors": len(rep.errors), "warnings": len(rep.warnings), "note": note}
+
+
+def write_summary(rows: list[dict], out: Path) -> None:
+    import pandas as pd
+
+    df = pd.DataFrame(rows, columns=["file", "form", "評価書名", "評価実施機関名", "公表日", "errors", "warnings", "note"])
+    df["errors"] = df["errors"].astype("Int64")
+    df["warnings"] = df["warnings"].astype("Int64")
+    suffix = out.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise _Fail(f"{out}: 一覧の形式を拡張子から判断できません（.csv または .xlsx）")
+    fd, tmp = tempfile.mkstemp(prefix=".~pia-", suffix=suffix, dir=out.parent if str(out.parent) else ".")
+    os.close(fd)
+    try:
+        if suffix == ".csv":
+            df.to_csv(tmp, index=False, encoding="utf-8-sig")  # BOM: Excel opens it as UTF-8
+        else:
+            df.to_excel(tmp, index=False, sheet_name="検証一覧")
+        os.replace(tmp, out)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="結果の形式（標準出力）")
+@click.option("--report-xlsx", type=click.Path(path_type=Path), default=None,
+              help="検証結果シートを加えたブックの保存先（入力が1つならファイル、複数ならフォルダ）")
+@click.option("--in-place", is_flag=True, help="検証結果シートを入力のブックそのものに書き込みます")
+@click.option("--summary", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="ブックごとに1行の一覧（.csv または .xlsx）")
+@click.option("--progress/--no-progress", default=None, help="進行状況を表示する（既定: 端末で多数のとき）")
+@click.option("--today", default=None, help="基準日（再評価の時期の判定に使う。例: 2025-03-01、令和7年3月1日）")
+def validate(paths, fmt, report_xlsx, in_place, summary, progress, today) -> None:
+    """評価書（.xlsx .xlsm .json .yaml、フォルダは中を再帰的に）を検証します。
+
+    終了コード: 0 エラーなし、1 エラーあり、2 読めない入力があった（他の入力は検証します）。
+    """
+    if in_place and report_xlsx:
+        raise click.UsageError("--in-place と --report-xlsx は同時に指定できません")
+    today_date = parse_today(today)
+    files, unreadable = collect(paths)
+    rows: list[dict] = [_summary_row(None, name, message) for name, message in unreadable]
+    if report_xlsx and len(files) + len(unreadable) > 1:
+        if report_xlsx.exists() and not report_xlsx.is_dir():
+            raise _Fail(f"{report_xlsx}: 入力が複数のときは --report-xlsx にフォルダを指定してください")
+        report_xlsx.mkdir(parents=True, exist_ok=True)
+    show = progress if progress is not None else (len(files) > PROGRESS_MIN and sys.stderr.isatty())
+    results: list[tuple[Report, str]] = []
+    used_names: set[str] = set()
+    write_problems: list[str] = []
+
+    def one(path: Path) -> None:
+        name = str(path)
+        try:
+            result = api.load(path)
+        except (api.WorkbookError, api.InputError) as e:
+            unreadable.append((name, str(e)))
+            rows.append(_summary_row(None, name, str(e).splitlines()[0]))
+            return
+        except OSError as e:
+            unreadable.append((name, f"{name}: {e.strerror or e}"))
+            rows.append(_summary_row(None, name, str(e)))
+            return
+        rep = validate_result(result, today=today_date)
+        results.append((rep, name))
+        rows.append(_summary_row(rep, name))
+        try:
+            if in_place:
+                if path.suffix.lower() in (".xlsx", ".xlsm"):
+                    reporting.write_annotated(rep, path, source=path)
+                else:
+                    click.echo(f"注意: {name}: ブックではないため --in-place では書き込みません", err=True)
+            elif report_xlsx:
+                out = report_xlsx / _annotated_name(path, used_names) if report_xlsx.is_dir() else report_xlsx
+                if out.resolve() == path.resolve():
+                    write_problems.append(f"{out}: 入力と同じファイルです（上書きするには --in-place を使ってください）")
+                    return
+                reporting.write_annotated(rep, out, source=path)
+        except PermissionError as e:
+            write_problems.append(f"{e.filename or name}: 書き込みの権限がありません（Excelで開いていませんか）")
+        except OSError as e:
+            write_problems.append(f"{getattr(e, 'filename', '') or name}: {e.strerror or e}")
+
+    if show:
+        with click.progressbar(files, label="検証中", file=sys.stderr, show_pos=True) as bar:
+            for path in bar:
+                one(path)
+    else:
+        for path in files:
+            one(path)
+
+    if fmt == "json":
+        click.echo(reporting.render_json(results, unreadable), nl=False)
+    else:
+        for rep, name in results:
+            click.echo(reporting.render_text(rep, name))
+        if len(results) + len(unreadable) > 1:
+            errors = sum(len(r.errors) for r, _ in results)
+            warnings = sum(len(r.warnings) for r, _ in results)
+            click.echo(f"合計: {len(results)}件を検証、エラー {errors}件、警告 {warnings}件"
+                       + (f"、読めないファイル {len(unreadable)}件" if unreadable else ""))
+    for _, message in unreadable:
+        for line in message.splitlines():
+            click.echo(f"エラー: {line}", err=True)
+    for message in write_problems:
+        click.echo(f"エラー: {message}", err=True)
+    if summary:
+        try:
+            write_summary(rows, summary)
+        except PermissionError:
+            write_problems.append(f"{summary}: 書き込みの権限がありません")
+            click.echo(f"エラー: {summary}: 書き込みの権限がありません", err=True)
+    if unreadable or write_problems:
+        sys.exit(2)
+    sys.exit(1 if any(r.errors for r, _ in results) else 0)
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True)
+def rules(fmt) -> None:
+    """検証ルールの一覧（コード・重要度・内容）を表示します。"""
+    if fmt == "markdown":
+        from .rules.catalogue import render_markdown
+
+        click.echo(render_markdown(), nl=False)
+        return
+    for code, severity, title, forms in catalogue_rows():
+        suffix = "" if forms == "両方" else f"（{forms}のみ）"
+        click.echo(f"{code}  {severity}  {title}{suffix}")
+    click.echo(f"全{len(RULES) + 1}件")
