@@ -97,7 +97,6 @@ def schema(form: str) -> None:
 # Commands defined in their own modules register here (one line each).
 # -- registered commands --
 from .validate_cmd import rules as _rules, validate as _validate; main.add_command(_validate); main.add_command(_rules)  # noqa: E402,E702
-from .changelog_cmd import changelog as _changelog, publish as _publish; main.add_command(_changelog); main.add_command(_publish)  # noqa: E402,E702
 
 
 if __name__ == "__main__":  # pragma: no cover
