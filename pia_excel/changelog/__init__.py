@@ -1,0 +1,31 @@
+"""変更箇所: change-log rows made from two versions of a 評価書 (issue #4).
+
+- :func:`diff` compares two documents item by item (:mod:`.diff`), naming items by their printed path
+  (:mod:`.labels`);
+- :func:`changelog_rows` turns the changes into rows with 提出時期 suggested from the ※ marks (:mod:`.suggest`);
+- :func:`append_to_file` / :func:`append_rows` add them to a workbook's 変更箇所 table (:mod:`.apply`);
+- :func:`publish` / :func:`changelog_since_baseline` keep the published version inside the workbook
+  (:mod:`.baseline`) so the change log can be made from one file (the Excel buttons call these);
+- :func:`parse_item` reads the 項目 strings of existing change logs back into item paths (:mod:`.parse`).
+"""
+from __future__ import annotations
+
+from ..models import Document
+from .apply import AppendResult, ApplyError, append_rows, append_to_file
+from .baseline import (BaselineError, ChangelogResult, PublishResult, changelog_since_baseline, load_baseline,
+                       publish, store_baseline)
+from .diff import EMPTY, Change, diff, render_value
+from .labels import item_label, label_for_path
+from .parse import ParsedItem, parse_item
+from .suggest import REVIEW_MARK, ProposedRow, Suggestion, is_law_rewrite, needs_review, propose, suggest
+
+__all__ = ["AppendResult", "ApplyError", "BaselineError", "Change", "ChangelogResult", "EMPTY", "ParsedItem",
+           "ProposedRow", "PublishResult", "REVIEW_MARK", "Suggestion", "append_rows", "append_to_file",
+           "changelog_rows", "changelog_since_baseline", "diff", "is_law_rewrite", "item_label", "label_for_path",
+           "load_baseline", "needs_review", "parse_item", "propose", "publish", "render_value", "store_baseline",
+           "suggest"]
+
+
+def changelog_rows(old: Document, new: Document, date) -> list[ProposedRow]:
+    """The change-log rows from ``old`` to ``new``, dated ``date`` (e.g. "令和7年2月25日")."""
+    return propose(diff(old, new), date, new.form)

@@ -1,0 +1,271 @@
+"""Append change-log rows to the 変更箇所 table of an existing workbook.
+
+The workbook is edited in place with openpyxl (``keep_vba=True`` for .xlsm), so everything else in it (other
+sheets, styles, macros and buttons, rows staff typed) stays as it was. The table is found by its defined name
+(``pia.annex2.henko_kasho`` in 重点, ``pia.annex3.henko_kasho`` in 全項目), or, in workbooks without our names, by
+its header row (変更日 / 項目 / 変更前の記載 / 変更後の記載 / 提出時期 / 提出時期に係る説明).
+
+Existing rows are never changed. A new row equal to an existing one in 変更日 + 項目 + 変更前 + 変更後 is not
+added again, so running the change log twice adds nothing the second time. When the rows prepared in the
+template run out, the table grows downwards (styles, dropdown and the defined name follow).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from copy import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import range_boundaries
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.cell_range import MultiCellRange
+
+from ..excel import styles
+from ..excel.reader import WorkbookError, open_workbook
+from ..excel.writer import MAX_CELL, absolute, quote_sheet, save_atomic
+from ..models import ChangeRow
+from ..wareki import WarekiDate, WarekiError
+
+__all__ = ["AppendResult", "ApplyError", "append_rows", "append_to_file", "existing_rows", "open_for_edit",
+           "row_key", "TABLE_NAMES"]
+
+TABLE_NAMES = ("pia.annex2.henko_kasho", "pia.annex3.henko_kasho")
+HEADERS = ("変更日", "項目", "変更前の記載", "変更後の記載", "提出時期", "提出時期に係る説明")
+
+
+class ApplyError(Exception):
+    """The rows cannot be written into this workbook (message in Japanese, one line)."""
+
+
+@dataclass
+class AppendResult:
+    sheet: str
+    added: list[ChangeRow] = field(default_factory=list)
+    skipped: list[ChangeRow] = field(default_factory=list)  # equal to a row already in the table
+    conflicts: list[tuple[ChangeRow, int]] = field(default_factory=list)  # same 変更日+項目, other text (row no.)
+    rows: list[int] = field(default_factory=list)  # worksheet rows written
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Table:
+    ws: object
+    first: int  # first data row
+    last: int  # last data row of the table (named range end)
+    cols: tuple[int, ...]  # column numbers of the six columns
+    name: str | None  # defined name, when the table has one
+
+
+# ------------------------------------------------------------------------------------------------- opening
+def open_for_edit(path: str | Path):
+    """Open a workbook for editing (formulas kept, macros kept for .xlsm); clear errors for unreadable files."""
+    path = Path(path)
+    open_workbook(path, read_only=True).close()  # the reader's checks and messages for unreadable files
+    try:
+        return load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm", keep_links=True)
+    except Exception as e:  # pragma: no cover - open_workbook has already read it once
+        raise WorkbookError(f"{path}: Excelブックとして読めません（{type(e).__name__}: {e}）") from None
+
+
+# ------------------------------------------------------------------------------------------------- the table
+def _find_table(wb) -> _Table:
+    for name in TABLE_NAMES:
+        if name in wb.defined_names:
+            dests = list(wb.defined_names[name].destinations)
+            if dests and dests[0][0] in wb.sheetnames:
+                sheet, ref = dests[0]
+                min_col, min_row, max_col, max_row = range_boundaries(ref.replace("$", ""))
+                cols = tuple(range(min_col, min_col + 6))
+                return _Table(wb[sheet], min_row, max_row, cols, name)
+    for ws in wb.worksheets:
+        if ws.sheet_state != "visible" and not ws.title.startswith("別添"):
+            continue
+        for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, 15)):
+            found: dict[str, int] = {}
+            for cell in row:
+                if isinstance(cell.value, str):
+                    t = re.sub(r"\s+", "", unicodedata.normalize("NFKC", cell.value))
+                    for h in HEADERS:
+                        if t == h and h not in found:
+                            found[h] = cell.column
+            if {"変更日", "項目"} <= found.keys() and ("変更前の記載" in found or "変更後の記載" in found):
+                base = found["変更日"]
+                cols = tuple(found.get(h, base + i) for i, h in enumerate(HEADERS))
+                first = row[0].row + 1
+                return _Table(ws, first, max(first, ws.max_row), cols, None)
+    raise ApplyError("変更箇所の表が見つかりません（別添の「変更箇所」シートがありません）")
+
+
+def _text(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, (dt.datetime, dt.date)):
+        try:
+            return str(WarekiDate.from_date(v))
+        except WarekiError:
+            return v.isoformat()
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return str(v).replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _date_text(v) -> str:
+    text = _text(v)
+    if not text:
+        return ""
+    try:
+        return str(WarekiDate.parse(text))
+    except WarekiError:
+        return text
+
+
+def row_key(date, item, before, after) -> tuple[str, str, str, str]:
+    """What makes two rows the same: 変更日 (as a 和暦 date), 項目, 変更前, 変更後 (line ends normalised)."""
+    return (_date_text(date), _text(item), _text(before), _text(after))
+
+
+def _cells(t: _Table, r: int) -> list:
+    return [t.ws.cell(row=r, column=c).value for c in t.cols]
+
+
+def existing_rows(wb) -> list[tuple[int, list]]:
+    """(row number, six cell values) of the filled rows of the table."""
+    t = _find_table(wb)
+    out = []
+    for r in range(t.first, t.last + 1):
+        vals = _cells(t, r)
+        if any(v not in (None, "") for v in vals):
+            out.append((r, vals))
+    return out
+
+
+# ------------------------------------------------------------------------------------------------- writing
+def _clean(text: str | None, where: str, warnings: list[str]) -> str | None:
+    if text is None:
+        return None
+    if ILLEGAL_CHARACTERS_RE.search(text):
+        text = ILLEGAL_CHARACTERS_RE.sub("", text)
+        warnings.append(f"{where}: 制御文字を削除して書き込みました")
+    if len(text) > MAX_CELL:
+        note = "…（以下略：セルの文字数の上限を超えるため）"
+        text = text[:MAX_CELL - len(note)] + note
+        warnings.append(f"{where}: 1セルの上限 32,767文字を超えるため、末尾を省略して書き込みました")
+    return text
+
+
+def _extend(t: _Table, new_last: int) -> None:
+    """Grow the table down to ``new_last``: copy the last row's look, extend dropdowns and the defined name."""
+    ws = t.ws
+    template = t.last
+    for r in range(t.last + 1, new_last + 1):
+        for c in t.cols:
+            src, dst = ws.cell(row=template, column=c), ws.cell(row=r, column=c)
+            if src.has_style:
+                dst._style = copy(src._style)
+    for dv in ws.data_validations.dataValidation:
+        for c in t.cols:
+            coord = f"{get_column_letter(c)}{template}"
+            if any(coord in rng for rng in dv.sqref.ranges):
+                letter = get_column_letter(c)
+                dv.sqref = MultiCellRange(f"{dv.sqref} {letter}{t.last + 1}:{letter}{new_last}")
+    if t.name:
+        ref = f"{get_column_letter(t.cols[0])}{t.first}:{get_column_letter(t.cols[-1])}{new_last}"
+        ws.parent.defined_names[t.name] = DefinedName(t.name, attr_text=f"{quote_sheet(ws.title)}!{absolute(ref)}")
+    t.last = new_last
+
+
+def _row_height(ws, t: _Table, values: list[str | None]) -> float:
+    lines = 1
+    for c, v in zip(t.cols, values):
+        if v:
+            width = ws.column_dimensions[get_column_letter(c)].width or 8.43
+            lines = max(lines, styles.lines_needed(v, width))
+    return styles.row_height(lines)
+
+
+def append_rows(wb, rows: list[ChangeRow]) -> AppendResult:
+    """Append ``rows`` to the 変更箇所 table of the open workbook ``wb`` (see the module docstring)."""
+    t = _find_table(wb)
+    ws = t.ws
+    result = AppendResult(sheet=ws.title)
+    keys: dict[tuple, int] = {}
+    by_item: dict[tuple[str, str], list[tuple[int, tuple]]] = {}
+    last_filled = t.first - 1
+    for r in range(t.first, t.last + 1):
+        vals = _cells(t, r)
+        if any(v not in (None, "") for v in vals):
+            last_filled = r
+            k = row_key(*vals[:4])
+            keys.setdefault(k, r)
+            by_item.setdefault(k[:2], []).append((r, k))
+    below = t.last + 1
+    while below <= ws.max_row and any(ws.cell(row=below, column=c).value not in (None, "") for c in t.cols):
+        # filled rows right below a defined range: typed by staff past the prepared rows; they belong to the table
+        if t.name is None:
+            break
+        last_filled = below
+        vals = _cells(t, below)
+        k = row_key(*vals[:4])
+        keys.setdefault(k, below)
+        by_item.setdefault(k[:2], []).append((below, k))
+        below += 1
+    if last_filled > t.last:
+        _extend(t, last_filled)
+    todo: list[ChangeRow] = []
+    for row in rows:
+        k = row_key(row.date, row.item, row.before, row.after)
+        if k in keys:
+            result.skipped.append(row)
+            continue
+        for r, other in by_item.get(k[:2], []):
+            result.conflicts.append((row, r))
+            break
+        keys[k] = -1
+        todo.append(row)
+    if not todo:
+        return result
+    start = last_filled + 1
+    end = start + len(todo) - 1
+    if end > t.last:
+        for r in range(max(start, t.last + 1), end + 1):
+            for c in t.cols:
+                if ws.cell(row=r, column=c).value not in (None, ""):
+                    where = f"{ws.title}!{get_column_letter(c)}{r}"
+                    raise ApplyError(f"変更箇所の表の下（{where}）に別の内容があるため、行を追加できません")
+        _extend(t, end)
+    for i, row in enumerate(todo):
+        r = start + i
+        values = [str(row.date) if row.date else None, row.item, row.before, row.after, row.timing, row.explanation]
+        values = [_clean(v, f"{ws.title}!{get_column_letter(c)}{r}", result.warnings)
+                  for v, c in zip(values, t.cols)]
+        for c, v in zip(t.cols, values):
+            cell = ws.cell(row=r, column=c)
+            cell.value = v
+            if isinstance(v, str):
+                cell.data_type = "s"  # text beginning with "=" stays text
+        ws.row_dimensions[r].height = _row_height(ws, t, values)
+        result.rows.append(r)
+        result.added.append(row)
+    return result
+
+
+def append_to_file(source: str | Path, rows: list[ChangeRow], output: str | Path | None = None) -> AppendResult:
+    """Append ``rows`` to the workbook ``source`` and save it to ``output`` (default: ``source`` itself),
+    atomically. Nothing is written when every row is already there and ``output`` is ``source``."""
+    source = Path(source)
+    out = Path(output) if output is not None else source
+    if out.suffix.lower() != source.suffix.lower():
+        raise ApplyError(f"{out}: 出力は入力と同じ形式（{source.suffix}）にしてください")
+    wb = open_for_edit(source)
+    try:
+        result = append_rows(wb, rows)
+        if result.added or out.resolve() != source.resolve():
+            save_atomic(wb, out)
+    finally:
+        wb.close()
+    return result

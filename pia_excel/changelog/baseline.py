@@ -1,0 +1,185 @@
+"""The published version kept inside the workbook, so the change log can be made from one file.
+
+``publish`` sets 公表日 and stores a snapshot of the document (its JSON data) on a very hidden sheet
+(``_pia_baseline``; users do not see it in Excel's "unhide" list). The text is split across cells because a cell
+holds at most 32,767 characters; A1 holds a small JSON header (format, version, 公表日, number of chunks and a
+checksum), A2… the chunks. ``changelog_since_baseline`` compares the current content with the snapshot and
+appends the change-log rows.
+
+Both take a path (the workbook is edited in place with openpyxl and saved atomically) or an open openpyxl
+``Workbook`` (edited in memory; the caller saves it), so an Excel button and the CLI run the same code.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Union
+
+from openpyxl.workbook.workbook import Workbook
+
+from ..excel.reader import ReadIssue, ReadResult, _read
+from ..excel.writer import save_atomic
+from ..models import Document, parse_document
+from ..wareki import WarekiDate, parse_wareki
+from .apply import AppendResult, append_rows, open_for_edit
+from .diff import diff
+from .suggest import ProposedRow, propose
+
+__all__ = ["BASELINE_SHEET", "Baseline", "BaselineError", "ChangelogResult", "PublishResult", "changelog_since_baseline",
+           "load_baseline", "publish", "read_document", "store_baseline"]
+
+BASELINE_SHEET = "_pia_baseline"
+FORMAT = "pia-excel-baseline"
+VERSION = 1
+CHUNK = 32_000
+
+Target = Union[str, Path, Workbook]
+
+
+class BaselineError(Exception):
+    """No usable snapshot in the workbook (message in Japanese, one line)."""
+
+
+@dataclass
+class Baseline:
+    doc: Document
+    date: str | None  # 公表日 of the snapshot
+
+
+@dataclass
+class PublishResult:
+    date: WarekiDate
+    path: Path | None
+    kohyo_bi_cell: tuple[str, str] | None  # (sheet, cell) written, None when the workbook has no 公表日 cell
+    issues: list[ReadIssue] = field(default_factory=list)
+
+
+@dataclass
+class ChangelogResult:
+    proposed: list[ProposedRow]
+    appended: AppendResult | None  # None when the rows were only computed
+    path: Path | None = None
+    issues: list[ReadIssue] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------------------------------------- snapshot
+def _snapshot_data(doc: Document) -> dict:
+    from ..api import to_data
+
+    data = to_data(doc)
+    for key in ("annex2", "annex3"):  # the change log itself is not part of what is compared
+        if isinstance(data.get(key), dict):
+            data[key].pop("henko_kasho", None)
+            if not data[key]:
+                data.pop(key)
+    return data
+
+
+def store_baseline(wb: Workbook, doc: Document, date: WarekiDate | str | None = None) -> None:
+    """Write the snapshot of ``doc`` into ``wb`` (replacing an earlier one)."""
+    text = json.dumps(_snapshot_data(doc), ensure_ascii=False, separators=(",", ":"))
+    chunks = [text[i:i + CHUNK] for i in range(0, len(text), CHUNK)] or [""]
+    header = {"format": FORMAT, "version": VERSION, "date": str(date) if date else None, "chunks": len(chunks),
+              "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()}
+    if BASELINE_SHEET in wb.sheetnames:
+        del wb[BASELINE_SHEET]
+    ws = wb.create_sheet(BASELINE_SHEET)
+    for r, value in enumerate([json.dumps(header, ensure_ascii=False), *chunks], start=1):
+        cell = ws.cell(row=r, column=1, value=value)
+        cell.data_type = "s"
+    ws.sheet_state = "veryHidden"
+    ws.protection.sheet = True
+
+
+def load_baseline(wb: Workbook) -> Baseline | None:
+    """The snapshot stored in ``wb``; None when there is none. Raises :class:`BaselineError` when damaged."""
+    if BASELINE_SHEET not in wb.sheetnames:
+        return None
+    ws = wb[BASELINE_SHEET]
+    try:
+        header = json.loads(ws.cell(row=1, column=1).value or "")
+    except (TypeError, json.JSONDecodeError):
+        raise BaselineError(f"シート {BASELINE_SHEET} の内容が壊れています（見出しが読めません）") from None
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise BaselineError(f"シート {BASELINE_SHEET} は pia-excel の基準データではありません")
+    if header.get("version") != VERSION:
+        raise BaselineError(f"基準データの版 {header.get('version')} には対応していません（pia-excel を更新してください）")
+    n = int(header.get("chunks") or 0)
+    text = "".join(str(ws.cell(row=r, column=1).value or "") for r in range(2, n + 2))
+    if hashlib.sha256(text.encode("utf-8")).hexdigest() != header.get("sha256"):
+        raise BaselineError(f"シート {BASELINE_SHEET} の内容が壊れています（チェックサムが一致しません）")
+    try:
+        doc = parse_document(json.loads(text))
+    except ValueError as e:
+        raise BaselineError(f"基準データを読めません（{e}）") from None
+    return Baseline(doc=doc, date=header.get("date"))
+
+
+# ------------------------------------------------------------------------------------------------- verbs
+def _date(date) -> WarekiDate:
+    return date if isinstance(date, WarekiDate) else parse_wareki(str(date))
+
+
+def read_document(wb: Workbook, path: Path | None = None) -> ReadResult:
+    """Read the document of an open (editable) workbook."""
+    return _read(wb, path or Path("<workbook>"))
+
+
+def _open(target: Target) -> tuple[Workbook, Path | None]:
+    if isinstance(target, Workbook):
+        return target, None
+    path = Path(target)
+    return open_for_edit(path), path
+
+
+def publish(target: Target, date, *, output: str | Path | None = None) -> PublishResult:
+    """Set 公表日 to ``date`` and store the document as the baseline for the next change log.
+
+    ``target`` is a workbook path (saved in place, or to ``output``, atomically) or an open openpyxl Workbook
+    (changed in memory only)."""
+    when = _date(date)
+    wb, path = _open(target)
+    try:
+        result = read_document(wb, path)
+        doc = result.doc
+        doc.cover.kohyo_bi = when
+        cell = result.cell_of("cover.kohyo_bi")
+        if cell is not None:
+            sheet, ref = cell
+            c = wb[sheet][ref]
+            c.value = str(when)
+            c.data_type = "s"
+        store_baseline(wb, doc, when)
+        if path is not None:
+            save_atomic(wb, Path(output) if output else path)
+    finally:
+        if path is not None:
+            wb.close()
+    return PublishResult(when, Path(output) if output else path, cell, result.issues)
+
+
+def changelog_since_baseline(target: Target, date, *, write: bool = True,
+                             output: str | Path | None = None) -> ChangelogResult:
+    """The change-log rows from the stored baseline to the current content, dated ``date``; with ``write``
+    they are appended to the workbook's 変更箇所 table (existing rows kept, duplicates not added)."""
+    when = _date(date)
+    wb, path = _open(target)
+    try:
+        base = load_baseline(wb)
+        if base is None:
+            raise BaselineError("基準（前回公表時の内容）がありません。先に publish で公表日を設定してください")
+        result = read_document(wb, path)
+        if result.doc.form != base.doc.form:
+            raise BaselineError(f"基準の様式（{base.doc.form}）とブックの様式（{result.doc.form}）が違います")
+        proposed = propose(diff(base.doc, result.doc), when, result.doc.form)
+        appended = None
+        if write:
+            appended = append_rows(wb, [p.row for p in proposed])
+            if path is not None and (appended.added or output):
+                save_atomic(wb, Path(output) if output else path)
+    finally:
+        if path is not None:
+            wb.close()
+    return ChangelogResult(proposed, appended, Path(output) if output else path, result.issues)
