@@ -8,7 +8,9 @@ on the hidden sheet 選択肢; the ＜選択肢＞ list is printed beside each c
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+import unicodedata
 from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -204,8 +206,9 @@ class _SheetWriter:
     # ------------------------------------------------------------------ rows
     def title(self, text: str) -> None:
         r = self.r
+        last = list(self.widths)[-1]
         self.put(f"A{r}", text, font=styles.SECTION, fill=styles.HEADING_FILL,
-                 align=styles.WRAP, merge_to=f"E{r}")
+                 align=styles.WRAP, merge_to=f"{last}{r}")
         self.ws.print_title_rows = f"{r}:{r}"
         self.r += 1
 
@@ -529,10 +532,10 @@ def _write_section(w: _SheetWriter, section: Section, model: PiaModel, prefix: s
     else:
         heading = section.heading + (f"　{section.heading_note}" if section.heading_note else "")
         if file_no is not None:
-            heading += f"　（{file_no}）"
-            fname = _file_name(doc, file_no - 1)
-            if fname:
-                heading += f" {fname}"
+            fname = _file_name(doc, file_no - 1) or ""
+            # documents often number the file name themselves: "(1)住民基本台帳ファイル"
+            numbered = re.match(rf"^\s*[（(]{file_no}[)）]", unicodedata.normalize("NFKC", fname))
+            heading += f"　{fname}" if numbered else f"　（{file_no}） {fname}".rstrip()
         w.title(heading)
         first = section.items[0]
         if first.kind == "list":
