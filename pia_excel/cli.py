@@ -67,15 +67,41 @@ def _new_edition(form: str, files: int, edition: str):
     return api.new(form, files, edition)
 
 
+JOBS_HELP = "並列に処理するプロセス数（省略時はCPU数）"
+
+
 @main.command()
-@click.argument("source", type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="出力先（拡張子で形式を決めます: .xlsx .json .yaml）")
-def convert(source: Path, output: Path) -> None:
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="出力先。1ファイルなら出力ファイル（拡張子で形式を決めます: .xlsx .json .yaml）、"
+                   "複数・フォルダなら出力フォルダ")
+@click.option("--to", "fmt", type=click.Choice(["json", "yaml", "xlsx"]), default=None,
+              help="出力形式（フォルダ・複数ファイルの変換で指定）")
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None, help=JOBS_HELP)
+def convert(sources: tuple[Path, ...], output: Path, fmt: str | None, jobs: int | None) -> None:
     """ブック（.xlsx/.xlsm）とデータ（.json/.yaml）を相互に変換します。
+
+    \b
+    1ファイル:   pia-excel convert 評価書.xlsx -o 評価書.json
+    まとめて:   pia-excel convert 評価書フォルダ/ -o 出力フォルダ/ --to json
+    フォルダは下の階層まで探し（--to json/yaml ならブック、--to xlsx なら .json/.yaml を変換）、
+    出力フォルダに同じ階層・同じ名前で書き出します。入力ファイルは上書きしません。
+    1件が失敗しても残りを続け、失敗があれば最後に終了コード2で終わります。
 
     読み取れない値はセル番地つきで表示し、変換結果にもそのまま残します（失われません）。
     """
+    single = len(sources) == 1 and fmt is None and not sources[0].is_dir() and not output.is_dir()
+    if single:
+        _convert_single(sources[0], output)
+        return
+    if fmt is None:
+        raise Fail("複数のファイルやフォルダを変換するときは --to json|yaml|xlsx で出力形式を指定してください")
+    if output.exists() and not output.is_dir():
+        raise Fail(f"{output}: 出力先はフォルダを指定してください（複数のファイルを書き出します）")
+    _convert_batch(sources, output, fmt, jobs)
+
+
+def _convert_single(source: Path, output: Path) -> None:
     if output.resolve() == source.resolve():
         raise Fail(f"{source}: 入力と同じファイルには書き込みません（別の出力先を指定してください）")
     result = _guard(api.load, source)
@@ -85,6 +111,45 @@ def convert(source: Path, output: Path) -> None:
     for p in problems:
         click.echo(f"注意: {output}: {p}", err=True)
     click.echo(f"変換しました: {source} → {output}")
+
+
+def _convert_batch(sources: tuple[Path, ...], outdir: Path, fmt: str, jobs: int | None) -> None:
+    from .batch import progress_bar, run_batch
+    from .convert import convert_one, plan
+
+    p = plan(sources, outdir, fmt)
+    if not p.tasks and not p.refused:
+        for m in p.missing:
+            click.echo(f"エラー: {m}", err=True)
+        raise Fail("変換するファイルが見つかりません" + ("" if p.missing else f"（{', '.join(map(str, sources))}）"))
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise Fail(f"{outdir}: 出力フォルダを作れません（{e.strerror or e}）") from None
+    with progress_bar(len(p.tasks), "変換中") as progress:
+        outcomes = run_batch(p.tasks, convert_one, jobs, progress)
+    failed = len(p.missing) + len(p.refused)
+    for m in p.missing:
+        click.echo(f"エラー: {m}", err=True)
+    for _, message in p.refused:
+        click.echo(f"エラー: {message}", err=True)
+    for o in outcomes:
+        if o.ok:
+            for note in o.value.notes:
+                click.echo(f"注意: {note}", err=True)
+            click.echo(f"変換しました: {o.item.src} → {o.item.dst}")
+        else:
+            failed += 1
+            click.echo(f"エラー: {_with_path(o.item.src, o.error)}", err=True)
+    ok = sum(o.ok for o in outcomes)
+    click.echo(f"{ok}件を変換しました" + (f"、{failed}件は失敗しました" if failed else ""), err=bool(failed))
+    if failed:
+        raise SystemExit(2)
+
+
+def _with_path(path: Path, message: str) -> str:
+    """Failure messages name their file; add it where the message does not."""
+    return message if str(path) in message else f"{path}: {message}"
 
 
 @main.command()

@@ -1,0 +1,248 @@
+"""Run one function over many input files in parallel, with per-file failures captured.
+
+Used by ``pia-excel convert``/``export``/``pdf`` (and ``validate``) for folders of thousands of workbooks::
+
+    from pia_excel.batch import collect_inputs, run_batch, progress_bar
+
+    inputs = collect_inputs([Path("評価書")], suffixes=(".xlsx", ".xlsm"))
+    with progress_bar(len(inputs), "検証中") as progress:
+        outcomes = run_batch([i.path for i in inputs], check_one, jobs=None, progress=progress)
+    for o in outcomes:            # always in the order of ``paths``
+        if o.ok: use(o.value)
+        else: print(o.path, o.error)
+
+``fn`` runs in worker processes, so it must be a module-level function (picklable) and should return something
+small (a summary, not a whole document). Whatever ``fn`` raises is caught and reported in
+:attr:`Outcome.error` as one line; the batch goes on. A worker process that dies (killed, out of memory) loses
+only the files it had: those are retried one at a time in a fresh process and reported if they fail again.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+import traceback
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Generic, Iterable, Iterator, Sequence, TypeVar
+
+__all__ = ["Input", "Outcome", "collect_inputs", "default_jobs", "describe_error", "progress_bar", "run_batch"]
+
+T = TypeVar("T")
+P = TypeVar("P")
+
+
+@dataclass
+class Outcome(Generic[T]):
+    """The result of ``fn(item)`` for one input: ``value`` on success, ``error`` (one line, Japanese) on failure."""
+
+    item: Any
+    value: T | None = None
+    error: str | None = None
+    seconds: float = 0.0
+    #: the traceback of an unexpected exception (a bug rather than a bad input), for ``--debug`` style output
+    detail: str | None = field(default=None, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def path(self) -> Any:
+        """The input (usually a :class:`~pathlib.Path`); alias of ``item``."""
+        return self.item
+
+
+@dataclass(frozen=True)
+class Input:
+    """A file found by :func:`collect_inputs`: its path and its path relative to the argument it came from."""
+
+    path: Path
+    relative: Path  # mirrors the folder structure below an argument folder; the file name for file arguments
+
+
+def default_jobs() -> int:
+    """Worker processes by default: the CPUs this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _skipped(name: str) -> bool:
+    # ~$book.xlsx: Excel's lock file of an open workbook; .~pia-*: our own half-written temporary files;
+    # .~lock.*#: LibreOffice's lock files
+    return name.startswith("~$") or name.startswith(".~")
+
+
+def collect_inputs(args: Iterable[str | os.PathLike], suffixes: Sequence[str], *,
+                   exclude: Iterable[str | os.PathLike] = ()) -> tuple[list[Input], list[str]]:
+    """Expand files and folders (recursively) into the input files, in a deterministic order.
+
+    Folders contribute files whose suffix is in ``suffixes`` (case-insensitive), sorted by their relative path;
+    Excel lock files (``~$*``) and temporary files (``.~*``) are skipped, as is anything below an ``exclude``
+    folder (e.g. the output folder). File arguments are taken as given (any suffix) in argument order. A file
+    reached twice is listed once. Returns the inputs and one message per argument that does not exist.
+    """
+    wanted = {s.lower() for s in suffixes}
+    excluded = [Path(e).resolve() for e in exclude]
+    seen: set[Path] = set()
+    out: list[Input] = []
+    missing: list[str] = []
+
+    def add(path: Path, rel: Path) -> None:
+        key = path.resolve()
+        if key in seen:
+            return
+        seen.add(key)
+        out.append(Input(path, rel))
+
+    for arg in args:
+        arg = Path(arg)
+        if arg.is_dir():
+            found = []
+            for dirpath, dirnames, filenames in os.walk(arg):
+                here = Path(dirpath)
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
+                                     and (here / d).resolve() not in excluded)
+                for name in filenames:
+                    if _skipped(name) or Path(name).suffix.lower() not in wanted:
+                        continue
+                    found.append(here / name)
+            for path in sorted(found, key=lambda p: p.relative_to(arg).parts):
+                add(path, path.relative_to(arg))
+        elif arg.exists():
+            add(arg, Path(arg.name))
+        else:
+            missing.append(f"{arg}: ファイルまたはフォルダがありません")
+    return out, missing
+
+
+def describe_error(exc: BaseException) -> str:
+    """One line for a failed file: the message of the library's own errors, else the exception's type too."""
+    from .api import InputError, WorkbookError
+    from .excel.writer import PlacementError
+
+    if isinstance(exc, (WorkbookError, InputError)):
+        return str(exc).replace("\n", " / ")
+    if isinstance(exc, PlacementError):
+        return "書き込めない内容があります: " + " / ".join(str(p) for p in exc.problems[:5])
+    if isinstance(exc, PermissionError):
+        return f"{exc.filename or ''}: 書き込み（読み込み）の権限がありません"
+    if isinstance(exc, OSError):
+        return f"{exc.filename or ''}: {exc.strerror or exc}".strip(": ")
+    if isinstance(exc, MemoryError):
+        return "メモリが不足しました"
+    name = type(exc).__name__
+    if name == "RenderError":
+        return str(exc).replace("\n", " / ")
+    return f"予期しないエラー（{name}: {exc}）".replace("\n", " / ")
+
+
+def _call(fn: Callable[[Any], T], item: Any) -> Outcome[T]:
+    """Run ``fn(item)`` and capture the result or the failure (runs inside the worker)."""
+    start = time.perf_counter()
+    try:
+        value = fn(item)
+    except Exception as exc:  # noqa: BLE001 - every failure is reported per file
+        known = type(exc).__module__.startswith("pia_excel") or isinstance(exc, (OSError, MemoryError))
+        return Outcome(item, error=describe_error(exc), seconds=time.perf_counter() - start,
+                       detail=None if known else traceback.format_exc())
+    return Outcome(item, value=value, seconds=time.perf_counter() - start)
+
+
+def run_batch(items: Sequence[P], fn: Callable[[P], T], jobs: int | None = None,
+              progress: Callable[[Outcome[T]], None] | None = None, *,
+              max_pending: int | None = None) -> list[Outcome[T]]:
+    """``fn`` over ``items`` in ``jobs`` worker processes; outcomes in the order of ``items``.
+
+    ``jobs`` defaults to :func:`default_jobs`; with ``jobs=1`` (or a single item) everything runs in this process.
+    ``progress`` is called in this process with each outcome as it completes (completion order). At most
+    ``max_pending`` items (default ``4 × jobs``) are in flight at once, so memory does not grow with the
+    number of items beyond the outcomes themselves.
+    """
+    items = list(items)
+    jobs = default_jobs() if jobs is None else max(1, int(jobs))
+    results: list[Outcome[T] | None] = [None] * len(items)
+
+    def done(i: int, outcome: Outcome[T]) -> None:
+        results[i] = outcome
+        if progress is not None:
+            progress(outcome)
+
+    if jobs == 1 or len(items) <= 1:
+        for i, item in enumerate(items):
+            done(i, _call(fn, item))
+        return results  # type: ignore[return-value]
+
+    broken = _run_pool(items, range(len(items)), fn, min(jobs, len(items)), max_pending or 4 * jobs, done)
+    # A worker died (killed, out of memory, a crash in a C extension): the pool is unusable and the files in
+    # flight are lost. Retry those alone, one fresh process each, so one bad file cannot fail its neighbours.
+    for i in broken:
+        again = _run_pool(items, [i], fn, 1, 1, done)
+        if again:
+            done(i, Outcome(items[i], error="処理中に作業プロセスが異常終了しました（メモリ不足などの可能性があります）"))
+    return results  # type: ignore[return-value]
+
+
+def _run_pool(items: Sequence[P], indexes: Iterable[int], fn: Callable[[P], T], jobs: int, max_pending: int,
+              done: Callable[[int, Outcome[T]], None]) -> list[int]:
+    """Run ``fn`` over ``items[indexes]``; return the indexes lost to a broken pool."""
+    todo: Iterator[int] = iter(indexes)
+    lost: list[int] = []
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pending: dict = {}
+
+        def submit_more() -> None:
+            while len(pending) < max_pending:
+                i = next(todo, None)
+                if i is None:
+                    return
+                try:
+                    pending[pool.submit(_call, fn, items[i])] = i
+                except BrokenProcessPool:
+                    lost.append(i)
+
+        submit_more()
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                i = pending.pop(fut)
+                try:
+                    done(i, fut.result())
+                except BrokenProcessPool:
+                    lost.append(i)
+            if lost:
+                # nothing more can run in this pool; everything still queued is lost too
+                for fut, i in pending.items():
+                    fut.cancel()
+                    lost.append(i)
+                pending.clear()
+                lost.extend(todo)
+                break
+            submit_more()
+    return sorted(set(lost))
+
+
+@contextlib.contextmanager
+def progress_bar(total: int, label: str, *, file=None) -> Iterator[Callable[[Outcome], None]]:
+    """A click progress bar on stderr (drawn only on a terminal) as a ``progress`` callback for :func:`run_batch`."""
+    import click
+
+    stream = file if file is not None else sys.stderr
+    show = total > 1 and getattr(stream, "isatty", lambda: False)()
+    if not show:
+        yield lambda outcome: None
+        return
+    with click.progressbar(length=total, label=label, file=stream, show_pos=True, show_eta=True,
+                           item_show_func=lambda o: _short(o.item) if o is not None else None) as bar:
+        yield lambda outcome: bar.update(1, outcome)
+
+
+def _short(item: Any, width: int = 30) -> str:
+    path = item if isinstance(item, Path) else getattr(item, "src", None)
+    name = Path(path).name if path is not None else str(item)
+    return name if len(name) <= width else "…" + name[-width + 1:]
