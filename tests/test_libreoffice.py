@@ -11,7 +11,7 @@ from pia_excel.excel.writer import write_workbook
 from pia_excel.models import new_document
 from pia_excel.render import pdf_page_count, pdf_text, to_pdf
 
-from test_workbook_layout import REFERENCE, _label_roman, norm, reference_labels
+from test_workbook_layout import _label_roman, norm, reference_labels
 
 pytestmark = pytest.mark.libreoffice
 
@@ -22,7 +22,6 @@ def flat_pdf_text(pdf: Path) -> str:
     return re.sub(r"\d+/\d+", "", text)  # page footers "3 / 15"
 
 
-@pytest.mark.skipif(not REFERENCE.exists(), reason="../shared/reference not present")
 @pytest.mark.parametrize("form", ["juten", "zenkomoku"])
 def test_pdf_of_blank_template_prints_every_label_in_order(form, tmp_path):
     xlsx = tmp_path / f"{form}.xlsx"
