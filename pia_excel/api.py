@@ -101,8 +101,13 @@ def save(doc: Document, path: str | os.PathLike, *, strict: bool = True) -> list
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in WORKBOOK_SUFFIXES:
-        if suffix == ".xlsm":
-            raise InputError(f"{path}: .xlsm の出力はマクロ付きテンプレート（pia-excel templates build）から作成します")
+        if suffix == ".xlsm":  # macro-enabled, with the Excel buttons (templates.py)
+            from .templates import TemplateError, write_xlsm
+
+            try:
+                return write_xlsm(doc, path, strict=strict)
+            except TemplateError as e:
+                raise InputError(f"{path}: {e}") from None
         return write_workbook(doc, path, strict=strict)
     if suffix in DATA_SUFFIXES:
         text = dump_text(doc, "json" if suffix == ".json" else "yaml")

@@ -161,6 +161,7 @@ def schema(form: str) -> None:
 
 # Commands defined in their own modules register here (one line each).
 # -- registered commands --
+from .templates import templates_group as _templates; main.add_command(_templates)  # noqa: E402,E702
 from .validate_cmd import rules as _rules, validate as _validate; main.add_command(_validate); main.add_command(_rules)  # noqa: E402,E702
 
 

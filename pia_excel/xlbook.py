@@ -1,0 +1,676 @@
+"""Our document model through an xlwings ``Book``: the same code for Excel (``xw.Book.caller()`` on Windows/macOS),
+xlwings Server (Excel on the web / Mac) and xlwings' JSON book (tests, the CLI fallback).
+
+Reading: the values of every sheet and the workbook's defined names are taken from the *open* book (so unsaved
+edits are what is checked), put into an in-memory openpyxl workbook and read by :mod:`pia_excel.excel.reader`,
+exactly as a file on disk would be.
+
+Writing: only through the xlwings API (``range.value``, ``range.color``, ``add_hyperlink``, ``sheets.add``,
+``app.alert``), which xlwings turns into Excel calls (COM) or into *actions* (``book.json()``) for the JSON book and
+xlwings Server. :func:`apply_actions` applies such actions to an openpyxl workbook, so a handler can also run
+against a file (:func:`run_on_file`): that is how the tests check the handlers, and how a command line without
+Excel can write the same results back into a workbook.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from copy import copy
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from io import BytesIO
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import coordinate_from_string, range_boundaries
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.hyperlink import Hyperlink
+
+from .excel import names
+from .excel.reader import ReadResult, WorkbookError
+
+#: the sheet the 検証 button writes (:func:`pia_excel.report.annotate` fills it; the templates have it with the
+#: buttons in row 3, which the report leaves empty)
+RESULT_SHEET = "検証結果"
+RESULT_TITLE = "検証結果"
+RESULT_NOTE = "「検証」ボタン（または pia-excel validate --in-place）で更新されます。セル番地をクリックすると該当セルへ移動します。"
+RESULT_NOTE_ROW = 2
+RESULT_BUTTON_ROW = 3
+RESULT_BUTTON_ROW_HEIGHT = 27.0
+#: as :func:`pia_excel.report.annotate` writes them (a test keeps the two in step)
+RESULT_HEADER_ROW = 4
+RESULT_HEADERS = ("No", "重要度", "コード", "シート", "セル", "内容", "項目パス")
+RESULT_WIDTHS = {"A": 5, "B": 8, "C": 7, "D": 22, "E": 8, "F": 80, "G": 40}
+RESULT_HEADER_FILL = "FFD9E1F2"
+RESULT_FONT = "Yu Gothic"
+
+LISTS_SHEET = "選択肢"
+
+
+class XlError(Exception):
+    """A problem to show to the user as a message in Excel (Japanese, one or a few lines)."""
+
+
+def prepare_xlwings_environment() -> None:
+    """Settings for xlwings' JSON book (``xw.Book(json=…)``), which lives in ``xlwings.pro``.
+
+    ``XLWINGS_LICENSE_KEY=noncommercial`` is xlwings' PolyForm Noncommercial licence, which covers government
+    institutions; ``XLWINGS_ON_SERVER`` keeps xlwings from looking for Excel. Must run before xlwings is imported
+    where only JSON books are used (tests, the server, :func:`run_on_file`).
+    """
+    import sys
+
+    os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+    os.environ.setdefault("XLWINGS_ON_SERVER", "true")
+    xw = sys.modules.get("xlwings")
+    if xw is not None and "remote" not in [e.name for e in xw.engines]:
+        # xlwings was imported before the licence key was set: register the JSON-book engine now
+        from xlwings.pro import _xlremote
+
+        xw.engines.add(xw.Engine(impl=_xlremote.engine))
+
+
+# ---------------------------------------------------------------------------------------------- reading
+@dataclass
+class Snapshot:
+    """What the open book holds: values of every sheet (rows from A1) and the defined names (``=…`` formulas)."""
+
+    name: str
+    sheets: dict[str, list[list[Any]]] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+    states: dict[str, str] = field(default_factory=dict)  # sheet → visible / hidden / veryHidden
+
+    def value(self, sheet: str, ref: str) -> Any:
+        col, row = coordinate_from_string(ref)
+        from openpyxl.utils import column_index_from_string
+
+        rows = self.sheets.get(sheet) or []
+        c = column_index_from_string(col)
+        if row - 1 < len(rows) and c - 1 < len(rows[row - 1]):
+            return rows[row - 1][c - 1]
+        return None
+
+
+def _sheet_values(sheet) -> list[list[Any]]:
+    used = sheet.used_range
+    last = used.last_cell
+    if last.row == 1 and last.column == 1 and used.value is None:
+        return []
+    return sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value or []
+
+
+def _sheet_state(sheet) -> str:
+    api = sheet.api
+    if isinstance(api, dict):
+        return {"Visible": "visible", "Hidden": "hidden", "VeryHidden": "veryHidden"}.get(
+            api.get("visibility", "Visible"), "visible")
+    try:
+        return _SHEET_STATES.get(api.Visible, "visible")
+    except Exception:  # pragma: no cover - macOS engine
+        return "visible" if sheet.visible else "hidden"
+
+
+def snapshot(book) -> Snapshot:
+    """Values and defined names of an xlwings Book (Excel via COM/AppleScript, or a JSON book)."""
+    snap = Snapshot(name=book.name)
+    for sheet in book.sheets:
+        snap.sheets[sheet.name] = _sheet_values(sheet)
+        snap.states[sheet.name] = _sheet_state(sheet)
+    for n in book.names:
+        try:
+            name = n.name
+            if "!" in name:  # sheet-scoped: never ours
+                continue
+            if not name.startswith(names.PREFIX):
+                continue
+            refers_to = n.refers_to
+        except Exception:  # a broken name (#REF!) must not stop reading
+            continue
+        if refers_to:
+            snap.names[name] = refers_to
+    return snap
+
+
+def _guess_meta(snap: Snapshot) -> dict[str, str]:
+    """pia.meta.* when the book did not give them (clients send only names that refer to ranges)."""
+    from .spec import FORMS, load_spec
+
+    out = {}
+    texts = set()
+    for sheet, rows in list(snap.sheets.items())[:3]:
+        for row in rows[:15]:
+            for v in row:
+                if isinstance(v, str):
+                    texts.add(v.strip())
+    for form in FORMS:
+        spec = load_spec(form)
+        if any(spec.name in t and "特定個人情報保護評価書" in t for t in texts):
+            out[names.FORM_NAME] = f'="{form}"'
+            for ed in spec.editions:
+                if ed.stamp and ed.stamp in texts:
+                    out[names.EDITION_NAME] = f'="{ed.id}"'
+            break
+    return out
+
+
+def snapshot_workbook(snap: Snapshot) -> Workbook:
+    """An in-memory openpyxl workbook with the snapshot's values and names, for the reader."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, rows in snap.sheets.items():
+        ws = wb.create_sheet(title)
+        ws.sheet_state = snap.states.get(title, "visible")
+        for r, row in enumerate(rows, start=1):
+            for c, v in enumerate(row, start=1):
+                if v is None or v == "":
+                    continue
+                cell = ws.cell(row=r, column=c)
+                cell.value = v
+                if isinstance(v, str):
+                    cell.data_type = "s"
+    defined = dict(snap.names)
+    if names.FORM_NAME not in defined:
+        defined.update({k: v for k, v in _guess_meta(snap).items() if k not in defined})
+    for name, refers_to in defined.items():
+        text = refers_to[1:] if refers_to.startswith("=") else refers_to
+        wb.defined_names[name] = DefinedName(name, attr_text=text)
+    return wb
+
+
+def read_book(book, snap: Snapshot | None = None) -> ReadResult:
+    """The document in an open xlwings Book, read as :func:`pia_excel.api.load` reads a file."""
+    from .excel import reader
+
+    snap = snap or snapshot(book)
+    wb = snapshot_workbook(snap)
+    return reader._read(wb, Path(snap.name))
+
+
+# ---------------------------------------------------------------------------------------------- writing
+def is_com(book) -> bool:
+    """True for a book in a running Excel (classic RunPython), False for JSON books / xlwings Server."""
+    return not isinstance(book.api, dict)
+
+
+class unprotected:
+    """In desktop Excel, lift the (password-less) protection of sheets while writing, then restore it.
+
+    Our sheets are protected so that labels stay put; Excel refuses to write or format locked cells otherwise. JSON
+    books have no protection to lift (the templates allow formatting cells on their protected sheets)."""
+
+    _FLAGS = ("AllowFormattingCells", "AllowFormattingColumns", "AllowFormattingRows", "AllowInsertingColumns",
+              "AllowInsertingRows", "AllowInsertingHyperlinks", "AllowDeletingColumns", "AllowDeletingRows",
+              "AllowSorting", "AllowFiltering", "AllowUsingPivotTables")
+
+    def __init__(self, book, sheet_names: Iterable[str]):
+        self.book = book
+        self.sheet_names = list(dict.fromkeys(sheet_names))
+        self.saved: list[tuple[Any, dict]] = []
+
+    def __enter__(self):
+        if not is_com(self.book):
+            return self
+        for title in self.sheet_names:
+            try:
+                api = self.book.sheets[title].api
+                if not api.ProtectContents:
+                    continue
+                prot = api.Protection
+                flags = {f: getattr(prot, f) for f in self._FLAGS}
+                api.Unprotect()
+                self.saved.append((api, flags))
+            except Exception:  # protected with a password, or not there: the write itself reports it
+                continue
+        return self
+
+    def __exit__(self, *exc):
+        for api, flags in self.saved:
+            try:
+                api.Protect(DrawingObjects=True, Contents=True, Scenarios=True, **flags)
+            except Exception:
+                pass
+        return False
+
+
+def sheet_names(book) -> list[str]:
+    return [s.name for s in book.sheets]
+
+
+def alert(book, message: str, title: str = "pia-excel", *, critical: bool = False) -> None:
+    book.app.alert(message, title=title, buttons="ok", mode="critical" if critical else "info")
+
+
+def confirm(book, message: str, title: str = "pia-excel") -> bool:
+    """Ask yes/no in desktop Excel; xlwings Server and JSON books cannot wait for an answer (True)."""
+    if not is_com(book):
+        return True
+    return book.app.alert(message, title=title, buttons="yes_no", mode="info") == "yes"
+
+
+# ---------------------------------------------------------------------------------------------- sync
+_SHEET_STATES = {-1: "visible", 0: "hidden", 2: "veryHidden", True: "visible", False: "hidden"}
+_XL_STATES = {"visible": "Visible", "hidden": "Hidden", "veryHidden": "VeryHidden"}
+_COM_STATES = {"visible": -1, "hidden": 0, "veryHidden": 2}
+#: characters that make Excel read a typed value as a formula: such text is written to cells formatted as text
+_FORMULA_START = ("=", "+", "-", "@")
+#: longer strings are written cell by cell (arrays of very long strings are fragile over COM)
+_LONG_TEXT = 8000
+
+
+@dataclass
+class _SheetState:
+    ws: Any
+    state: str
+    values: dict[tuple[int, int], Any]
+    fills: dict[tuple[int, int], str | None]
+    links: dict[tuple[int, int], str]
+    fonts: dict[tuple[int, int], tuple]
+    widths: dict[str, float]
+
+
+def _rgb(fill) -> str | None:
+    if fill is None or getattr(fill, "fill_type", None) != "solid":
+        return None
+    rgb = getattr(getattr(fill, "fgColor", None), "rgb", None)
+    if not isinstance(rgb, str):
+        return None
+    return "#" + rgb[-6:].upper()
+
+
+def _capture(wb) -> tuple[dict[str, _SheetState], dict[str, str]]:
+    sheets = {}
+    for ws in wb.worksheets:
+        values, fills, links, fonts = {}, {}, {}, {}
+        for row in ws.iter_rows():
+            for c in row:
+                key = (c.row, c.column)
+                if c.value is not None:
+                    values[key] = c.value
+                if c.has_style:
+                    color = _rgb(c.fill)
+                    if color:
+                        fills[key] = color
+                    f = c.font
+                    fonts[key] = (bool(f.b), f.sz, getattr(f.color, "rgb", None) if f.color is not None else None,
+                                  f.u)
+                if c.hyperlink is not None:
+                    links[key] = "#" + c.hyperlink.location if c.hyperlink.location else (c.hyperlink.target or "")
+        widths = {k: d.width for k, d in ws.column_dimensions.items() if d.width}
+        sheets[ws.title] = _SheetState(ws, ws.sheet_state, values, fills, links, fonts, widths)
+    names_ = {n: dn.attr_text for n, dn in wb.defined_names.items()}
+    return sheets, names_
+
+
+def _runs(keys: Iterable[tuple[int, int]]) -> list[tuple[int, int, int]]:
+    """(row, first column, last column) runs of adjacent cells."""
+    out = []
+    for r, c in sorted(keys):
+        if out and out[-1][0] == r and out[-1][2] == c - 1:
+            out[-1] = (r, out[-1][1], c)
+        else:
+            out.append((r, c, c))
+    return out
+
+
+def _cell_address(r: int, c: int) -> str:
+    return f"{get_column_letter(c)}{r}"
+
+
+def _write_values(sheet, values: dict[tuple[int, int], Any], keys: Iterable[tuple[int, int]]) -> None:
+    keys = list(keys)
+    for key in keys:
+        v = values.get(key)
+        if isinstance(v, str) and v.startswith(_FORMULA_START):
+            sheet.range(_cell_address(*key)).number_format = "@"
+    long_keys = {k for k in keys if isinstance(values.get(k), str) and len(values[k]) > _LONG_TEXT}
+    for r, c1, c2 in _runs(k for k in keys if k not in long_keys):
+        row = [_to_excel(values.get((r, c))) for c in range(c1, c2 + 1)]
+        sheet.range((r, c1), (r, c2)).value = [row]
+    for key in sorted(long_keys):
+        sheet.range(_cell_address(*key)).value = values[key]
+
+
+def _to_excel(v: Any) -> Any:
+    if isinstance(v, (dt.datetime, dt.date, dt.time)):
+        return v.isoformat() if isinstance(v, dt.time) else v
+    return v
+
+
+def _set_state(sheet, state: str) -> None:
+    if is_com(sheet.book):
+        sheet.api.Visible = _COM_STATES[state]
+    elif state == "veryHidden":
+        sheet.impl.append_json_action(func="setSheetVisibility", args="VeryHidden")
+    else:
+        sheet.visible = state == "visible"
+
+
+def _apply_fonts(sheet, fonts: dict[tuple[int, int], tuple], keys: Iterable[tuple[int, int]]) -> None:
+    for key in keys:
+        bold, size, color, underline = fonts[key]
+        rng = sheet.range(_cell_address(*key))
+        if bold:
+            rng.font.bold = True
+        if size and float(size) != 11.0:
+            rng.font.size = float(size)
+
+
+def sync_book(book, before: tuple[dict[str, _SheetState], dict[str, str]], wb, *,
+              force_fills: Iterable[tuple[str, str]] = ()) -> None:
+    """Make the open ``book`` show what ``wb`` (an in-memory copy that a library function changed) now holds,
+    given the state ``before`` that change (from :func:`_capture`): values, fills, hyperlinks, added and removed
+    sheets, their visibility and the defined names. Formatting beyond fills, bold and size is not carried over."""
+    old_sheets, old_names = before
+    new_sheets, new_names = _capture(wb)
+    titles = sheet_names(book)
+    touched = [t for t in new_sheets if t in titles]
+    forced = {(s, ref) for s, ref in force_fills}
+    with unprotected(book, touched):
+        for title in [t for t in old_sheets if t not in new_sheets and t in titles]:
+            _delete_sheet(book, title)
+        order = [ws.title for ws in wb.worksheets]
+        for title, new in new_sheets.items():
+            old = old_sheets.get(title)
+            fresh = title not in sheet_names(book)
+            if fresh:
+                sheet = _add_sheet(book, title, order)
+            else:
+                sheet = book.sheets[title]
+            recreated = fresh or old is None or old.ws is not new.ws
+            if recreated:
+                if not fresh:
+                    used = sheet.used_range
+                    used.clear()
+                keys = list(new.values)
+                _write_values(sheet, new.values, keys)
+                for key, color in new.fills.items():
+                    sheet.range(_cell_address(*key)).color = color
+                _apply_fonts(sheet, new.fonts, [k for k, f in new.fonts.items() if f[0] or (f[1] and f[1] != 11)])
+                for key, target in new.links.items():
+                    sheet.range(_cell_address(*key)).add_hyperlink(target, _display(new.values.get(key)))
+                for letter, width in new.widths.items():
+                    if old is None or old.widths.get(letter) != width:
+                        sheet.range(f"{letter}1").column_width = width
+            else:
+                changed = [k for k in set(old.values) | set(new.values) if old.values.get(k) != new.values.get(k)]
+                _write_values(sheet, new.values, changed)
+                for key in set(old.fills) | set(new.fills):
+                    ref = _cell_address(*key)
+                    if old.fills.get(key) != new.fills.get(key) or (title, ref) in forced:
+                        sheet.range(ref).color = new.fills.get(key)
+                for key, target in new.links.items():
+                    if old.links.get(key) != target:
+                        sheet.range(_cell_address(*key)).add_hyperlink(target, _display(new.values.get(key)))
+            if (old.state if old and not fresh else "visible") != new.state:
+                _set_state(sheet, new.state)
+        book_names = {n.name for n in book.names}
+        for name, text in new_names.items():
+            if old_names.get(name) == text and name in book_names:
+                continue
+            if name in book_names:
+                book.names[name].refers_to = "=" + text
+            else:
+                book.names.add(name, "=" + text)
+
+
+def _display(v: Any) -> str | None:
+    return None if v is None else str(v)
+
+
+def _add_sheet(book, title: str, order: list[str]):
+    titles = sheet_names(book)
+    pos = order.index(title)
+    following = [t for t in order[pos + 1:] if t in titles]
+    if following:
+        return book.sheets.add(title, before=book.sheets[following[0]])
+    return book.sheets.add(title, after=book.sheets[len(titles) - 1])
+
+
+def _delete_sheet(book, title: str) -> None:
+    app = book.app
+    if is_com(book):
+        alerts = app.display_alerts
+        app.display_alerts = False
+        try:
+            book.sheets[title].delete()
+        finally:
+            app.display_alerts = alerts
+    else:
+        book.sheets[title].delete()
+
+
+class BookEdit:
+    """An in-memory openpyxl copy of the open book for a library function to change, then :meth:`commit` to
+    write the changes into the book::
+
+        with BookEdit(book) as edit:
+            publish(edit.wb, date)
+        # the open book now shows the new 公表日 and holds the baseline sheet
+    """
+
+    def __init__(self, book, snap: Snapshot | None = None):
+        self.book = book
+        self.snap = snap or snapshot(book)
+        self.wb = snapshot_workbook(self.snap)
+        self.before = _capture(self.wb)
+        self.force_fills: list[tuple[str, str]] = []
+
+    def recapture(self) -> None:
+        """Take the state *now* as the starting point (after priming the copy with what the book shows)."""
+        self.before = _capture(self.wb)
+
+    def read(self) -> ReadResult:
+        from .excel import reader
+
+        return reader._read(self.wb, Path(self.snap.name))
+
+    def commit(self) -> None:
+        sync_book(self.book, self.before, self.wb, force_fills=self.force_fills)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, *exc):
+        if exc_type is None:
+            self.commit()
+        return False
+
+
+# ---------------------------------------------------------------------------------------------- files
+def payload_from_workbook(wb, name: str) -> dict:
+    """The JSON xlwings sends from Excel (``client``, ``version``, ``book``, ``names``, ``sheets`` with ``values``)
+    for an openpyxl workbook, so ``xw.Book(json=payload)`` is that workbook as a handler sees it in Excel."""
+    prepare_xlwings_environment()
+    import xlwings as xw
+
+    sheets = []
+    index = {}
+    for i, ws in enumerate(wb.worksheets):
+        index[ws.title] = i
+        rows = []
+        for row in ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=ws.max_column, values_only=True):
+            rows.append([_json_value(v) for v in row])
+        sheets.append({"name": ws.title, "values": rows or [[]], "pictures": [], "tables": []})
+    payload_names = []
+    for dname, dn in wb.defined_names.items():
+        entry = {"name": dname, "book_scope": True, "scope_sheet_name": None, "scope_sheet_index": None,
+                 "refers_to": "=" + dn.attr_text, "sheet_index": None, "address": None}
+        dests = list(dn.destinations) if "!" in dn.attr_text else []
+        if len(dests) == 1 and dests[0][0] in index:
+            entry["sheet_index"] = index[dests[0][0]]
+            entry["address"] = dests[0][1].replace("$", "")
+        payload_names.append(entry)
+    active = wb.active.title if wb.active is not None else wb.worksheets[0].title
+    return {
+        "client": "VBA",
+        "version": xw.__version__,
+        "book": {"name": name, "active_sheet_index": index.get(active, 0), "selection": "A1"},
+        "names": payload_names,
+        "sheets": sheets,
+    }
+
+
+def _json_value(v: Any) -> Any:
+    if isinstance(v, (dt.datetime, dt.date)):
+        return v.isoformat()
+    if isinstance(v, dt.time):
+        return v.isoformat()
+    return v
+
+
+def json_book(payload: dict):
+    """``xw.Book(json=payload)``: an xlwings Book that records what is written as actions (``book.json()``)."""
+    prepare_xlwings_environment()
+    import xlwings as xw
+
+    return xw.Book(json=json.loads(json.dumps(payload, default=str)))
+
+
+def apply_actions(wb, actions: list[dict]) -> list[dict]:
+    """Apply xlwings actions (``book.json()["actions"]``) to an openpyxl workbook, as Excel would.
+
+    Returns the ``alert`` actions (what Excel would have shown). Unknown actions raise ``ValueError``.
+    """
+    alerts = []
+    for action in actions:
+        func = action["func"]
+        args = action.get("args") or []
+        if func == "alert":
+            alerts.append({"prompt": args[0], "title": args[1] if len(args) > 1 else None})
+            continue
+        if func == "addSheet":
+            pos, title = args[0], args[1]
+            ws = wb.create_sheet(title, index=pos)
+            continue
+        if func == "activateSheet":
+            wb.active = args[0]
+            continue
+        if func == "setSheetVisibility":
+            ws = wb.worksheets[action["sheet_position"]]
+            ws.sheet_state = {"Visible": "visible", "Hidden": "hidden", "VeryHidden": "veryHidden"}[args[0]]
+            continue
+        if func == "sheetDelete":
+            wb.remove(wb.worksheets[action["sheet_position"]])
+            continue
+        if func in ("namesAdd", "setNameRefersTo"):
+            name, refers_to = (args[0], args[1]) if func == "namesAdd" else (args[0], args[3])
+            wb.defined_names[name] = DefinedName(name, attr_text=refers_to.lstrip("="))
+            continue
+        ws = wb.worksheets[action["sheet_position"]]
+        r0, c0 = action["start_row"] + 1, action["start_column"] + 1
+        nrows, ncols = action["row_count"], action["column_count"]
+        cells = [ws.cell(row=r, column=c) for r in range(r0, r0 + nrows) for c in range(c0, c0 + ncols)]
+        if func == "setValues":
+            for i, row in enumerate(action["values"]):
+                for j, v in enumerate(row):
+                    cell = ws.cell(row=r0 + i, column=c0 + j)
+                    if cell.coordinate in ws.merged_cells and not _is_anchor(ws, cell):
+                        continue
+                    cell.value = v
+                    if isinstance(v, str):
+                        cell.data_type = "s"
+        elif func == "rangeClearContents":
+            for cell in cells:
+                if not _is_merged_child(ws, cell):
+                    cell.value = None
+        elif func == "rangeClear":
+            for cell in cells:
+                if not _is_merged_child(ws, cell):
+                    cell.value = None
+                cell.hyperlink = None
+                cell.style = "Normal"
+        elif func == "setRangeColor":
+            color = args[0]
+            for cell in cells:
+                cell.fill = PatternFill() if color is None else PatternFill("solid", fgColor=color.lstrip("#").upper())
+        elif func == "addHyperlink":
+            address, text = args[0], args[1]
+            cell = ws.cell(row=r0, column=c0)
+            if address.startswith("#"):
+                cell.hyperlink = Hyperlink(ref=cell.coordinate, location=address[1:], display=text)
+            else:
+                cell.hyperlink = address
+            if text is not None:
+                cell.value = text
+            cell.font = Font(name=cell.font.name, size=cell.font.sz, color="0563C1", underline="single")
+        elif func == "setNumberFormat":
+            for cell in cells:
+                cell.number_format = args[0]
+        elif func == "setFontProperty":
+            prop, value = args[0], args[1]
+            for cell in cells:
+                f = copy(cell.font)
+                if prop == "bold":
+                    f = Font(name=f.name, sz=f.sz, b=bool(value), i=f.i, color=f.color, u=f.u)
+                elif prop == "size":
+                    f = Font(name=f.name, sz=value, b=f.b, i=f.i, color=f.color, u=f.u)
+                elif prop == "italic":
+                    f = Font(name=f.name, sz=f.sz, b=f.b, i=bool(value), color=f.color, u=f.u)
+                elif prop == "color":
+                    f = Font(name=f.name, sz=f.sz, b=f.b, i=f.i, color=str(value).lstrip("#"), u=f.u)
+                cell.font = f
+        elif func == "setColumnWidth":
+            for c in range(c0, c0 + ncols):
+                ws.column_dimensions[get_column_letter(c)].width = args[0]
+        elif func == "setColumnHidden":
+            for c in range(c0, c0 + ncols):
+                ws.column_dimensions[get_column_letter(c)].hidden = bool(args[0])
+        elif func == "setRowHidden":
+            for r in range(r0, r0 + nrows):
+                ws.row_dimensions[r].hidden = bool(args[0])
+        else:
+            raise ValueError(f"unsupported xlwings action: {func}")
+    return alerts
+
+
+def _is_merged_child(ws, cell) -> bool:
+    for rng in ws.merged_cells.ranges:
+        if cell.coordinate in rng:
+            return not (cell.row == rng.min_row and cell.column == rng.min_col)
+    return False
+
+
+def _is_anchor(ws, cell) -> bool:
+    return not _is_merged_child(ws, cell)
+
+
+@dataclass
+class FileRun:
+    """What running a handler against a file did."""
+
+    value: Any
+    actions: list[dict]
+    alerts: list[dict]
+
+
+def run_on_file(handler: Callable[[Any], Any], path: str | os.PathLike, output: str | os.PathLike | None = None, *,
+                save: bool = True) -> FileRun:
+    """Run an xlwings handler (``handler(book)``) against a workbook file as if Excel had called it, and write
+    what it did back into the file (``output``, default the same file; macros and buttons are kept)."""
+    from .excel.reader import open_workbook
+    from .excel.writer import save_atomic
+
+    prepare_xlwings_environment()
+    path = Path(path)
+    keep_vba = path.suffix.lower() == ".xlsm"
+    values = open_workbook(path, read_only=True)
+    try:
+        payload = payload_from_workbook(values, path.name)
+    finally:
+        values.close()
+    book = json_book(payload)
+    try:
+        value = handler(book)
+        actions = list(book.json()["actions"])
+    finally:
+        book.close()
+    target = open_workbook(path, keep_vba=keep_vba)
+    # open_workbook loads values only (data_only); formulas are not part of our workbooks
+    alerts = apply_actions(target, actions)
+    if save:
+        save_atomic(target, Path(output) if output is not None else path)
+    return FileRun(value=value, actions=actions, alerts=alerts)
