@@ -153,3 +153,20 @@ def test_rows_inserted_by_users_do_not_break_reading(tmp_path):
     wb.save(path)
     assert ws.cell(row + 2, 3).value == "財政部納税課"
     assert read_workbook(path).doc.I.busho == "財政部納税課"
+
+
+def test_reader_reports_overlong_text_written_by_other_tools(tmp_path):
+    """Other tools can store more than 32,767 characters in a cell; openpyxl cuts them to the limit when reading,
+    so a cell at the limit is reported as possibly cut."""
+    from openpyxl import load_workbook
+
+    path = tmp_path / "t.xlsx"
+    write_workbook(new_document("juten"), path)
+    wb = load_workbook(path)
+    sheet, ref = next(iter(wb.defined_names["pia.I.jimu_naiyo"].destinations))
+    wb[sheet][ref.replace("$", "")].value = "あ" * 33_000
+    wb.save(path)
+    result = read_workbook(path)
+    assert [(i.path, i.sheet, i.cell) for i in result.issues] == [("I.jimu_naiyo", "Ⅰ 基本情報", "C4")]
+    assert "32,767" in result.issues[0].message
+    assert len(result.doc.I.jimu_naiyo) == 32_767

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils.cell import range_boundaries
 from pydantic import ValidationError
 
@@ -26,6 +27,7 @@ from ..wareki import WarekiDate
 from . import names
 
 #: marks accepted as "ticked" in a checkbox cell (○ is what the form prints)
+MAX_CELL = 32767
 TICK_MARKS = frozenset("○〇◯●◉OoＯｏ✓✔レ☑■1") | {"TRUE", "True", "true"}
 
 
@@ -221,7 +223,17 @@ class _NameReader:
         sheet, coord = ref
         self.result.cells[path + suffix] = (sheet, coord.split(":")[0])
         min_col, min_row, _, _ = range_boundaries(coord)
-        return self.values.get((sheet, min_row, min_col))
+        value = self.values.get((sheet, min_row, min_col))
+        if isinstance(value, str):
+            self.check_text(path + suffix, value)
+        return value
+
+    def check_text(self, path: str, text: str) -> None:
+        """Report cell text Excel itself would not hold (files written by other tools can contain it)."""
+        if len(text) >= MAX_CELL:  # openpyxl cuts longer cells to the limit when reading
+            self.issue(path, "Excelの1セルの上限 32,767文字に達しています（それ以降が切り捨てられている可能性があります）")
+        if ILLEGAL_CHARACTERS_RE.search(text):
+            self.issue(path, "制御文字が含まれています（Excelで保存できません）")
 
     def range_rows(self, path: str) -> list[tuple]:
         ref = self.refs.get(names.to_name(path))
@@ -230,8 +242,13 @@ class _NameReader:
         sheet, coord = ref
         min_col, min_row, max_col, max_row = range_boundaries(coord)
         self.result.cells[path] = (sheet, coord.split(":")[0])
-        return [tuple(self.values.get((sheet, r, c)) for c in range(min_col, max_col + 1))
+        rows = [tuple(self.values.get((sheet, r, c)) for c in range(min_col, max_col + 1))
                 for r in range(min_row, max_row + 1)]
+        for i, row in enumerate(rows, start=1):
+            for v in row:
+                if isinstance(v, str):
+                    self.check_text(f"{path}[{i}]", v)
+        return rows
 
     # ---- structure
     def fields(self, items: list[Item], prefix: str) -> dict:
