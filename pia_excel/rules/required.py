@@ -160,7 +160,9 @@ def required(ctx: Context) -> Iterator[Hit]:
 
 def _no_opinions(text: str | None) -> bool:
     """④主な意見の内容 says there were none ("意見なし", "特になし", "提出された意見はなかった")."""
-    return not is_substantive(text) or bool(re.search(r"意見.{0,6}(なし|無し|ありません|なかった|ない)|^特になし", text or ""))
+    if not is_filled(text):
+        return False
+    return not is_substantive(text) or bool(re.search(r"意見.{0,6}(なし|無し|ありません|なかった|ない)|^特になし", text))
 
 
 def _block_items(item: Item) -> list[Item]:

@@ -1,0 +1,158 @@
+"""Real documents (釧路市 重点, 足立区 全項目), blank templates, and the cell map."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from pia_excel import api
+from pia_excel.rules import validate, validate_result
+from pia_excel.rules.cells import cell_map, layout_for
+from pia_excel.rules.required import DETAILS, ELSEWHERE, OPTIONAL, OPTIONAL_KEYS, OPTIONAL_SUFFIXES
+from pia_excel.spec import load_spec, template_path
+
+FIXTURES = Path(__file__).parent / "fixtures"
+KUSHIRO = FIXTURES / "kushiro_shuno_juten.json"
+ADACHI = FIXTURES / "adachi_jukijo_zenkomoku.json"
+TODAY = dt.date(2026, 11, 23)
+
+
+def _need(path: Path) -> Path:
+    if not path.exists():
+        pytest.skip(f"{path.name} is not there yet")
+    return path
+
+
+# ---------------------------------------------------------------------------------------------- 釧路市
+KUSHIRO_FINDINGS = {
+    # Ⅱ-3 ①入手元・②入手方法: no box ticked, details written beside unticked boxes (transcribed as printed)
+    ("R101", "files[1].II.nyushu_moto"), ("R101", "files[1].II.nyushu_hoho"),
+    ("R106", "files[1].II.nyushu_moto.o2"), ("R106", "files[1].II.nyushu_moto.o3"),
+    ("R106", "files[1].II.nyushu_moto.o4"), ("R106", "files[1].II.nyushu_hoho.o8"),
+    # Ⅱ-4 委託しない, yet Ⅲ-4 has its 委託しない box unticked and is filled in
+    ("R203", "files[1].III.III_4.o1"),
+    ("R204", "files[1].III.keiyakusho_kitei"), ("R204", "files[1].III.keiyakusho_kitei_naiyo"),
+    ("R204", "files[1].III.saiitakusaki_kakuho"), ("R204", "files[1].III.saiitakusaki_kakuho_hoho"),
+    ("R204", "files[1].III.III_4_sufficient"), ("R204", "files[1].III.III_4_other_risks"),
+    # Ⅲ-6 接続しない(入手) ticked, yet リスク1 is answered
+    ("R221", "files[1].III.III_6_risk1_sufficient"),
+    # 情報連携 実施する, yet no system connects to 情報提供ネットワークシステム
+    ("R222", "I.renkei_jisshi_umu"),
+    # Ⅲ-6 リスク2 still cites 番号法別表第2 in a 令和7年 document
+    ("R401", "files[1].III.III_6_risk2_measures"),
+    # 基礎項目評価 実施日 平成27年3月6日
+    ("R302", "V.kiso_jisshi_bi"),
+}
+
+
+def test_kushiro_reports_what_a_reviewer_would_raise():
+    report = validate_result(api.load(_need(KUSHIRO)), today=TODAY)
+    assert {(f.code, f.path) for f in report.findings} == KUSHIRO_FINDINGS
+    assert all(f.sheet and f.cell for f in report.findings)
+    by_path = {f.path: f for f in report.findings}
+    assert (by_path["files[1].III.III_4.o1"].sheet, by_path["files[1].III.III_4.o1"].cell) == ("Ⅲ リスク対策(1)", "C18")
+    assert by_path["files[1].III.III_6_risk1_sufficient"].severity == "エラー"
+
+
+def test_kushiro_workbook_reports_the_same_cells(tmp_path):
+    """The document as a workbook: same findings, at the cells the reader found."""
+    doc = api.load(_need(KUSHIRO)).doc
+    path = tmp_path / "kushiro.xlsx"
+    api.save(doc, path)
+    result = api.load(path)
+    from_book = validate_result(result, today=TODAY)
+    from_json = validate(doc, today=TODAY)
+    assert [(f.code, f.path, f.sheet, f.cell) for f in from_book.findings] == \
+           [(f.code, f.path, f.sheet, f.cell) for f in from_json.findings]
+    for f in from_book.findings:
+        if f.path in result.cells:
+            assert result.cells[f.path] == (f.sheet, f.cell), f.path
+
+
+# ---------------------------------------------------------------------------------------------- 足立区
+def test_adachi_has_no_false_errors():
+    """Every error is either an item the OCR'd seed lost (R101/R102: empty in the transcription) or the stale
+    公表日 令和7年2月25日, printed although 基礎項目評価, 第三者点検 and 22 change rows are dated 令和7年8月以降 (R301)."""
+    report = validate_result(api.load(_need(ADACHI)), today=TODAY)
+    assert not [f for f in report.findings if f.code == "R000"]
+    other = {(f.code, f.path) for f in report.errors if f.code not in ("R101", "R102")}
+    assert other <= {("R301", "VI.kiso_jisshi_bi"), ("R301", "VI.daisansha_jisshi_bi"),
+                     ("R301", "annex3.henko_kasho[11].date")}
+    for f in report.errors:
+        if f.code in ("R101", "R102"):
+            value = report.doc
+            from pia_excel.rules.engine import Context, is_filled
+
+            assert not is_filled(Context(value).value(f.path.removesuffix("[1]"))), f.path
+    warnings = {(f.code, f.path) for f in report.warnings}
+    assert ("R401", "files[1].II.taisho_honnin_hitsuyosei") in warnings  # "番号法第19条 別表第二の事務"
+
+
+# ---------------------------------------------------------------------------------------------- blank templates
+def _expected_required(form: str) -> set[str]:
+    spec = load_spec(form)
+    doc = api.new(form)
+    details = {d for ds in DETAILS[form].values() for d in ds}
+    out = {"I.systems[1].system_name"}
+    for item in spec.value_items():
+        tp = item.path
+        if item.repeat is not None or item.kind == "repeat" or item.default is not None:
+            continue
+        if tp in OPTIONAL[form] or item.key in OPTIONAL_KEYS or item.key.endswith(OPTIONAL_SUFFIXES) \
+                or tp in details or tp in ELSEWHERE:
+            continue
+        path = f"files[1].{tp}" if item.section.per_file else tp
+        out.add(f"{path}[1]" if item.kind == "list" else path)
+    assert doc is not None
+    return out
+
+
+@pytest.mark.parametrize("form", ["juten", "zenkomoku"])
+def test_blank_template_reports_every_required_item(form, tmp_path):
+    path = tmp_path / f"{form}.xlsx"
+    api.save(api.new(form), path)
+    report = validate_result(api.load(path))
+    assert {f.code for f in report.findings} == {"R101"}
+    assert {f.path for f in report.findings} == _expected_required(form)
+    assert all(f.sheet and f.cell for f in report.findings)
+    got = {f.path for f in report.findings}
+    must = {"cover.hyokasho_mei", "cover.kohyo_bi", "I.taisho_ninzu", "files[1].II.nyushu_moto",
+            "files[1].III.III_6_risk1_measures", "files[1].III.juudai_jiko"}
+    assert must <= got
+    never = {"cover.tokki_jiko", "cover.hyokasho_no", "files[1].II.II_7", "files[1].II.subete_no_kiroku_komoku",
+             "files[1].III.III_4", "files[1].III.juudai_jiko_naiyo"}
+    assert not never & got
+
+
+def test_zenkomoku_blank_template_specifics(tmp_path):
+    report = validate(api.new("zenkomoku"))
+    got = {f.path for f in report.findings}
+    assert {"files[1].annex2.kiroku_komoku_list[1]", "VI.iken_hanei", "VI.daisansha_jisshi_bi"} <= got
+    assert not {"cover.ppc_shonin_bi", "VI.ppc_teishutsu_bi", "files[1].III.user_ninsho_hoho"} & got
+
+
+# ---------------------------------------------------------------------------------------------- cell map
+def test_cached_layout_matches_the_reader_cells(tmp_path):
+    """The cached layout (built from an empty document) agrees with the cells of the real document's workbook."""
+    doc = api.load(_need(KUSHIRO)).doc
+    path = tmp_path / "k.xlsx"
+    api.save(doc, path)
+    result = api.load(path)
+    layout = layout_for(doc)
+    for p, where in result.cells.items():
+        assert layout.locate(p) == where, p
+    rows = cell_map(result)
+    n = len(doc.annex2.henko_kasho)
+    sheet, first = result.cells["annex2.henko_kasho"]
+    assert rows.locate(f"annex2.henko_kasho[{n}].timing") == (sheet, f"E{int(first[1:]) + n - 1}")
+
+
+def test_cell_of_for_documents_without_cells():
+    from pia_excel.rules import cell_of
+
+    doc = api.new("juten")
+    assert cell_of("files[1].III.III_4", doc=doc) == cell_of("files[1].III.III_4.o1", doc=doc)
+    sheet, ref = cell_of("files[1].annex1.kiroku_komoku_list[3]", doc=doc)
+    assert ref.startswith("B") and sheet.startswith("別添1")
+    assert cell_of("no.such.path", doc=doc) is None
