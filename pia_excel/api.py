@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
+from .atomic import write_text
 from .excel.reader import ReadIssue, ReadResult, WorkbookError, read_workbook
 from .excel.writer import Problem, write_workbook
 from .models import DOCUMENTS, Document, new_document, parse_document
@@ -111,24 +111,9 @@ def save(doc: Document, path: str | os.PathLike, *, strict: bool = True) -> list
         return write_workbook(doc, path, strict=strict)
     if suffix in DATA_SUFFIXES:
         text = dump_text(doc, "json" if suffix == ".json" else "yaml")
-        _write_text_atomic(path, text)
+        write_text(path, text)
         return []
     raise InputError(f"{path}: 出力形式を拡張子から判断できません（.xlsx .json .yaml のいずれか）")
-
-
-def _write_text_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".~pia-", suffix=path.suffix, dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def json_schema(form: str) -> dict:

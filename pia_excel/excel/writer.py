@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import unicodedata
 from copy import copy
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..atomic import atomic_path
 from ..models import Document, PiaModel, Tick
 from ..spec import Edition, FormSpec, Item, Section, load_spec
 from . import names, styles
@@ -571,16 +571,5 @@ def write_workbook(doc: Document, path: str | os.PathLike, *, strict: bool = Tru
 
 
 def save_atomic(wb: Workbook, path: Path) -> None:
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=".~pia-", suffix=path.suffix, dir=path.parent or ".")
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         wb.save(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
