@@ -153,6 +153,127 @@ def _with_path(path: Path, message: str) -> str:
 
 
 @main.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="出力先 .csv .xlsx .parquet（csv・parquet は NAME と NAME_files の2ファイル、xlsx は2シート）")
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None, help=JOBS_HELP)
+@click.option("--no-validate", is_flag=True, help="検証しない（エラー数・警告数の列は空になります）")
+def export(sources: tuple[Path, ...], output: Path, jobs: int | None, no_validate: bool) -> None:
+    """フォルダ内の評価書ブックを一覧表にします（1ブック1行、1特定個人情報ファイル1行の2表）。
+
+    \b
+    pia-excel export 評価書フォルダ/ -o 一覧.xlsx
+    評価書番号・評価書名・評価実施機関名・公表日・対象人数・しきい値判断結果・情報連携の有無・
+    ファイル数・エラー数/警告数と、ファイルごとの対象となる本人の数・記録される項目・委託・提供/移転・
+    保有開始日を書き出します。読めないブックも「読取エラー」の行として残し、最後に終了コード2で終わります。
+    """
+    from .batch import progress_bar
+    from .export import export as run_export
+    from .export import validation_available
+
+    found = _guard(_count_workbooks, sources)
+    with progress_bar(found, "集計中") as progress:
+        result = _guard(run_export, sources, output, jobs=jobs, progress=progress,
+                        validate=False if no_validate else validation_available())
+    for m in result.missing:
+        click.echo(f"エラー: {m}", err=True)
+    for o in result.failed:
+        click.echo(f"エラー: {_with_path(o.item.path, o.error)}", err=True)
+    if not result.outcomes and not result.missing:
+        raise Fail(f"評価書ブック（.xlsx .xlsm）が見つかりません（{', '.join(map(str, sources))}）")
+    ok = len(result.outcomes) - len(result.failed)
+    note = "" if result.validated else "（検証なし）"
+    click.echo(f"{ok}件のブック、{len(result.files)}件の特定個人情報ファイルを書き出しました{note}: "
+               + "、".join(map(str, result.written)))
+    if result.failed or result.missing:
+        raise SystemExit(2)
+
+
+def _count_workbooks(sources) -> int:
+    from .batch import collect_inputs
+
+    return len(collect_inputs(sources, api.WORKBOOK_SUFFIXES)[0])
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="出力先。1ファイルなら .pdf、複数・フォルダなら出力フォルダ")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help=JOBS_HELP)
+@click.option("--keep-xlsx", is_flag=True, help="PDFにした印刷用ブックも .print.xlsx として残す（1ファイルのとき）")
+def pdf(sources: tuple[Path, ...], output: Path, jobs: int | None, keep_xlsx: bool) -> None:
+    """公表用のPDFを作ります（LibreOffice で印刷。A4縦、部ごとに改ページ）。
+
+    \b
+    pia-excel pdf 評価書.xlsx -o 評価書.pdf
+    pia-excel pdf 評価書フォルダ/ -o PDFフォルダ/
+    入力はブック（.xlsx/.xlsm）またはデータ（.json/.yaml）。フォルダは下の階層まで探し、
+    出力フォルダに同じ階層・同じ名前（.pdf）で書き出します。
+    """
+    from .pdf import write_pdf
+
+    single = len(sources) == 1 and not sources[0].is_dir() and output.suffix.lower() == ".pdf"
+    if single:
+        src = sources[0]
+        if not src.exists():
+            raise Fail(f"{src}: ファイルがありません")
+        keep = output.with_suffix(".print.xlsx") if keep_xlsx else None
+        result = _guard(_render_pdf, write_pdf, src, output, keep)
+        for note in result.notes:
+            click.echo(f"注意: {note}", err=True)
+        click.echo(f"PDFを作成しました: {output}（{result.pages}ページ）")
+        return
+    if output.exists() and not output.is_dir():
+        raise Fail(f"{output}: 出力先はフォルダを指定してください（複数のPDFを書き出します）")
+    _pdf_batch(sources, output, jobs)
+
+
+def _render_pdf(write_pdf, src: Path, output: Path, keep: Path | None):
+    from .render import RenderError
+
+    try:
+        return write_pdf(src, output, keep_xlsx=keep)
+    except RenderError as e:
+        raise api.InputError(str(e)) from None
+
+
+def _pdf_batch(sources: tuple[Path, ...], outdir: Path, jobs: int | None) -> None:
+    from .batch import collect_inputs, progress_bar, run_batch
+    from .pdf import PdfTask, pdf_one
+
+    found, missing = collect_inputs(sources, api.WORKBOOK_SUFFIXES + api.DATA_SUFFIXES, exclude=[outdir])
+    tasks, refused, taken = [], [], {}
+    for inp in found:
+        dst = outdir / inp.relative.with_suffix(".pdf")
+        if dst.resolve() in taken:
+            refused.append(f"{inp.path}: 出力先 {dst} が {taken[dst.resolve()]} の出力と重なります")
+            continue
+        taken[dst.resolve()] = inp.path
+        tasks.append(PdfTask(inp.path, dst))
+    if not tasks and not refused:
+        for m in missing:
+            click.echo(f"エラー: {m}", err=True)
+        raise Fail("PDFにするファイルが見つかりません")
+    with progress_bar(len(tasks), "PDF作成中") as progress:
+        outcomes = run_batch(tasks, pdf_one, jobs, progress)
+    failed = len(missing) + len(refused)
+    for m in missing + refused:
+        click.echo(f"エラー: {m}", err=True)
+    for o in outcomes:
+        if o.ok:
+            for note in o.value.notes:
+                click.echo(f"注意: {note}", err=True)
+            click.echo(f"PDFを作成しました: {o.item.src} → {o.item.dst}（{o.value.pages}ページ）")
+        else:
+            failed += 1
+            click.echo(f"エラー: {_with_path(o.item.src, o.error)}", err=True)
+    ok = sum(o.ok for o in outcomes)
+    click.echo(f"{ok}件のPDFを作成しました" + (f"、{failed}件は失敗しました" if failed else ""), err=bool(failed))
+    if failed:
+        raise SystemExit(2)
+
+
+@main.command()
 @click.option("--form", type=click.Choice(FORMS), required=True, help=FORM_HELP)
 def schema(form: str) -> None:
     """様式のデータ形式（JSON Schema）を表示します。"""

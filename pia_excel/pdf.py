@@ -1,0 +1,617 @@
+"""Print-ready PDF of a 評価書: our workbook, laid out for paper, rendered by headless LibreOffice.
+
+The document is first written by our writer (``build_workbook``); a *print copy* of that workbook is then
+adjusted for paper and converted with :func:`pia_excel.render.to_pdf`. The copy is never read back, so it may
+change anything that only matters on screen:
+
+- one font that the install script guarantees (Noto Sans CJK JP), so the text metrics below are the ones
+  LibreOffice really uses (``ＭＳ ゴシック`` falls back to a mix of DejaVu Sans and Noto glyphs on Linux, or to
+  IPA fonts where those are installed);
+- narrower columns and an explicit scale, so 9 pt text prints at about 8.3 pt on A4 instead of 5.7 pt;
+- row heights from a line-wrapping model measured against LibreOffice (the writer's estimate is for Excel and
+  cuts text off in LibreOffice, and no row can be taller than 409 pt);
+- a text too tall for one row is continued in further rows (no borders between them), so nothing is cut off
+  and pages can break inside it;
+- the published look: "[ 値 ]" for choices, "[ ○ ]" / "[　 ]" for checkboxes, "（ 詳細 ）" and "（ 3 ）件";
+  input hints ("例：令和7年2月25日") dropped;
+- unused repeat slots and their group rows ("委託事項6～10"), and the spare rows kept for typing in the list
+  and change-log sheets, hidden (hidden rows do not print);
+- explicit page breaks: every sheet (part) starts a page, a heading never ends a page, and a block under a
+  heading (a システム/委託事項/提供先 slot, a リスク block) that fits on one page is not split.
+"""
+from __future__ import annotations
+
+import math
+import os
+import re
+import shutil
+import tempfile
+import unicodedata
+from copy import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from openpyxl.cell.cell import Cell, MergedCell
+from openpyxl.styles import Border, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import range_boundaries
+from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.cell_range import MultiCellRange
+from openpyxl.worksheet.pagebreak import Break, RowBreak
+from openpyxl.worksheet.worksheet import Worksheet
+
+from . import api
+from .excel import names, styles
+from .excel.writer import LISTS_SHEET, MARK, Problem, build_workbook
+from .models import Document
+from .render import pdf_page_count, to_pdf
+
+__all__ = ["PdfResult", "PdfTask", "PrintPlan", "build_print_workbook", "pdf_one", "wrap", "write_pdf"]
+
+#: the font of the print copy: installed by scripts/install_system_deps.sh (fonts-noto-cjk)
+PRINT_FONT = "Noto Sans CJK JP"
+#: width of one Excel column unit in points when the workbook's default font is PRINT_FONT 11 pt (measured)
+UNIT_PT = 6.1
+#: inner padding of a cell (left + right), points
+CELL_PAD = 2.6
+#: line pitch of PRINT_FONT in em (ascender + descender of Noto Sans CJK)
+LINE_EM = 1.448
+#: space above the first and below the last line of a cell, points
+ROW_PAD = 3.75
+MIN_ROW = 15.0
+#: a cell taller than this is continued in further rows (Excel's and LibreOffice's limit is 409 pt); in the
+#: change-log table only when it must be, so that 変更前 and 変更後 side by side stay in one row
+CHUNK_MAX = 260.0
+TABLE_CHUNK_MAX = 400.0
+
+A4_WIDTH, A4_HEIGHT = 595.3, 841.9
+MARGIN_LR, MARGIN_TB = 0.4, 0.6  # inches, as the writer sets them
+#: keep a block under a heading together when it takes at most this share of a page
+KEEP_SHARE = 0.6
+#: LibreOffice draws row heights in whole 1/96 inch pixels: heights are rounded up to them
+PIXEL = 0.75
+
+#: print column widths: the form sheets (label, sub-label, mark, value, ＜選択肢＞) and the change-log table
+FORM_COLUMNS = {"A": 19.0, "B": 17.0, "C": 5.0, "D": 32.0, "E": 22.0}
+TABLE_COLUMNS = {"A": 12.5, "B": 17.0, "C": 22.0, "D": 22.0, "E": 5.5, "F": 16.0}
+
+_EMPTY_MARK = "[　 ]"
+_EMPTY_CHOICE = "[　　　]"
+_EMPTY_DETAIL = "（　　）"
+_HINT = re.compile(r"^(例：|（\s*）件：|（　）件：)")
+_GROUP_ROW = re.compile(r"^.+\d+～\d+$")
+_HEADING_FILLS = {styles.HEADING_FILL.fgColor.rgb, styles.GROUP_FILL.fgColor.rgb}
+
+
+# ---------------------------------------------------------------------------------------------- metrics
+_NARROW = set("iljI.,:;'|!`")
+_WIDE_LATIN = set("mwMW@%&")
+
+
+def char_em(ch: str) -> float:
+    """Advance width of ``ch`` in em in PRINT_FONT (measured; slightly generous)."""
+    eaw = unicodedata.east_asian_width(ch)
+    if eaw in "WFA":
+        return 1.0
+    if eaw == "H":
+        return 0.5
+    if ch == " ":
+        return 0.23
+    if ch.isdigit():
+        return 0.56
+    if ch in _NARROW:
+        return 0.28
+    if ch in _WIDE_LATIN:
+        return 0.9
+    if ch.isupper():
+        return 0.68
+    if ch.isalpha():
+        return 0.53
+    return 0.45
+
+
+#: characters that may not begin a line (LibreOffice's Japanese line-breaking rules move the one before along)
+_NO_START = set("、。，．,.・：；:;？！?!゛゜ヽヾゝゞ々ー）］｝」』〕〉》】’”)]}%‰℃ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ")
+#: characters that may not end a line
+_NO_END = set("（［｛「『〔〈《【‘“([{")
+
+
+def _tokens(line: str) -> list[str]:
+    """Break opportunities: every CJK character alone, runs of other non-space characters as words, spaces."""
+    out: list[str] = []
+    word = ""
+    for ch in line:
+        if ch == " " or unicodedata.east_asian_width(ch) in "WFA":
+            if word:
+                out.append(word)
+                word = ""
+            out.append(ch)
+        else:
+            word += ch
+    if word:
+        out.append(word)
+    return out
+
+
+def wrap(text: str, width_pt: float, size: float = 9.0, bold: bool = False) -> list[str]:
+    """The lines LibreOffice breaks ``text`` into in a wrapped cell ``width_pt`` wide (greedy, kinsoku-aware)."""
+    return [line for line, _ in wrap_marked(text, width_pt, size, bold)]
+
+
+def wrap_marked(text: str, width_pt: float, size: float = 9.0, bold: bool = False) -> list[tuple[str, bool]]:
+    """Like :func:`wrap`, each line with True where a paragraph (a source line) ends. The lines of a paragraph
+    joined with "" give the paragraph back exactly."""
+    scale = size * (1.04 if bold else 1.0)
+    usable = max(width_pt - CELL_PAD, size) * 0.985
+    out: list[tuple[str, bool]] = []
+    for para in str(text).split("\n"):
+        lines: list[str] = []
+        cur, w = "", 0.0
+        for tok in _tokens(para):
+            tw = sum(char_em(c) for c in tok) * scale
+            if tok == " " or w + tw <= usable:
+                cur += tok
+                w += tw
+                continue
+            if not cur.strip():  # a word longer than a line: broken by characters
+                for ch in tok:
+                    cw = char_em(ch) * scale
+                    if w + cw > usable and cur.strip():
+                        lines.append(cur)
+                        cur, w = "", 0.0
+                    cur += ch
+                    w += cw
+                continue
+            # the token starts a new line; kinsoku: characters that may not begin or end a line move along
+            keep = len(cur)
+            if tok[0] in _NO_START and keep > 1:
+                keep -= 1
+            while keep > 1 and cur[keep - 1] in _NO_END:
+                keep -= 1
+            lines.append(cur[:keep])
+            cur = cur[keep:] + tok
+            w = sum(char_em(c) for c in cur) * scale
+        lines.append(cur)
+        out += [(line, i == len(lines) - 1) for i, line in enumerate(lines)]
+    return out
+
+
+def pitch(size: float) -> float:
+    """Distance between two lines of text of ``size`` points."""
+    return size * LINE_EM
+
+
+def text_height(lines: int, size: float) -> float:
+    return lines * pitch(size) + ROW_PAD
+
+
+def _px(h: float) -> float:
+    """Round up to LibreOffice's whole pixels (it draws a 10 pt row 9.75 pt high)."""
+    return math.ceil(h / PIXEL - 1e-6) * PIXEL
+
+
+def _join(chunk: list[tuple[str, bool]]) -> str:
+    """The text of a run of wrapped lines: soft wraps joined again, paragraph ends as line breaks."""
+    out = ""
+    for line, para_end in chunk:
+        out += line + ("\n" if para_end else "")
+    return out[:-1] if out.endswith("\n") else out
+
+
+# ---------------------------------------------------------------------------------------------- results
+@dataclass
+class SheetPlan:
+    title: str
+    scale: int
+    pages: int
+    breaks: list[int] = field(default_factory=list)  # rows after which a page ends
+
+
+@dataclass
+class PrintPlan:
+    """What the print copy looks like: per printed sheet its scale and the pages it should take."""
+
+    sheets: list[SheetPlan] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return sum(s.pages for s in self.sheets)
+
+
+# ---------------------------------------------------------------------------------------------- the print copy
+def build_print_workbook(doc: Document) -> tuple[Workbook, PrintPlan]:
+    """Our workbook of ``doc``, adjusted for printing (see the module docstring)."""
+    wb, problems = build_workbook(doc)
+    plan = PrintPlan(problems=list(problems))
+    roles = _cell_roles(wb)
+    for ws in wb.worksheets:
+        if ws.title == LISTS_SHEET or ws.sheet_state != "visible":
+            continue
+        plan.sheets.append(_SheetLayout(ws, roles.get(ws.title, {})).run())
+    # the print copy is never read back: its names and dropdowns would only point at moved cells
+    for name in list(wb.defined_names):
+        del wb.defined_names[name]
+    _use_print_font(wb)
+    return wb, plan
+
+
+def _cell_roles(wb: Workbook) -> dict[str, dict[str, str]]:
+    """Sheet → cell → "mark" | "detail" | "count" for the checkbox cells, found by their defined names."""
+    out: dict[str, dict[str, str]] = {}
+    for name, dn in wb.defined_names.items():
+        if not name.startswith(names.PREFIX):
+            continue
+        m = re.search(r"\.o\d+(\.(detail|count))?$", name)
+        if not m:
+            continue
+        for sheet, ref in dn.destinations:
+            out.setdefault(sheet, {})[ref.replace("$", "")] = m.group(2) or "mark"
+    return out
+
+
+def _use_print_font(wb: Workbook) -> None:
+    fonts = []
+    for f in wb._fonts:
+        g = copy(f)
+        g.name = PRINT_FONT
+        g.charset = None
+        g.scheme = None
+        fonts.append(g)
+    wb._fonts = IndexedList(fonts)
+    wb._named_styles["Normal"].font = Font(name=PRINT_FONT, size=11)
+
+
+def _font(cell) -> tuple[float, bool]:
+    f = cell.font
+    return float(f.sz or 11), bool(f.b)
+
+
+class _SheetLayout:
+    def __init__(self, ws: Worksheet, roles: dict[str, str]):
+        self.ws = ws
+        self.roles = roles
+        unlocked_cols = {c for (r, c), cell in ws._cells.items()
+                         if cell.has_style and cell.protection.locked is False}
+        self.table = ws.max_column >= 6  # the change-log table (6 columns)
+        self.list = not self.table and unlocked_cols == {2}  # the 記録項目 annex: one entry per row in B
+        self.widths = TABLE_COLUMNS if self.table else FORM_COLUMNS
+        self.chunk_max = TABLE_CHUNK_MAX if self.table else CHUNK_MAX
+        self.n_rows = ws.max_row
+
+    def run(self) -> SheetPlan:
+        ws = self.ws
+        for col, w in self.widths.items():
+            ws.column_dimensions[col].width = w
+        ws.data_validations.dataValidation = []
+        self.published_look()
+        self.hide_unused()
+        self.reflow()
+        return self.paginate()
+
+    def _value(self, row: int, col: int = 1) -> Any:
+        cell = self.ws._cells.get((row, col))
+        return None if cell is None else cell.value
+
+    # ---------------------------------------------------------------- values as published
+    def published_look(self) -> None:
+        ws = self.ws
+        merges = {(rng.min_row, rng.min_col): rng for rng in ws.merged_cells.ranges}
+        dropped, added = [], []
+        for (r, c), cell in list(ws._cells.items()):
+            if isinstance(cell, MergedCell):
+                continue
+            role = self.roles.get(cell.coordinate)
+            fmt = cell.number_format
+            v = cell.value
+            filled = v not in (None, "")
+            if role == "mark":
+                cell.value = f"[ {v} ]" if filled else _EMPTY_MARK
+            elif role == "detail" or fmt == styles.DETAIL_FORMAT:
+                cell.value = f"（ {v} ）" if filled else _EMPTY_DETAIL
+            elif role == "count" or fmt == styles.COUNT_FORMAT:
+                cell.value = f"（ {v} ）件" if filled else "（　 ）件"
+                hint = ws._cells.get((r, c + 1))
+                if role is None and hint is not None and isinstance(hint.value, str) and _HINT.match(hint.value):
+                    # an item's count row: the input hint beside the count goes, the count takes its place
+                    hint.value = None
+                    rng = merges.get((r, c + 1))
+                    if rng is not None:
+                        dropped.append(rng)
+                        added.append(f"{cell.coordinate}:{get_column_letter(rng.max_col)}{r}")
+            elif fmt == styles.CHOICE_FORMAT:
+                cell.value = f"[ {v} ]" if filled else _EMPTY_CHOICE
+            elif isinstance(v, str) and _HINT.match(v):
+                cell.value = None
+                continue
+            else:
+                continue
+            cell.number_format = "@"
+            cell.data_type = "s"
+        if dropped:
+            keep = [str(rng) for rng in ws.merged_cells.ranges if rng not in dropped]
+            ws.merged_cells = MultiCellRange(keep + added)
+
+    # ---------------------------------------------------------------- what does not print
+    def hide_unused(self) -> None:
+        ws = self.ws
+        dims = ws.row_dimensions
+        last = ws.max_row
+        # "委託事項6～10": a group row whose first slot is hidden has nothing to show
+        for r in range(1, last):
+            v = self._value(r)
+            if isinstance(v, str) and _GROUP_ROW.match(v) and dims[r + 1].hidden:
+                dims[r].hidden = True
+                dims[r].outlineLevel = 1
+        # the spare rows kept for typing at the end of the list annex and the change-log table
+        if not (self.table or self.list):
+            return
+        cols = range(1, 7) if self.table else range(2, 3)
+        data_rows = sorted({r for (r, c), cell in ws._cells.items()
+                            if c in cols and cell.has_style and cell.protection.locked is False})
+        if not data_rows:
+            return
+        filled = [r for r in data_rows if any(self._value(r, c) not in (None, "") for c in cols)]
+        keep_until = filled[-1] if filled else data_rows[0]
+        for r in data_rows:
+            if r > keep_until:
+                dims[r].hidden = True
+
+    # ---------------------------------------------------------------- heights and continuation rows
+    def reflow(self) -> None:
+        ws = self.ws
+        widths_pt = {c: self.widths.get(get_column_letter(c), 8.43) * UNIT_PT for c in range(1, ws.max_column + 1)}
+        spans = {(rng.min_row, rng.min_col): (rng.max_row, rng.max_col) for rng in ws.merged_cells.ranges}
+        cells_by_row: dict[int, list[tuple[int, list[tuple[str, bool]], float]]] = {}
+        needs: dict[int, float] = {}
+        vertical: list[tuple[int, int, float]] = []  # (first row, last row, height the text needs)
+        for (r, c), cell in ws._cells.items():
+            v = cell.value
+            if v in (None, "") or isinstance(cell, MergedCell):
+                continue
+            last_row, last_col = spans.get((r, c), (r, c))
+            width = sum(widths_pt[cc] for cc in range(c, last_col + 1))
+            size, bold = _font(cell)
+            lines = wrap_marked(str(v), width, size, bold) if cell.alignment.wrap_text else [(str(v), True)]
+            h = text_height(len(lines), size)
+            if self.table and h > self.chunk_max and last_row == r:
+                # 変更前/変更後 side by side: a smaller font rather than a row continued on the next one
+                for smaller in (size - 1, size - 2):
+                    lines = wrap_marked(str(v), width, smaller, bold)
+                    h = text_height(len(lines), smaller)
+                    if h <= self.chunk_max:
+                        break
+                size = smaller
+                f = copy(cell.font)
+                f.sz = size
+                cell.font = f
+            if last_row > r:
+                vertical.append((r, last_row, h))
+                continue
+            cells_by_row.setdefault(r, []).append((c, lines, size))
+            needs[r] = max(needs.get(r, 0.0), h)
+
+        # rows too tall: every tall cell continues in the rows after it
+        extra: dict[int, list[dict[int, str]]] = {}  # row → its continuation rows → {column: text}
+        split_heights: dict[int, list[float]] = {}
+        for r, cells in cells_by_row.items():
+            if needs[r] <= self.chunk_max:
+                continue
+            chunked: dict[int, list[list[tuple[str, bool]]]] = {}
+            for c, lines, size in cells:
+                room = max(1, int((self.chunk_max - ROW_PAD) // pitch(size)))
+                chunked[c] = [lines[i:i + room] for i in range(0, len(lines), room)]
+            k = max(len(ch) for ch in chunked.values())
+            heights = []
+            for i in range(k):
+                h = MIN_ROW
+                for c, lines, size in cells:
+                    if i < len(chunked[c]):
+                        h = max(h, text_height(len(chunked[c][i]), size))
+                heights.append(h)
+            for c, chunks in chunked.items():
+                if len(chunks) > 1:
+                    ws._cells[(r, c)].value = _join(chunks[0])
+            extra[r] = [{c: _join(chunks[i]) for c, chunks in chunked.items() if i < len(chunks)}
+                        for i in range(1, k)]
+            split_heights[r] = heights
+        first = self._insert_rows(extra, spans)
+        self._set_heights(first, extra, needs, split_heights, vertical)
+
+    def _insert_rows(self, extra: dict[int, list[dict[int, str]]], spans) -> dict[int, int]:
+        """Make room for the continuation rows; returns old row → its new row number."""
+        ws = self.ws
+        max_row = ws.max_row
+        first: dict[int, int] = {}
+        nr = 1
+        for r in range(1, max_row + 1):
+            first[r] = nr
+            nr += 1 + len(extra.get(r, ()))
+        self.n_rows = nr - 1
+        self.first = first
+        if not extra:
+            return first
+        last = {r: first[r] + len(extra.get(r, ())) for r in first}
+        in_tall_merge = {(r, c) for (r0, c0), (r1, c1) in spans.items() if r1 > r0
+                         for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
+        cells: dict = {}
+        for (r, c), cell in ws._cells.items():
+            new = Cell(ws, row=first[r], column=c)
+            new._value = cell._value
+            new.data_type = cell.data_type
+            new._style = copy(cell._style)
+            cells[(first[r], c)] = new
+        for r, conts in extra.items():
+            row_cells = [(c, cell) for (rr, c), cell in ws._cells.items() if rr == r and (r, c) not in in_tall_merge]
+            k = len(conts)
+            for i, texts in enumerate(conts, start=1):
+                for c, cell in row_cells:
+                    new = Cell(ws, row=first[r] + i, column=c)
+                    new._style = copy(cell._style)
+                    if c in texts:
+                        new._value = texts[c]
+                        new.data_type = "s"
+                    cells[(first[r] + i, c)] = new
+            # one cell to the eye: no borders between the row and its continuations
+            for i in range(k + 1):
+                for c, _ in row_cells:
+                    cell = cells[(first[r] + i, c)]
+                    b = cell.border
+                    cell.border = Border(left=b.left, right=b.right, top=b.top if i == 0 else None,
+                                         bottom=b.bottom if i == k else None)
+        ranges = []
+        for (r0, c0), (r1, c1) in spans.items():
+            if r0 == r1 and r0 in extra:
+                for i in range(len(extra[r0]) + 1):
+                    ranges.append(f"{get_column_letter(c0)}{first[r0] + i}:{get_column_letter(c1)}{first[r0] + i}")
+            else:
+                ranges.append(f"{get_column_letter(c0)}{first[r0]}:{get_column_letter(c1)}{last[r1]}")
+        ws._cells = cells
+        ws.merged_cells = MultiCellRange(ranges)
+        return first
+
+    def _set_heights(self, first, extra, needs, split_heights, vertical) -> None:
+        ws = self.ws
+        old = {r: (d.height, bool(d.hidden), d.outlineLevel) for r, d in ws.row_dimensions.items()}
+        ws.row_dimensions.clear()
+        heights: dict[int, float] = {}
+        for r, nr in first.items():
+            h_old, hidden, level = old.get(r, (None, False, 0))
+            if r in split_heights:
+                hs = split_heights[r]
+            elif r in needs:
+                hs = [max(needs[r], MIN_ROW)]
+            else:
+                hs = [max(h_old or MIN_ROW, MIN_ROW)]
+            for i, h in enumerate(hs):
+                heights[nr + i] = h
+                if hidden:
+                    ws.row_dimensions[nr + i].hidden = True
+                if level:
+                    ws.row_dimensions[nr + i].outlineLevel = level
+        # vertical merges: the last row gets what the rows together lack
+        for r0, r1, h in vertical:
+            a, b = first[r0], first[r1] + len(extra.get(r1, ()))
+            shown = [nr for nr in range(a, b + 1) if not ws.row_dimensions[nr].hidden]
+            have = sum(heights[nr] for nr in shown)
+            if shown and h > have:
+                heights[shown[-1]] += h - have
+        for nr, h in heights.items():
+            ws.row_dimensions[nr].height = _px(min(h, 409.0))
+
+    # ---------------------------------------------------------------- pages
+    def paginate(self) -> SheetPlan:
+        ws = self.ws
+        printable_w = A4_WIDTH - 2 * MARGIN_LR * 72
+        scale = min(100, int(printable_w / (sum(self.widths.values()) * UNIT_PT) * 100 * 0.99))
+        ps = ws.page_setup
+        ps.scale, ps.fitToWidth, ps.fitToHeight = scale, None, None
+        ps.paperSize, ps.orientation = ws.PAPERSIZE_A4, "portrait"
+        ws.sheet_properties.pageSetUpPr.fitToPage = False
+        ws.page_margins.left = ws.page_margins.right = MARGIN_LR
+        ws.page_margins.top = ws.page_margins.bottom = MARGIN_TB
+        capacity = (A4_HEIGHT - 2 * MARGIN_TB * 72) * 0.985 / (scale / 100)
+
+        def height(r: int) -> float:
+            d = ws.row_dimensions[r]
+            return 0.0 if d.hidden else float(d.height or MIN_ROW)
+
+        t_first = t_last = 0
+        if ws.print_title_rows:
+            a, b = ws.print_title_rows.split(":")
+            t_first, t_last = int(re.sub(r"\D", "", a)), int(re.sub(r"\D", "", b))
+        title_h = sum(height(r) for r in range(t_first, t_last + 1)) if t_first else 0.0
+        rows = [r for r in range(1, self.n_rows + 1) if height(r) > 0 and not t_first <= r <= t_last]
+        heading = {r for r in rows if self._is_heading(r)}
+
+        # what must stay together from a heading on: its whole block when that is not too tall, else the
+        # heading rows and the first two rows under them
+        keep: dict[int, float] = {}
+        for i, r in enumerate(rows):
+            if r not in heading or (i and rows[i - 1] in heading):
+                continue
+            j = i
+            while j < len(rows) and rows[j] in heading:
+                j += 1
+            head = sum(height(x) for x in rows[i:j])
+            k = j
+            while k < len(rows) and rows[k] not in heading:
+                k += 1
+            block = head + sum(height(x) for x in rows[j:k])
+            keep[i] = block if block <= KEEP_SHARE * (capacity - title_h) else head + sum(
+                height(x) for x in rows[j:j + 2])
+
+        breaks: list[int] = []
+        used, start = title_h, 0
+        for i, r in enumerate(rows):
+            h = height(r)
+            need = max(h, keep.get(i, 0.0))
+            if i > start and used + need > capacity:
+                k = i
+                while k - 1 > start and rows[k - 1] in heading:  # no heading at the foot of a page
+                    k -= 1
+                breaks.append(rows[k - 1])
+                start = k
+                used = title_h + sum(height(x) for x in rows[k:i])
+            used += h
+        ws.row_breaks = RowBreak()
+        for b in breaks:
+            ws.row_breaks.append(Break(id=b))
+        return SheetPlan(ws.title, scale, len(breaks) + 1, breaks)
+
+    def _is_heading(self, r: int) -> bool:
+        cell = self.ws._cells.get((r, 1))
+        if cell is None or cell.value in (None, ""):
+            return False
+        fill = cell.fill
+        return fill is not None and fill.fgColor is not None and fill.fgColor.rgb in _HEADING_FILLS
+
+
+# ---------------------------------------------------------------------------------------------- API
+@dataclass
+class PdfResult:
+    src: Path | None
+    pdf: Path
+    pages: int
+    planned_pages: int
+    notes: list[str] = field(default_factory=list)
+
+
+def write_pdf(source: Document | str | os.PathLike, out_pdf: str | os.PathLike, *,
+              keep_xlsx: str | os.PathLike | None = None, timeout: float = 300) -> PdfResult:
+    """Print-ready PDF of a document, or of a workbook/JSON/YAML file, written atomically to ``out_pdf``.
+
+    ``keep_xlsx`` also saves the print copy of the workbook there (to look at what LibreOffice was given)."""
+    out_pdf = Path(out_pdf)
+    notes: list[str] = []
+    src: Path | None = None
+    if isinstance(source, (str, os.PathLike)):
+        src = Path(source)
+        result = api.load(src)
+        notes += [f"{src}: {issue}" for issue in result.issues]
+        doc = result.doc
+    else:
+        doc = source
+    wb, plan = build_print_workbook(doc)
+    notes += [f"{out_pdf}: {p}" for p in plan.problems]
+    out_pdf.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="pia-excel-pdf-") as tmp:
+        xlsx = Path(tmp) / (out_pdf.stem + ".xlsx")
+        wb.save(xlsx)
+        if keep_xlsx is not None:
+            shutil.copyfile(xlsx, keep_xlsx)
+        to_pdf(xlsx, out_pdf, timeout=timeout)
+    return PdfResult(src, out_pdf, pdf_page_count(out_pdf), plan.pages, notes)
+
+
+@dataclass(frozen=True)
+class PdfTask:
+    src: Path
+    dst: Path
+
+
+def pdf_one(task: PdfTask) -> PdfResult:
+    """Batch worker of ``pia-excel pdf IN... -o OUTDIR``."""
+    return write_pdf(task.src, task.dst)
