@@ -193,6 +193,11 @@ def write_tables(workbooks, files, path: Path) -> list[Path]:
                         ws.column_dimensions[col[0].column_letter].width = min(60, max(8, width * 1.6))
         _atomic(path, write)
         return [path]
+    if suffix == ".parquet":
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise api.InputError(f"{path}: Parquet の出力には pyarrow が必要です（pip install 'pia-excel[parquet]'）") from None
     second = files_path(path)
     for df, target in ((workbooks, path), (files, second)):
         if suffix == ".csv":
