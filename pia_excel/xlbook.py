@@ -586,7 +586,8 @@ def apply_actions(wb, actions: list[dict]) -> list[dict]:
         elif func == "setRangeColor":
             color = args[0]
             for cell in cells:
-                cell.fill = PatternFill() if color is None else PatternFill("solid", fgColor=color.lstrip("#").upper())
+                rgb = None if color is None else "FF" + color.lstrip("#").upper()[-6:]
+                cell.fill = PatternFill() if rgb is None else PatternFill("solid", fgColor=rgb, bgColor=rgb)
         elif func == "addHyperlink":
             address, text = args[0], args[1]
             cell = ws.cell(row=r0, column=c0)
