@@ -191,6 +191,7 @@ def _trie(form: str) -> _Node:
     for node, terminal in targets:
         parts = parts_of(node, file=(0, None) if node.section.per_file else None)
         cur = root
+        section_node = None
         for p in parts:
             key = (p.kind, id(p.node) if p.node is not None else "file")
 
@@ -208,8 +209,12 @@ def _trie(form: str) -> _Node:
                 return n
 
             cur = cur.child(key, make)
+            if p.kind == "section":
+                section_node = cur
         cur.terminal = "group" if node.kind == "repeat" else terminal
         cur.spec_node = node
+        if cur.kind == "file":  # an annex named by its title only: the file may be left out
+            section_node.terminal, section_node.spec_node = terminal, node
     return root
 
 
@@ -462,3 +467,26 @@ def resolution_stats(rows: list[tuple[str, str]]) -> dict:
     stats["resolved"] = stats["item"] + stats["group"]
     stats["fraction"] = stats["resolved"] / stats["total"] if stats["total"] else 0.0
     return stats
+
+
+def main(argv: list[str] | None = None) -> int:  # pragma: no cover - measurement helper
+    """``python -m pia_excel.changelog.parse changelog_rows.tsv``: how many 項目 strings resolve."""
+    import csv
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    forms = {"重点": "juten", "全項目": "zenkomoku", "juten": "juten", "zenkomoku": "zenkomoku"}
+    with open(args[0], encoding="utf-8") as fh:
+        rows = [(r["項目"], forms[r["form"]]) for r in csv.DictReader(fh, delimiter="\t")]
+    for text, form in rows:
+        r = parse_item(text, form)
+        shown = r.path or (" / ".join(r.candidates[:3]) if r.candidates else "")
+        print(f"{r.status:10} {'~' if r.fuzzy else ' '} {text}\t{shown}")
+    s = resolution_stats(rows)
+    print(f"resolved {s['resolved']}/{s['total']} = {s['fraction']:.1%} (item {s['item']}, group {s['group']}, "
+          f"ambiguous {s['ambiguous']}, unresolved {s['unresolved']})")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
