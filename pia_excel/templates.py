@@ -32,10 +32,9 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import column_index_from_string
 
-from .excel import styles
 from .excel.writer import PlacementError, Problem, build_workbook, save_atomic
 from .models import Document
 from . import xlbook
@@ -184,12 +183,8 @@ def vba_project(macros_dir: Path | None = None) -> bytes:
 
 
 # ---------------------------------------------------------------------------------------------- the shell
-def _pixels_height(points: float | None) -> float:
-    return 20 if points is None else points * 4 / 3
-
-
-def cover_button_positions(cover_heights: dict[int, float | None]) -> list[tuple[str, int, int]]:
-    """(cell, x_offset, y_offset) of each button on 表紙."""
+def cover_button_positions() -> list[tuple[str, int, int]]:
+    """(cell, x_offset, y_offset) in pixels of each button on 表紙: stacked in column G."""
     out = []
     y = 0
     for _ in BUTTONS:
@@ -220,7 +215,7 @@ def build_shell(cover, result, project: bytes) -> bytes:
         sheets.append(s)
     x.add_vba_project(io.BytesIO(project), is_stream=True)
     cover_sheet, result_sheet = sheets
-    for button, (cell, dx, dy) in zip(BUTTONS, cover_button_positions({})):
+    for button, (cell, dx, dy) in zip(BUTTONS, cover_button_positions()):
         cover_sheet.insert_button(cell, {"macro": button.macro, "caption": button.caption, "width": BUTTON_WIDTH,
                                          "height": BUTTON_HEIGHT, "x_offset": dx, "y_offset": dy,
                                          "description": button.caption})

@@ -17,21 +17,19 @@ import datetime as dt
 from copy import copy
 import json
 import os
-import re
 from dataclasses import dataclass, field
-from io import BytesIO
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import coordinate_from_string, range_boundaries
+from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from .excel import names
-from .excel.reader import ReadResult, WorkbookError
+from .excel.reader import ReadResult
 
 #: the sheet the 検証 button writes (:func:`pia_excel.report.annotate` fills it; the templates have it with the
 #: buttons in row 3, which the report leaves empty)

@@ -18,7 +18,6 @@ os.environ.setdefault("XLWINGS_ON_SERVER", "true")
 from openpyxl import load_workbook  # noqa: E402
 
 from pia_excel import api, templates  # noqa: E402
-from pia_excel.excel import names  # noqa: E402
 from pia_excel.spec import FORMS  # noqa: E402
 
 TEMPLATES = [templates.template_path(form) for form in FORMS]
