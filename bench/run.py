@@ -1,0 +1,297 @@
+"""Benchmark: reading, validating, diffing and writing many realistic workbooks (not a test).
+
+    python bench/run.py                 # a few minutes on 2 idle cores: 12 workbooks, memory at 12 and 36
+    python bench/run.py --n 1000 --memory-n 0 --form zenkomoku   # the 1,000 全項目 workbooks target
+
+Builds N workbooks from the two real fixtures (釧路市 重点, 足立区 全項目), each with varied texts so no two files
+are alike, then measures per workbook, in worker processes (``--jobs``, default the CPU count):
+
+- ``openpyxl``:   ``openpyxl.load_workbook(path)`` (default mode): the baseline every ratio is against
+- ``calamine``:   python-calamine reading every cell of every sheet (second baseline)
+- ``read``:       ``pia_excel.api.load`` (the reader, read-only openpyxl, defined names)
+- ``read+validate``: ``api.load`` then ``rules.validate_result`` (what ``pia-excel validate`` does per file)
+- ``diff``:       two versions read + ``changelog.changelog_rows`` (what ``pia-excel changelog OLD NEW`` does)
+- ``write``:      ``api.save`` of the document as a workbook (template generation with the values filled in)
+- ``new``:        a blank template (``pia-excel new``)
+
+and prints the medians, the ratios, the wall time of validating all N files with ``--jobs`` workers, and the
+peak RSS of a worker for N and for ``--memory-n`` files (memory must not grow with N).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pia_excel import api  # noqa: E402
+from pia_excel.batch import default_jobs, run_batch  # noqa: E402
+
+FIXTURES = ROOT / "tests" / "fixtures"
+SOURCES = {"juten": FIXTURES / "kushiro_shuno_juten.json", "zenkomoku": FIXTURES / "adachi_jukijo_zenkomoku.json"}
+
+try:
+    from pia_excel.rules import validate_result
+except ImportError:  # validation not available in this checkout
+    validate_result = None
+try:
+    from pia_excel.changelog import changelog_rows
+except ImportError:
+    changelog_rows = None
+try:
+    import python_calamine
+except ImportError:
+    python_calamine = None
+
+_WORDS = ["住民", "税務", "福祉", "保険", "年金", "介護", "児童", "教育", "防災", "窓口", "システム", "委託先", "照会",
+          "帳票", "端末", "点検", "監査", "研修", "記録", "消去"]
+
+
+# ---------------------------------------------------------------------------------------------- corpus
+def _vary(text: str, rng: random.Random) -> str:
+    words = "".join(rng.choice(_WORDS) for _ in range(rng.randint(2, 6)))
+    return f"{text}（{words}に係る記載{rng.randint(1, 999)}）" if rng.random() < 0.5 else f"{words}：{text}"
+
+
+def _varied(doc, rng: random.Random):
+    """A copy of ``doc`` with roughly a third of its free texts changed."""
+    from pia_excel.models import parse_document
+    from pia_excel.spec import load_spec
+
+    text_keys = {it.key for it in load_spec(doc.form).value_items() if it.value_kind == "text"}
+    data = api.to_data(doc)
+
+    def walk(node):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k in text_keys and isinstance(v, str) and rng.random() < 0.35:
+                    node[k] = _vary(v, rng)
+                else:
+                    walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(data)
+    data["cover"]["hyokasho_no"] = rng.randint(1, 999)
+    return parse_document(data)
+
+
+@dataclass(frozen=True)
+class _Make:
+    form: str
+    index: int
+    dst: Path
+    dst_v2: Path | None
+
+
+def _make(task: _Make) -> str:
+    rng = random.Random(task.index)
+    doc = _varied(api.load(SOURCES[task.form]).doc, rng)
+    api.save(doc, task.dst)
+    if task.dst_v2 is not None:
+        api.save(_varied(doc, random.Random(10_000 + task.index)), task.dst_v2)
+    return task.form
+
+
+def build_corpus(folder: Path, n: int, form: str, jobs: int, with_v2: bool) -> list[tuple[Path, Path | None]]:
+    tasks = []
+    for i in range(n):
+        f = form if form != "mixed" else ("zenkomoku" if i % 2 else "juten")
+        dst = folder / f"{i:05d}_{f}.xlsx"
+        tasks.append(_Make(f, i, dst, folder / f"{i:05d}_{f}.v2.xlsx" if with_v2 else None))
+    for o in run_batch(tasks, _make, jobs):
+        if not o.ok:
+            raise SystemExit(f"could not build {o.item.dst}: {o.error}")
+    return [(t.dst, t.dst_v2) for t in tasks]
+
+
+# ---------------------------------------------------------------------------------------------- measuring
+def _timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def _openpyxl(path: Path) -> None:
+    from openpyxl import load_workbook
+
+    load_workbook(path).close()
+
+
+def _calamine(path: Path) -> None:
+    wb = python_calamine.CalamineWorkbook.from_path(str(path))
+    for name in wb.sheet_names:
+        wb.get_sheet_by_name(name).to_python()
+
+
+def _read_validate(path: Path) -> None:
+    result = api.load(path)
+    if validate_result is not None:
+        validate_result(result)
+
+
+def _diff(pair: tuple[Path, Path]) -> None:
+    old, new = api.load(pair[0]).doc, api.load(pair[1]).doc
+    changelog_rows(old, new, "令和8年4月1日")
+
+
+@dataclass
+class _Measure:
+    path: Path
+    v2: Path | None
+    ops: tuple[str, ...]
+    out: Path
+
+
+@dataclass
+class _Times:
+    form: str
+    seconds: dict[str, float] = field(default_factory=dict)
+    rss_kib: int = 0
+
+
+def _measure(task: _Measure) -> _Times:
+    times = _Times(form="zenkomoku" if "zenkomoku" in task.path.name else "juten")
+    _openpyxl(task.path)  # warm the page cache so every reader sees the same disk
+    doc = None
+    for op in task.ops:
+        if op == "openpyxl":
+            t = _timed(lambda: _openpyxl(task.path))
+        elif op == "calamine":
+            t = _timed(lambda: _calamine(task.path))
+        elif op == "read":
+            t = _timed(lambda: api.load(task.path))
+        elif op == "read+validate":
+            t = _timed(lambda: _read_validate(task.path))
+        elif op == "diff":
+            t = _timed(lambda: _diff((task.path, task.v2)))
+        elif op == "write":
+            doc = doc or api.load(task.path).doc
+            t = _timed(lambda: api.save(doc, task.out))
+        elif op == "new":
+            t = _timed(lambda: api.save(api.new(times.form), task.out))
+        else:
+            raise ValueError(op)
+        times.seconds[op] = t
+    times.rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return times
+
+
+def _validate_only(path: Path) -> int:
+    _read_validate(path)
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def _rss_of_run(paths: list[Path], jobs: int) -> tuple[float, int]:
+    """Wall time of read+validate over ``paths`` with ``jobs`` workers, and the largest worker peak RSS (KiB)."""
+    start = time.perf_counter()
+    outcomes = run_batch(paths, _validate_only, jobs)
+    wall = time.perf_counter() - start
+    bad = [o for o in outcomes if not o.ok]
+    if bad:
+        raise SystemExit(f"{len(bad)} files failed, e.g. {bad[0].item}: {bad[0].error}")
+    return wall, max(o.value for o in outcomes)
+
+
+# ---------------------------------------------------------------------------------------------- report
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--n", type=int, default=12, help="workbooks to build and measure (default 12)")
+    p.add_argument("--baseline-n", type=int, default=2,
+                   help="workbooks per form also read with openpyxl's default mode and calamine (default 2; "
+                        "openpyxl's default mode takes 5-15 s per workbook of this layout)")
+    p.add_argument("--form", choices=["mixed", "juten", "zenkomoku"], default="mixed",
+                   help="mixed: half 重点 (釧路市), half 全項目 (足立区)")
+    p.add_argument("--jobs", type=int, default=None, help="worker processes (default: CPU count)")
+    p.add_argument("--memory-n", type=int, default=None,
+                   help="validate this many files (the N workbooks over again) to compare a worker's peak memory "
+                        "with that for N (default 3×N, 0: skip)")
+    p.add_argument("--dir", type=Path, default=None, help="where to build the workbooks (default: a temp folder)")
+    args = p.parse_args(argv)
+    jobs = args.jobs or default_jobs()
+    memory_n = 3 * args.n if args.memory_n is None else args.memory_n
+    baseline_ops = ["openpyxl"] + (["calamine"] if python_calamine else [])
+
+    with tempfile.TemporaryDirectory(prefix="pia-bench-") as tmp:
+        folder = args.dir or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        ops = baseline_ops + ["read", "read+validate"]
+        ops += (["diff"] if changelog_rows else []) + ["write", "new"]
+        print(f"pia-excel bench: {args.n} workbooks ({args.form}), {jobs} worker processes, "
+              f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
+        if validate_result is None:
+            print("  validation (pia_excel.rules) not available: read+validate is the read only")
+        if python_calamine is None:
+            print("  python-calamine not installed (pip install 'pia-excel[bench]'): no calamine baseline")
+        if changelog_rows is None:
+            print("  pia_excel.changelog not available: no diff timing")
+
+        t0 = time.perf_counter()
+        pairs = build_corpus(folder, args.n, args.form, jobs, with_v2=changelog_rows is not None)
+        print(f"  built {args.n} workbooks{' (+ a second version each)' if changelog_rows else ''} "
+              f"in {time.perf_counter() - t0:.1f} s")
+        sizes = [p.stat().st_size for p, _ in pairs]
+        print(f"  workbook size: median {statistics.median(sizes) / 1024:.0f} KiB")
+
+        tasks, per_form = [], {}
+        for i, (p, v2) in enumerate(pairs):
+            form = "zenkomoku" if "zenkomoku" in p.name else "juten"
+            per_form[form] = per_form.get(form, 0) + 1
+            want = ops if per_form[form] <= args.baseline_n else [o for o in ops if o not in baseline_ops]
+            tasks.append(_Measure(p, v2, tuple(want), folder / f"out_{i}.xlsx"))
+        outcomes = run_batch(tasks, _measure, jobs)
+        bad = [o for o in outcomes if not o.ok]
+        if bad:
+            raise SystemExit(f"{len(bad)} measurements failed, e.g. {bad[0].item.path}: {bad[0].error}")
+        results = [o.value for o in outcomes]
+
+        forms = sorted({r.form for r in results})
+        print()
+        header = f"{'per workbook (median)':<24}" + "".join(f"{f:>34}" for f in forms)
+        print(header)
+        print(f"{'':<24}" + "".join(f"{'seconds':>12}{'×openpyxl':>11}{'×calamine':>11}" for _ in forms))
+        for op in ops:
+            line = f"{op:<24}"
+            for f in forms:
+                med = {o: statistics.median(r.seconds[o] for r in results if r.form == f and o in r.seconds)
+                       for o in ops}
+                cal = f"{med[op] / med['calamine']:>11.2f}" if "calamine" in med else f"{'-':>11}"
+                line += f"{med[op]:>12.3f}{med[op] / med['openpyxl']:>11.2f}{cal}"
+            print(line)
+        print(f"  (openpyxl and calamine on {args.baseline_n} workbooks per form, the rest on all {args.n};")
+        if "diff" in ops:
+            print("   diff reads two workbooks and diffs them: compare it with 2 × read)")
+        else:
+            print("  )")
+
+        print()
+        files = [p for p, _ in pairs]
+        wall, rss = _rss_of_run(files, jobs)
+        label = "read+validate" if validate_result else "read (no validation available)"
+        print(f"{label} of all {len(files)} workbooks with {jobs} workers: {wall:.1f} s "
+              f"({len(files) / wall:.2f} workbooks/s)")
+        zen = [p for p in files if "zenkomoku" in p.name]
+        if zen:
+            zwall, _ = _rss_of_run(zen, jobs)
+            print(f"  全項目 only: {len(zen)} in {zwall:.1f} s → 1,000 全項目 workbooks in about "
+                  f"{1000 * zwall / len(zen):.0f} s with {jobs} workers (target: under 60 s on 2 cores)")
+        print(f"peak RSS of a worker after N={len(files)} workbooks: {rss / 1024:.0f} MiB")
+        if memory_n:
+            again = (files * (memory_n // len(files) + 1))[:memory_n]
+            wall2, rss2 = _rss_of_run(again, jobs)
+            print(f"peak RSS of a worker after N={memory_n} workbooks: {rss2 / 1024:.0f} MiB "
+                  f"({wall2:.1f} s; {rss2 / rss:.2f} × that for N={len(files)}: flat when close to 1)")
+
+
+if __name__ == "__main__":
+    main()
