@@ -19,11 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl import load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
+from openpyxl.styles.borders import Border
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.cell_range import MultiCellRange
+from openpyxl.worksheet.merge import MergedCellRange
 
 from ..excel import styles
 from ..excel.reader import WorkbookError, open_workbook
@@ -62,14 +65,58 @@ class _Table:
 
 
 # ------------------------------------------------------------------------------------------------- opening
+def _fast_merged_format(self) -> None:
+    """Same result as openpyxl's ``MergedCellRange.format`` (edge borders and protection copied from the
+    top-left cell onto the merged cells), with the style lookups cached: openpyxl's own version compares style
+    objects one by one and takes seconds on a form with two thousand merged ranges."""
+    ws = self.ws
+    wb = ws.parent
+    cache = wb.__dict__.setdefault("_pia_merge_cache", {})
+    start = self.start_cell
+    start_border = start._style.borderId if start._style is not None else 0
+    for name in ("top", "left", "right", "bottom"):
+        side = getattr(start.border, name)
+        if side and side.style is None:
+            continue
+        for coord in getattr(self, name):
+            cell = ws._cells.get(coord)
+            if cell is None:
+                cell = MergedCell(ws, row=coord[0], column=coord[1])
+                ws._cells[coord] = cell
+            if cell._style is None:
+                cell._style = StyleArray()
+            key = (cell._style.borderId, name, start_border)
+            if key not in cache:
+                cell.border += Border(**{name: side})
+                cache[key] = cell._style.borderId
+            else:
+                cell._style.borderId = cache[key]
+    protection = start._style.protectionId if start.protection is not None else None
+    for coord in self.cells:
+        cell = ws._cells.get(coord)
+        if cell is None:
+            cell = MergedCell(ws, row=coord[0], column=coord[1])
+            ws._cells[coord] = cell
+        if protection is not None:
+            if cell._style is None:
+                cell._style = StyleArray()
+            cell._style.protectionId = protection
+
+
 def open_for_edit(path: str | Path):
     """Open a workbook for editing (formulas kept, macros kept for .xlsm); clear errors for unreadable files."""
     path = Path(path)
     open_workbook(path, read_only=True).close()  # the reader's checks and messages for unreadable files
+    original = MergedCellRange.format
+    MergedCellRange.format = _fast_merged_format
     try:
-        return load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm", keep_links=True)
+        wb = load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm", keep_links=True)
     except Exception as e:  # pragma: no cover - open_workbook has already read it once
         raise WorkbookError(f"{path}: Excelブックとして読めません（{type(e).__name__}: {e}）") from None
+    finally:
+        MergedCellRange.format = original
+    wb.__dict__.pop("_pia_merge_cache", None)
+    return wb
 
 
 # ------------------------------------------------------------------------------------------------- the table
