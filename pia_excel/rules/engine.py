@@ -224,10 +224,12 @@ class Context:
                 if rep is not None:
                     parts.append(f"{rep.label}{n}")
         for a in item.ancestors()[1:]:
-            if a.kind == "heading" and a.label.startswith("リスク"):
-                parts.append(re.split(r"[：:]", a.label)[0])
+            if a.kind == "heading" and re.match(r"リスク[0-9０-９]", a.no or ""):  # "リスク1", not a lone "リスク"
+                parts.append(unicodedata.normalize("NFKC", a.no).rstrip(":："))
         if item.kind != "heading" or item.options:
-            parts.append(item.printed.replace("　※", "") if item.printed_label else item.label)
+            printed = item.printed.replace("　※", "") if item.printed_label else item.label
+            if norm(printed) != norm(parts[0]):  # annexes: the section title is the item's label
+                parts.append(printed)
         text = " ".join(p for p in parts if p)
         m = re.match(r"files\[(\d+)\]", path)
         if m and len(self.doc.files) > 1:
