@@ -46,7 +46,7 @@ def collect(paths: tuple[Path, ...]) -> tuple[list[Path], list[tuple[str, str]]]
                     files.append(f)
         elif not p.exists():
             bad.append((str(p), f"{p}: ファイルがありません"))
-        elif p.suffix.lower() not in SUFFIXES:
+        elif p.suffix.lower() not in SUFFIXES + (".xls",):  # .xls: the reader explains how to convert it
             bad.append((str(p), f"{p}: 対応していない形式です（.xlsx .xlsm .json .yaml のいずれか）"))
         elif _skipped(p):
             continue

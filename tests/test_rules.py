@@ -140,6 +140,24 @@ def test_r005_other_invalid_value():
     assert found(juten(), "R005") == []
 
 
+def test_r006_reader_notices(tmp_path):
+    from openpyxl import load_workbook
+
+    from pia_excel import api
+    from pia_excel.rules import validate_result
+
+    path = tmp_path / "t.xlsx"
+    api.save(juten(), path)
+    sheet, ref = cell_of("cover.tokki_jiko", doc=juten())
+    wb = load_workbook(path)
+    wb[sheet][ref] = "あ" * 32767
+    wb.save(path)
+    report = validate_result(api.load(path), codes=["R006"])
+    assert report.pairs() == [("R006", ref)] and "32,767" in report.findings[0].message
+    api.save(juten(), path)
+    assert validate_result(api.load(path), codes=["R006"]).pairs() == []
+
+
 def test_type_errors_from_a_workbook_point_at_their_cells(tmp_path):
     """Values written into cells by hand come back as R001/R002 at those cells."""
     from openpyxl import load_workbook

@@ -1,4 +1,4 @@
-"""R001–R005: values the models reject (a choice not in its list, an impossible 和暦 date, a count that is not
+"""R001–R006: values the models reject (a choice not in its list, an impossible 和暦 date, a count that is not
 a number …). The reader keeps them verbatim in ``doc.invalid_values`` (so they survive JSON/YAML round trips)
 and reports them in ``ReadResult.issues``; here they become findings with codes like every other rule."""
 from __future__ import annotations
@@ -102,14 +102,21 @@ def odd_tick_mark(ctx: Context):
             yield Hit(issue.path, {"label": ctx.label(base), "value": repr(issue.value)})
 
 
-@rule("R005", ERROR, "その他の読み取れない値", "{label}: 読み取れない値です（{reason}）", reads=("全項目",))
+@rule("R005", ERROR, "その他の読み取れない値", "{label}: 読み取れない値です（{value}）", reads=("全項目",))
 def other_invalid(ctx: Context):
     """Any other value the model rejects (an unknown checkbox label, more blocks than the form has …)."""
-    known = set(ctx.doc.invalid_values or {})
     for path, raw in (ctx.doc.invalid_values or {}).items():
         if _kind(ctx, path) not in {"choice", "timing", "date", "count"}:
-            yield Hit(_where(ctx, path), {"label": _label(ctx, path), "reason": str(raw)[:80]})
+            yield Hit(_where(ctx, path), {"label": _label(ctx, path), "value": str(raw)[:80]})
+
+
+@rule("R006", WARNING, "ブックの読み取りで気づいたこと（ラベルが見つからない、セルの文字数上限など）", "{label}: {message}",
+      reads=("全項目",))
+def reader_notices(ctx: Context):
+    """What the reader noticed besides invalid values: a printed label it could not find (workbooks without our
+    defined names), text at Excel's 32,767-character cell limit, control characters."""
+    known = set(ctx.doc.invalid_values or {})
     for issue in ctx.read_issues:
         if issue.path in known or issue.message.startswith("チェック欄の値"):
             continue
-        yield Hit(issue.path, {"label": _label(ctx, issue.path), "reason": issue.message})
+        yield Hit(issue.path, {"label": _label(ctx, issue.path), "message": issue.message})
