@@ -284,6 +284,7 @@ def schema(form: str) -> None:
 # -- registered commands --
 from .templates import templates_group as _templates; main.add_command(_templates)  # noqa: E402,E702
 from .validate_cmd import rules as _rules, validate as _validate; main.add_command(_validate); main.add_command(_rules)  # noqa: E402,E702
+from .changelog_cmd import changelog as _changelog, publish as _publish; main.add_command(_changelog); main.add_command(_publish)  # noqa: E402,E702
 
 
 if __name__ == "__main__":  # pragma: no cover
