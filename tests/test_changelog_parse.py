@@ -146,3 +146,19 @@ def test_resolution_of_the_reference_change_logs():
           f"unresolved {stats['unresolved']})")
     assert stats["total"] == 206
     assert stats["fraction"] >= 0.9
+
+
+def test_history_of_the_fixtures_is_read_in_the_documents_own_context():
+    from pathlib import Path
+
+    from pia_excel import api
+    from pia_excel.changelog.parse import resolve_history
+
+    fixtures = Path(__file__).with_name("fixtures")
+    kushiro = resolve_history(api.load(fixtures / "kushiro_shuno_juten.json").doc)
+    assert len(kushiro) == 21
+    assert sum(p.resolved for _, p in kushiro) == 18  # the three "I 関連情報" rows are not guessed
+    adachi = resolve_history(api.load(fixtures / "adachi_jukijo_zenkomoku.json").doc)
+    # three files: rows that do not say which file are not given one
+    assert all(p.path is None or not p.path.startswith("files[") for _, p in adachi)
+    assert sum(p.resolved for _, p in adachi) == 8

@@ -158,3 +158,29 @@ def test_checkbox_detail_change_shows_the_detail():
     assert row.row.after == f"[○]評価実施機関内の他部署（{real['変更後']}）"
     assert row.row.timing == "事前"  # 入手元 is a ※ item; the real row says 事後 (staff judged it), so 【要確認】
     assert parse_item(real["項目"], "juten").path == "files[1].II.nyushu_moto"
+
+
+ADACHI_CASES = [  # 足立区 (全項目, three files): rows given in full (no "(略)") on per-file ※ items, 事前
+    (1687, "files[1].III.access_hakko_shikko_hoho"),
+    (1688, "files[1].III.access_kanri_hoho"),
+    (1696, "files[1].III.III_7_risk2_measures"),
+]
+
+
+@pytest.mark.parametrize("line,path", ADACHI_CASES)
+def test_real_rows_of_a_three_file_document(line, path):
+    real = _row("004", line)
+    new = api.load(FIXTURES / "adachi_jukijo_zenkomoku.json").doc
+    assert len(new.files) == 3
+    set_path(new, path, real["変更後"])
+    old = new.model_copy(deep=True)
+    set_path(old, path, real["変更前"])
+    (got,) = changelog_rows(old, new, "令和7年8月1日")
+    assert (got.path, got.row.before, got.row.after, got.row.timing) == (path, real["変更前"], real["変更後"], "事前")
+    assert real["提出時期"] == "事前"
+    # ours names the file; the real one does not, so it only reads back in a single-file reading
+    assert "（1）住民基本台帳ファイル" in got.row.item
+    names = {n: f.II.II_1 for n, f in enumerate(new.files, start=1)}
+    assert parse_item(got.row.item, "zenkomoku", files=3, file_names=names).path == path
+    assert parse_item(real["項目"], "zenkomoku", files=3).status == "unresolved"
+    assert parse_item(real["項目"], "zenkomoku").path == path

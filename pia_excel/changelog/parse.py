@@ -20,7 +20,7 @@ from functools import lru_cache
 from ..spec import FormSpec, Item, Section, load_spec
 from .labels import Part, instance_path, parts_of
 
-__all__ = ["ParsedItem", "parse_item", "normalize"]
+__all__ = ["ParsedItem", "normalize", "parse_item", "resolution_stats", "resolve_history"]
 
 #: characters skipped between parts (dash variants incl. the OCR "一" for "—", colons, commas)
 _SEPARATORS = frozenset("-—―−‐–ー一:・,、/.")
@@ -279,7 +279,8 @@ def _fuzzy_prefix(rest: str, label: str, d: int) -> int | None:
 class _Matcher:
     def __init__(self, s: str, file_names: dict[int, str] | None):
         self.s = s
-        self.file_names = {k: _n(v) for k, v in (file_names or {}).items() if v}
+        # names as printed in 項目 (a leading "(1)" of the name itself is dropped there, see labels.Part)
+        self.file_names = {k: re.sub(r"^\(\d+\)", "", _n(v)) for k, v in (file_names or {}).items() if v}
         self.memo: dict = {}
         self.matches: dict = {}
 
@@ -316,11 +317,11 @@ class _Matcher:
                 name = self.file_names.get(n)
                 if name and s.startswith(name, end):
                     out.append((end + len(name), n, 0))
-                elif not self.file_names:
-                    k = s.find("ファイル", end)
-                    while k != -1:
+                k = s.find("ファイル", end)  # a file name not known (or renamed): up to a "…ファイル"
+                while k != -1:
+                    if k + len("ファイル") != end + len(name or ""):
                         out.append((k + len("ファイル"), n, 0))
-                        k = s.find("ファイル", k + 1)
+                    k = s.find("ファイル", k + 1)
             return out
         for e in node.exact:
             if s.startswith(e, pos):
@@ -455,6 +456,15 @@ def _group_members(form: str, path: str) -> list[str]:
             continue
         out.append(instance_path(it, slots, file_no))
     return out
+
+
+def resolve_history(doc) -> list[tuple[object, ParsedItem]]:
+    """The rows of a document's own 変更箇所 table with what their 項目 names (for reports and checks)."""
+    spec = load_spec(doc.form)
+    section, key = spec.changes_item.path.split(".")
+    rows = getattr(getattr(doc, section), key)
+    names = {n: f.II.II_1 for n, f in enumerate(doc.files, start=1)}
+    return [(row, parse_item(row.item or "", doc.form, files=len(doc.files), file_names=names)) for row in rows]
 
 
 def resolution_stats(rows: list[tuple[str, str]]) -> dict:
