@@ -122,7 +122,10 @@ def test_olevba_lists_the_modules(path):
 
 
 def test_olevba_command_line_lists_the_modules():
-    exe = shutil.which("olevba")
+    import sys
+
+    beside = Path(sys.executable).parent / "olevba"  # .venv/bin is not always on PATH
+    exe = str(beside) if beside.exists() else shutil.which("olevba")
     if exe is None:
         pytest.skip("olevba is not on PATH")
     out = subprocess.run([exe, "--decode", str(TEMPLATES[0])], capture_output=True, text=True, timeout=120).stdout
