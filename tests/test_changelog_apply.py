@@ -234,3 +234,23 @@ def test_fast_open_saves_the_same_workbook_as_openpyxl(kushiro_xlsx, tmp_path):
     with zipfile.ZipFile(tmp_path / "std.xlsx") as a, zipfile.ZipFile(tmp_path / "fast.xlsx") as b:
         assert a.namelist() == b.namelist()
         assert [n for n in a.namelist() if not n.startswith("docProps") and a.read(n) != b.read(n)] == []
+
+
+def test_warns_when_the_workbook_has_dropdowns_openpyxl_cannot_keep(kushiro_xlsx, tmp_path):
+    """Excel 2010 "extended" data validations (e.g. in the PPC's own file) are lost on an openpyxl save: say so."""
+    src = tmp_path / "x14.xlsx"
+    ext = (b'<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
+           b'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
+           b'<x14:dataValidations count="0" xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"/>'
+           b'</ext></extLst></worksheet>')
+    with zipfile.ZipFile(kushiro_xlsx) as zin, zipfile.ZipFile(src, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</worksheet>", ext)
+            zout.writestr(item, data)
+    res = append_to_file(src, [_row(1)])
+    assert len(res.added) == 1
+    assert any("sheet1.xml" in w and "失われます" in w for w in res.warnings)
+    plain = append_to_file(kushiro_xlsx, [_row(1)])
+    assert plain.warnings == []

@@ -237,3 +237,17 @@ def test_the_change_table_is_not_compared():
 def test_forms_must_match():
     with pytest.raises(ValueError):
         diff(new_document("juten"), new_document("zenkomoku"))
+
+
+def test_record_item_lists_show_only_the_changed_entries():
+    new = new_document("juten")
+    entries = [f"{i}. 項目{i}" for i in range(1, 121)]
+    set_path(new, "files[1].annex1.kiroku_komoku_list", entries)
+    old = new.model_copy(deep=True)
+    set_path(old, "files[1].annex1.kiroku_komoku_list", entries[:50] + ["51. 旧項目"] + entries[51:119])
+    (c,) = diff(old, new)
+    assert c.label == "(別添1)特定個人情報ファイル記録項目"
+    assert (c.before, c.after) == ("（略）\n51. 旧項目", "（略）\n51. 項目51\n120. 項目120")
+    set_path(old, "files[1].annex1.kiroku_komoku_list", [])
+    (c,) = diff(old, new)
+    assert c.before == EMPTY and c.after == "\n".join(entries)  # a new list is given in full

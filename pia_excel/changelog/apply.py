@@ -301,6 +301,21 @@ def append_rows(wb, rows: list[ChangeRow]) -> AppendResult:
     return result
 
 
+def _extended_validations(path: Path) -> list[str]:
+    """Sheets (file parts) holding Excel 2010 extended data validations, which openpyxl cannot keep."""
+    import zipfile
+
+    out = []
+    try:
+        with zipfile.ZipFile(path) as z:
+            for name in z.namelist():
+                if name.startswith("xl/worksheets/sheet") and b"x14:dataValidation" in z.read(name):
+                    out.append(name.rsplit("/", 1)[-1])
+    except (OSError, zipfile.BadZipFile):  # pragma: no cover - open_for_edit reports it
+        return []
+    return out
+
+
 def append_to_file(source: str | Path, rows: list[ChangeRow], output: str | Path | None = None) -> AppendResult:
     """Append ``rows`` to the workbook ``source`` and save it to ``output`` (default: ``source`` itself),
     atomically. Nothing is written when every row is already there and ``output`` is ``source``."""
@@ -308,9 +323,13 @@ def append_to_file(source: str | Path, rows: list[ChangeRow], output: str | Path
     out = Path(output) if output is not None else source
     if out.suffix.lower() != source.suffix.lower():
         raise ApplyError(f"{out}: 出力は入力と同じ形式（{source.suffix}）にしてください")
+    lost = _extended_validations(source)
     wb = open_for_edit(source)
     try:
         result = append_rows(wb, rows)
+        if lost and result.added:
+            result.warnings.append(f"{', '.join(lost)}: Excel の拡張形式のドロップダウン（入力規則）は保存すると失われます"
+                                   "（pia-excel convert で作り直すと付き直ります）")
         if result.added or out.resolve() != source.resolve():
             save_atomic(wb, out)
     finally:

@@ -67,13 +67,14 @@ class ChangelogResult:
 # ------------------------------------------------------------------------------------------------- snapshot
 def _snapshot_data(doc: Document) -> dict:
     from ..api import to_data
+    from ..spec import load_spec
 
     data = to_data(doc)
-    for key in ("annex2", "annex3"):  # the change log itself is not part of what is compared
-        if isinstance(data.get(key), dict):
-            data[key].pop("henko_kasho", None)
-            if not data[key]:
-                data.pop(key)
+    section, key = load_spec(doc.form).changes_item.path.split(".")  # the change log is not compared
+    if isinstance(data.get(section), dict):
+        data[section].pop(key, None)
+        if not data[section]:
+            data.pop(section)
     return data
 
 

@@ -179,6 +179,8 @@ class _Differ:
             if _canon(vo, co) == _canon(vn, cn):
                 continue
             before, after = render_value(it, vo, co), render_value(it, vn, cn)
+            if it.value_kind == "list":
+                before, after = _list_change(vo, vn, before, after)
             if before == after:
                 continue
             label = item_label(it, slots, self.file(file_no))
@@ -223,6 +225,34 @@ class _Differ:
             elif it.important and not _empty(v):
                 return True
         return False
+
+
+OMITTED = "（略）"
+
+
+def _list_change(old: Any, new: Any, before: str, after: str) -> tuple[str, str]:
+    """記録項目 lists: only the entries removed and added, after "（略）" for the unchanged rest (a list has a
+    hundred entries or more). Lists that only changed order, and empty or unreadable ones, are given in full."""
+    if not isinstance(old, list) or not isinstance(new, list) or not old or not new:
+        return before, after
+    from collections import Counter
+
+    removed_count = Counter(old) - Counter(new)
+    added_count = Counter(new) - Counter(old)
+    if not removed_count and not added_count:
+        return before, after
+
+    def pick(values: list[str], wanted: Counter) -> list[str]:
+        out = []
+        for v in values:
+            if wanted[v] > 0:
+                out.append(v)
+                wanted[v] -= 1
+        return out
+
+    removed, added = pick(old, removed_count), pick(new, added_count)
+    return (OMITTED + "\n" + ("\n".join(removed) if removed else EMPTY),
+            OMITTED + "\n" + ("\n".join(added) if added else EMPTY))
 
 
 def _plain(v: Any) -> Any:
