@@ -29,11 +29,10 @@ def norm(value: Any) -> str:
 class _Grid:
     """A sheet's values as rows of (column index, value) for filled cells."""
 
-    def __init__(self, ws):
-        self.title = ws.title
-        self.rows: list[list[tuple[int, Any]]] = []
-        for row in ws.iter_rows(values_only=True):
-            self.rows.append([(c, v) for c, v in enumerate(row, start=1) if v not in (None, "")])
+    def __init__(self, title: str, rows: list[list[Any]]):
+        self.title = title
+        self.rows: list[list[tuple[int, Any]]] = [
+            [(c, v) for c, v in enumerate(row, start=1) if v not in (None, "")] for row in rows]
 
     def coord(self, r: int, c: int) -> str:
         from openpyxl.utils import get_column_letter
@@ -221,15 +220,16 @@ def _sheet_section(grid: _Grid, spec: FormSpec) -> Section | None:
     return None
 
 
-def read_by_labels(wb, spec: FormSpec, edition: Edition, result: ReadResult) -> dict:
+def read_by_labels(book, spec: FormSpec, edition: Edition, result: ReadResult) -> dict:
+    """Read a document from a :class:`~pia_excel.excel.cells.WorkbookCells`-like ``book`` by its labels."""
     reader = _LabelReader(spec, edition, result)
     data: dict = {"form": spec.form, "edition": edition.id}
     files: list[dict] = []
     counters: dict[str, int] = {}
-    for ws in wb.worksheets:
-        if ws.title == writer.LISTS_SHEET or getattr(ws, "sheet_state", "visible") != "visible":
+    for sheet in book.sheetnames:
+        if sheet == writer.LISTS_SHEET or not book.visible(sheet):
             continue
-        grid = _Grid(ws)
+        grid = _Grid(sheet, book.rows(sheet))
         sec = _sheet_section(grid, spec)
         if sec is None:
             continue

@@ -25,6 +25,7 @@ from ..models import DOCUMENTS, Document
 from ..spec import FORM_NAMES, FormSpec, Item, load_spec
 from ..wareki import WarekiDate
 from . import names
+from .cells import WorkbookCells, parse_ref
 
 #: marks accepted as "ticked" in a checkbox cell (○ is what the form prints)
 MAX_CELL = 32767
@@ -68,9 +69,8 @@ class ReadResult:
         return None
 
 
-def open_workbook(path: Path, *, keep_vba: bool = False, read_only: bool = False):
-    """Open with openpyxl, turning every kind of unreadable file into one clear :class:`WorkbookError`."""
-    path = Path(path)
+def check_file(path: Path) -> None:
+    """Raise one clear :class:`WorkbookError` for files that cannot be an xlsx/xlsm workbook."""
     if not path.exists():
         raise WorkbookError(f"{path}: ファイルがありません")
     if path.is_dir():
@@ -83,14 +83,58 @@ def open_workbook(path: Path, *, keep_vba: bool = False, read_only: bool = False
         raise WorkbookError(f"{path}: Excel 97-2003 形式（.xls）は読めません（Excelで .xlsx 形式で保存し直してください）")
     if not head.startswith(b"PK"):
         raise WorkbookError(f"{path}: Excelブック（.xlsx/.xlsm）ではありません")
+
+
+def _unreadable(path: Path, e: Exception) -> WorkbookError:
+    if isinstance(e, zipfile.BadZipFile):
+        return WorkbookError(f"{path}: ファイルが壊れています（ZIPとして読めません）")
+    if isinstance(e, KeyError):
+        return WorkbookError(f"{path}: Excelブックとして読めません（{e.args[0]} がありません）")
+    return WorkbookError(f"{path}: Excelブックとして読めません（{type(e).__name__}: {e}）")
+
+
+def open_workbook(path: Path, *, keep_vba: bool = False, read_only: bool = False):
+    """Open with openpyxl (for editing), turning every kind of unreadable file into one :class:`WorkbookError`."""
+    path = Path(path)
+    check_file(path)
     try:
         return load_workbook(path, data_only=True, keep_vba=keep_vba, read_only=read_only, keep_links=False)
-    except zipfile.BadZipFile:
-        raise WorkbookError(f"{path}: ファイルが壊れています（ZIPとして読めません）") from None
-    except KeyError as e:
-        raise WorkbookError(f"{path}: Excelブックとして読めません（{e.args[0]} がありません）") from None
-    except Exception as e:  # openpyxl raises many kinds on malformed XML
-        raise WorkbookError(f"{path}: Excelブックとして読めません（{type(e).__name__}: {e}）") from None
+    except Exception as e:  # openpyxl raises many kinds on malformed files
+        raise _unreadable(path, e) from None
+
+
+def open_cells(path: Path) -> WorkbookCells:
+    """Open for reading values only (fast path of :func:`read_workbook`)."""
+    path = Path(path)
+    check_file(path)
+    try:
+        return WorkbookCells(path)
+    except Exception as e:  # zipfile, XML and calamine errors
+        raise _unreadable(path, e) from None
+
+
+class OpenpyxlCells:
+    """The :class:`WorkbookCells` interface over a workbook already open in openpyxl (e.g. one being edited)."""
+
+    def __init__(self, wb):
+        self.wb = wb
+        self.sheetnames = list(wb.sheetnames)
+        self.defined_names = {name: dn.attr_text for name, dn in wb.defined_names.items()}
+        self._rows: dict[str, list[list[Any]]] = {}
+
+    def visible(self, sheet: str) -> bool:
+        return self.wb[sheet].sheet_state == "visible"
+
+    def rows(self, sheet: str) -> list[list[Any]]:
+        if sheet not in self._rows:
+            self._rows[sheet] = [list(r) for r in self.wb[sheet].iter_rows(values_only=True)]
+        return self._rows[sheet]
+
+    def value(self, sheet: str, row: int, col: int) -> Any:
+        rows = self.rows(sheet)
+        if row - 1 < len(rows) and col - 1 < len(rows[row - 1]):
+            return rows[row - 1][col - 1]
+        return None
 
 
 def _is_encrypted_ooxml(path: Path) -> bool:
@@ -98,16 +142,14 @@ def _is_encrypted_ooxml(path: Path) -> bool:
     return "EncryptionInfo".encode("utf-16-le") in data or b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00" in data
 
 
-def detect_form(wb, path: Path) -> tuple[str, str | None]:
+def detect_form(cells, path: Path) -> tuple[str, str | None]:
     """The form (and edition) of a workbook: from our defined names, else from the printed title."""
-    dn = wb.defined_names
-    if names.FORM_NAME in dn:
-        form = dn[names.FORM_NAME].attr_text.strip('"')
-        edition = dn[names.EDITION_NAME].attr_text.strip('"') if names.EDITION_NAME in dn else None
-        if form in DOCUMENTS:
-            return form, edition
-    for ws in wb.worksheets[:3]:
-        for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, 15), values_only=True):
+    dn = cells.defined_names
+    form = dn.get(names.FORM_NAME, "").strip('"')
+    if form in DOCUMENTS:
+        return form, dn[names.EDITION_NAME].strip('"') if names.EDITION_NAME in dn else None
+    for sheet in cells.sheetnames[:3]:
+        for row in cells.rows(sheet)[:15]:
             for v in row:
                 if not isinstance(v, str):
                     continue
@@ -180,15 +222,15 @@ def _date(v: Any) -> Any:
 class _NameReader:
     """Reads values through the workbook's defined names."""
 
-    def __init__(self, wb, spec: FormSpec, edition_labels: dict, result: ReadResult):
-        self.wb, self.spec, self.edition_labels, self.result = wb, spec, edition_labels, result
+    def __init__(self, book, spec: FormSpec, edition_labels: dict, result: ReadResult):
+        self.book, self.spec, self.edition_labels, self.result = book, spec, edition_labels, result
         self.refs: dict[str, tuple[str, str]] = {}
-        for name, dn in wb.defined_names.items():
+        for name, text in book.defined_names.items():
             if not name.startswith(names.PREFIX) or name.startswith("pia.meta."):
                 continue
-            dests = list(dn.destinations)
-            if dests:
-                self.refs[name] = (dests[0][0], dests[0][1].replace("$", ""))
+            ref = parse_ref(text)
+            if ref is not None and ref[0] in book.sheetnames:
+                self.refs[name] = ref
 
     def files(self) -> int:
         n = 0
@@ -198,24 +240,6 @@ class _NameReader:
                 n = max(n, int(m.group(1)))
         return n
 
-    def prefetch(self) -> None:
-        """Load every named cell in one pass per sheet (read-only mode has no fast random access)."""
-        wanted: dict[str, tuple[int, int, int, int]] = {}
-        for sheet, coord in self.refs.values():
-            min_col, min_row, max_col, max_row = range_boundaries(coord)
-            lo = wanted.get(sheet)
-            wanted[sheet] = (min_row, max_row, max_col) if lo is None else (
-                min(lo[0], min_row), max(lo[1], max_row), max(lo[2], max_col))
-        self.values: dict[tuple[str, int, int], Any] = {}
-        for sheet, (lo, hi, max_col) in wanted.items():
-            if sheet not in self.wb.sheetnames:
-                continue
-            for r, row in enumerate(self.wb[sheet].iter_rows(min_row=lo, max_row=hi, max_col=max_col,
-                                                              values_only=True), start=lo):
-                for c, v in enumerate(row, start=1):
-                    if v is not None:
-                        self.values[(sheet, r, c)] = v
-
     def cell(self, path: str, suffix: str = "") -> Any:
         ref = self.refs.get(names.to_name(path, suffix))
         if ref is None:
@@ -223,7 +247,7 @@ class _NameReader:
         sheet, coord = ref
         self.result.cells[path + suffix] = (sheet, coord.split(":")[0])
         min_col, min_row, _, _ = range_boundaries(coord)
-        value = self.values.get((sheet, min_row, min_col))
+        value = self.book.value(sheet, min_row, min_col)
         if isinstance(value, str):
             self.check_text(path + suffix, value)
         return value
@@ -242,7 +266,7 @@ class _NameReader:
         sheet, coord = ref
         min_col, min_row, max_col, max_row = range_boundaries(coord)
         self.result.cells[path] = (sheet, coord.split(":")[0])
-        rows = [tuple(self.values.get((sheet, r, c)) for c in range(min_col, max_col + 1))
+        rows = [tuple(self.book.value(sheet, r, c) for c in range(min_col, max_col + 1))
                 for r in range(min_row, max_row + 1)]
         for i, row in enumerate(rows, start=1):
             for v in row:
@@ -324,15 +348,18 @@ def read_workbook(path: str | Path) -> ReadResult:
     """Read a workbook into its document model. Raises :class:`WorkbookError` for files that are not
     readable 評価書 workbooks; everything else is reported in ``ReadResult.issues``."""
     path = Path(path)
-    wb = open_workbook(path, read_only=True)
+    book = open_cells(path)
     try:
-        return _read(wb, path)
+        return _read(book, path)
     finally:
-        wb.close()
+        book.close()
 
 
-def _read(wb, path: Path) -> ReadResult:
-    form, edition = detect_form(wb, path)
+def _read(book, path: Path) -> ReadResult:
+    """Read from a :class:`WorkbookCells` or from an openpyxl workbook that is open (e.g. being edited)."""
+    if not hasattr(book, "value"):
+        book = OpenpyxlCells(book)
+    form, edition = detect_form(book, path)
     spec = load_spec(form)
     try:
         ed = spec.edition(edition)
@@ -340,13 +367,12 @@ def _read(wb, path: Path) -> ReadResult:
         ed = spec.default_edition
     doc_cls = DOCUMENTS[form]
     result = ReadResult(doc=doc_cls(), source=path)
-    reader = _NameReader(wb, spec, ed.labels, result)
+    reader = _NameReader(book, spec, ed.labels, result)
     if not reader.refs:
         from .labels import read_by_labels
 
-        data = read_by_labels(wb, spec, ed, result)
+        data = read_by_labels(book, spec, ed, result)
     else:
-        reader.prefetch()
         data: dict = {"form": form, "edition": ed.id}
         nfiles = reader.files()
         for sec in spec.sections:
