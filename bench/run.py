@@ -232,7 +232,7 @@ def main(argv: list[str] | None = None) -> None:
         if validate_result is None:
             print("  validation (pia_excel.rules) not available: read+validate is the read only")
         if python_calamine is None:
-            print("  python-calamine not installed (pip install 'pia-excel[bench]'): no calamine baseline")
+            print("  python-calamine not installed: no calamine baseline")
         if changelog_rows is None:
             print("  pia_excel.changelog not available: no diff timing")
 

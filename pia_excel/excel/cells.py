@@ -7,13 +7,15 @@ bool, datetime); an empty cell is ``None``.
 """
 from __future__ import annotations
 
+import html
 import re
 import zipfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree
 
-_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+from openpyxl.utils.cell import range_boundaries
+
 _REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!(\$?[A-Z]+\$?\d+(?::\$?[A-Z]+\$?\d+)?)$")
 
 try:  # pragma: no cover - exercised through whichever backend is installed
@@ -31,14 +33,28 @@ def parse_ref(attr_text: str) -> tuple[str, str] | None:
     return sheet, m.group(3).replace("$", "")
 
 
+@lru_cache(maxsize=None)
+def bounds(ref: str) -> tuple[int, int, int, int]:
+    """``"B4:F30"`` → (min_col, min_row, max_col, max_row), 1-based (cached: the same refs recur on every sheet)."""
+    return range_boundaries(ref)
+
+
+_DEFINED_NAME = re.compile(r"<(?:\w+:)?definedName\b([^>]*)>([^<]*)</(?:\w+:)?definedName>")
+_NAME_ATTR = re.compile(r'\bname="([^"]*)"')
+
+
 def read_defined_names(path: Path) -> dict[str, str]:
-    """Workbook-scoped defined names and their text, read from ``xl/workbook.xml``."""
+    """Workbook-scoped defined names and their text, read from ``xl/workbook.xml`` (a regex over the few
+    thousand ``definedName`` elements is several times faster than an XML parse of the whole part)."""
     with zipfile.ZipFile(path) as z:
-        root = ElementTree.fromstring(z.read("xl/workbook.xml"))
+        xml = z.read("xl/workbook.xml").decode("utf-8")
     out = {}
-    for dn in root.iterfind("m:definedNames/m:definedName", _NS):
-        if dn.get("localSheetId") is None and dn.text is not None:
-            out[dn.get("name")] = dn.text
+    for m in _DEFINED_NAME.finditer(xml):
+        attrs = m.group(1)
+        name = _NAME_ATTR.search(attrs)
+        if name is None or "localSheetId" in attrs:
+            continue
+        out[html.unescape(name.group(1))] = html.unescape(m.group(2))
     return out
 
 

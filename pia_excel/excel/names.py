@@ -14,12 +14,12 @@ FORM_NAME = "pia.meta.form"
 EDITION_NAME = "pia.meta.edition"
 FILES_NAME = "pia.meta.files"
 
-_TO_NAME = re.compile(r"\[(\d+)\]")
 _FROM_NAME = re.compile(r"\.(\d+)(?=\.|$)")
 
 
 def to_name(path: str, suffix: str = "") -> str:
-    return PREFIX + _TO_NAME.sub(r".\1", path) + suffix
+    # plain string operations, not a regex: the reader calls this for every cell
+    return PREFIX + path.replace("[", ".").replace("]", "") + suffix
 
 
 def from_name(name: str) -> str | None:

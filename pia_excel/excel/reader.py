@@ -18,14 +18,13 @@ from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.utils.cell import range_boundaries
 from pydantic import ValidationError
 
 from ..models import DOCUMENTS, Document
 from ..spec import FORM_NAMES, FormSpec, Item, load_spec
 from ..wareki import WarekiDate
 from . import names
-from .cells import WorkbookCells, parse_ref
+from .cells import WorkbookCells, bounds, parse_ref
 
 #: marks accepted as "ticked" in a checkbox cell (○ is what the form prints)
 MAX_CELL = 32767
@@ -224,29 +223,30 @@ class _NameReader:
 
     def __init__(self, book, spec: FormSpec, edition_labels: dict, result: ReadResult):
         self.book, self.spec, self.edition_labels, self.result = book, spec, edition_labels, result
-        self.refs: dict[str, tuple[str, str]] = {}
+        #: defined name → (sheet, first cell, (min_col, min_row, max_col, max_row))
+        self.refs: dict[str, tuple[str, str, tuple[int, int, int, int]]] = {}
+        self.nfiles = 0
         for name, text in book.defined_names.items():
             if not name.startswith(names.PREFIX) or name.startswith("pia.meta."):
                 continue
             ref = parse_ref(text)
-            if ref is not None and ref[0] in book.sheetnames:
-                self.refs[name] = ref
+            if ref is None or ref[0] not in book.sheetnames:
+                continue
+            self.refs[name] = (ref[0], ref[1].split(":")[0], bounds(ref[1]))
+            if name.startswith("pia.files."):
+                n = name[len("pia.files."):].split(".", 1)[0]
+                if n.isdigit():
+                    self.nfiles = max(self.nfiles, int(n))
 
     def files(self) -> int:
-        n = 0
-        for name in self.refs:
-            m = re.match(r"pia\.files\.(\d+)\.", name)
-            if m:
-                n = max(n, int(m.group(1)))
-        return n
+        return self.nfiles
 
     def cell(self, path: str, suffix: str = "") -> Any:
         ref = self.refs.get(names.to_name(path, suffix))
         if ref is None:
             return None
-        sheet, coord = ref
-        self.result.cells[path + suffix] = (sheet, coord.split(":")[0])
-        min_col, min_row, _, _ = range_boundaries(coord)
+        sheet, first, (min_col, min_row, _, _) = ref
+        self.result.cells[path + suffix] = (sheet, first)
         value = self.book.value(sheet, min_row, min_col)
         if isinstance(value, str):
             self.check_text(path + suffix, value)
@@ -263,9 +263,8 @@ class _NameReader:
         ref = self.refs.get(names.to_name(path))
         if ref is None:
             return []
-        sheet, coord = ref
-        min_col, min_row, max_col, max_row = range_boundaries(coord)
-        self.result.cells[path] = (sheet, coord.split(":")[0])
+        sheet, first, (min_col, min_row, max_col, max_row) = ref
+        self.result.cells[path] = (sheet, first)
         rows = [tuple(self.book.value(sheet, r, c) for c in range(min_col, max_col + 1))
                 for r in range(min_row, max_row + 1)]
         for i, row in enumerate(rows, start=1):

@@ -114,7 +114,11 @@ class Item:
 
     def fields(self) -> list["Item"]:
         """Value items directly owned by this repeat block (headings flattened)."""
-        return _fields(self.children)
+        cached = self.__dict__.get("_fields")
+        if cached is None:  # computed once: readers and rules ask for every slot of every document
+            cached = tuple(_fields(self.children))
+            object.__setattr__(self, "_fields", cached)
+        return list(cached)
 
 
 def _fields(items) -> list[Item]:
@@ -140,7 +144,11 @@ class Section:
 
     def fields(self) -> list[Item]:
         """Value items of the section in print order (headings flattened, repeat groups as one field)."""
-        return _fields(self.items)
+        cached = self.__dict__.get("_fields")
+        if cached is None:
+            cached = tuple(_fields(self.items))
+            object.__setattr__(self, "_fields", cached)
+        return list(cached)
 
     def walk(self) -> Iterator[Item]:
         for it in self.items:
