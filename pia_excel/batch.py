@@ -228,12 +228,13 @@ def _run_pool(items: Sequence[P], indexes: Iterable[int], fn: Callable[[P], T], 
 
 
 @contextlib.contextmanager
-def progress_bar(total: int, label: str, *, file=None) -> Iterator[Callable[[Outcome], None]]:
-    """A click progress bar on stderr (drawn only on a terminal) as a ``progress`` callback for :func:`run_batch`."""
+def progress_bar(total: int, label: str, *, file=None, force: bool = False) -> Iterator[Callable[[Outcome], None]]:
+    """A click progress bar on stderr (drawn only on a terminal unless ``force``) as a ``progress`` callback for
+    :func:`run_batch`."""
     import click
 
     stream = file if file is not None else sys.stderr
-    show = total > 1 and getattr(stream, "isatty", lambda: False)()
+    show = force or (total > 1 and getattr(stream, "isatty", lambda: False)())
     if not show:
         yield lambda outcome: None
         return

@@ -63,9 +63,13 @@ def report_dict(report: Report, name: str | None = None) -> dict:
 def render_json(reports: Iterable[tuple[Report, str | None]], unreadable: Iterable[tuple[str, str]] = ()) -> str:
     """``{"findings": [...], "files": [...], "unreadable": [...]}``; every finding has code, severity, level,
     message, path, sheet, cell and file."""
+    return render_json_dicts([report_dict(report, name) for report, name in reports], unreadable)
+
+
+def render_json_dicts(dicts: Iterable[dict], unreadable: Iterable[tuple[str, str]] = ()) -> str:
+    """:func:`render_json` from :func:`report_dict` results (what parallel workers send back)."""
     files, findings = [], []
-    for report, name in reports:
-        d = report_dict(report, name)
+    for d in dicts:
         for f in d["findings"]:
             f["file"] = d["file"]
         findings.extend(d["findings"])

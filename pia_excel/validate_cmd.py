@@ -6,15 +6,18 @@ validated) or an output could not be written.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from . import api, report as reporting
+from .batch import progress_bar, run_batch
 from .rules import RULES, Report, validate_result
 from .rules.catalogue import rows as catalogue_rows
 from .spec import FORM_NAMES
@@ -122,6 +125,51 @@ def write_summary(rows: list[dict], out: Path) -> None:
         raise
 
 
+@dataclass
+class _Checked:
+    """What a worker sends back for one input: rendered pieces and counts, not the document."""
+
+    name: str
+    summary: dict
+    text: str | None = None
+    data: dict | None = None
+    errors: int = 0
+    unreadable: str | None = None
+    write_problem: str | None = None
+    notice: str | None = None
+
+
+def _check_one(job: tuple[Path, dt.date | None, bool, Path | None]) -> _Checked:
+    """Read, validate and (when asked) annotate one input; runs in a worker process."""
+    path, today, in_place, out = job
+    name = str(path)
+    try:
+        result = api.load(path)
+    except (api.WorkbookError, api.InputError) as e:
+        return _Checked(name, _summary_row(None, name, str(e).splitlines()[0]), unreadable=str(e))
+    except OSError as e:
+        return _Checked(name, _summary_row(None, name, str(e)), unreadable=f"{name}: {e.strerror or e}")
+    rep = validate_result(result, today=today)
+    checked = _Checked(name, _summary_row(rep, name), text=reporting.render_text(rep, name),
+                       data=reporting.report_dict(rep, name), errors=len(rep.errors))
+    try:
+        if in_place:
+            if path.suffix.lower() in (".xlsx", ".xlsm"):
+                reporting.write_annotated(rep, path, source=path)
+            else:
+                checked.notice = f"注意: {name}: ブックではないため --in-place では書き込みません"
+        elif out is not None:
+            if out.resolve() == path.resolve():
+                checked.write_problem = f"{out}: 入力と同じファイルです（上書きするには --in-place を使ってください）"
+            else:
+                reporting.write_annotated(rep, out, source=path)
+    except PermissionError as e:
+        checked.write_problem = f"{e.filename or name}: 書き込みの権限がありません（Excelで開いていませんか）"
+    except OSError as e:
+        checked.write_problem = f"{getattr(e, 'filename', '') or name}: {e.strerror or e}"
+    return checked
+
+
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
@@ -133,7 +181,9 @@ def write_summary(rows: list[dict], out: Path) -> None:
               help="ブックごとに1行の一覧（.csv または .xlsx）")
 @click.option("--progress/--no-progress", default=None, help="進行状況を表示する（既定: 端末で多数のとき）")
 @click.option("--today", default=None, help="基準日（再評価の時期の判定に使う。例: 2025-03-01、令和7年3月1日）")
-def validate(paths, fmt, report_xlsx, in_place, summary, progress, today) -> None:
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+              help="並列に処理するプロセス数（既定: CPUの数）")
+def validate(paths, fmt, report_xlsx, in_place, summary, progress, today, jobs) -> None:
     """評価書（.xlsx .xlsm .json .yaml、フォルダは中を再帰的に）を検証します。
 
     終了コード: 0 エラーなし、1 エラーあり、2 読めない入力があった（他の入力は検証します）。
@@ -148,59 +198,44 @@ def validate(paths, fmt, report_xlsx, in_place, summary, progress, today) -> Non
             raise _Fail(f"{report_xlsx}: 入力が複数のときは --report-xlsx にフォルダを指定してください")
         report_xlsx.mkdir(parents=True, exist_ok=True)
     show = progress if progress is not None else (len(files) > PROGRESS_MIN and sys.stderr.isatty())
-    results: list[tuple[Report, str]] = []
     used_names: set[str] = set()
+    jobs_list = []
+    for path in files:
+        out = None
+        if report_xlsx and not in_place:
+            out = report_xlsx / _annotated_name(path, used_names) if report_xlsx.is_dir() else report_xlsx
+        jobs_list.append((path, today_date, in_place, out))
+    with contextlib.ExitStack() as stack:
+        progress_cb = stack.enter_context(progress_bar(len(jobs_list), "検証中", force=True)) if show else None
+        outcomes = run_batch(jobs_list, _check_one, jobs=jobs if len(jobs_list) > 1 else 1, progress=progress_cb)
+    checked: list[_Checked] = []
     write_problems: list[str] = []
-
-    def one(path: Path) -> None:
-        name = str(path)
-        try:
-            result = api.load(path)
-        except (api.WorkbookError, api.InputError) as e:
-            unreadable.append((name, str(e)))
-            rows.append(_summary_row(None, name, str(e).splitlines()[0]))
-            return
-        except OSError as e:
-            unreadable.append((name, f"{name}: {e.strerror or e}"))
-            rows.append(_summary_row(None, name, str(e)))
-            return
-        rep = validate_result(result, today=today_date)
-        results.append((rep, name))
-        rows.append(_summary_row(rep, name))
-        try:
-            if in_place:
-                if path.suffix.lower() in (".xlsx", ".xlsm"):
-                    reporting.write_annotated(rep, path, source=path)
-                else:
-                    click.echo(f"注意: {name}: ブックではないため --in-place では書き込みません", err=True)
-            elif report_xlsx:
-                out = report_xlsx / _annotated_name(path, used_names) if report_xlsx.is_dir() else report_xlsx
-                if out.resolve() == path.resolve():
-                    write_problems.append(f"{out}: 入力と同じファイルです（上書きするには --in-place を使ってください）")
-                    return
-                reporting.write_annotated(rep, out, source=path)
-        except PermissionError as e:
-            write_problems.append(f"{e.filename or name}: 書き込みの権限がありません（Excelで開いていませんか）")
-        except OSError as e:
-            write_problems.append(f"{getattr(e, 'filename', '') or name}: {e.strerror or e}")
-
-    if show:
-        with click.progressbar(files, label="検証中", file=sys.stderr, show_pos=True) as bar:
-            for path in bar:
-                one(path)
-    else:
-        for path in files:
-            one(path)
+    for job, outcome in zip(jobs_list, outcomes):
+        if not outcome.ok:  # an unexpected failure inside the worker: report it, go on
+            name = str(job[0])
+            unreadable.append((name, f"{name}: {outcome.error}"))
+            rows.append(_summary_row(None, name, outcome.error))
+            continue
+        c = outcome.value
+        rows.append(c.summary)
+        if c.unreadable is not None:
+            unreadable.append((c.name, c.unreadable))
+            continue
+        checked.append(c)
+        if c.notice:
+            click.echo(c.notice, err=True)
+        if c.write_problem:
+            write_problems.append(c.write_problem)
 
     if fmt == "json":
-        click.echo(reporting.render_json(results, unreadable), nl=False)
+        click.echo(reporting.render_json_dicts([c.data for c in checked], unreadable), nl=False)
     else:
-        for rep, name in results:
-            click.echo(reporting.render_text(rep, name))
-        if len(results) + len(unreadable) > 1:
-            errors = sum(len(r.errors) for r, _ in results)
-            warnings = sum(len(r.warnings) for r, _ in results)
-            click.echo(f"合計: {len(results)}件を検証、エラー {errors}件、警告 {warnings}件"
+        for c in checked:
+            click.echo(c.text)
+        if len(checked) + len(unreadable) > 1:
+            errors = sum(c.data["errors"] for c in checked)
+            warnings = sum(c.data["warnings"] for c in checked)
+            click.echo(f"合計: {len(checked)}件を検証、エラー {errors}件、警告 {warnings}件"
                        + (f"、読めないファイル {len(unreadable)}件" if unreadable else ""))
     for _, message in unreadable:
         for line in message.splitlines():
@@ -215,7 +250,7 @@ def validate(paths, fmt, report_xlsx, in_place, summary, progress, today) -> Non
             click.echo(f"エラー: {summary}: 書き込みの権限がありません", err=True)
     if unreadable or write_problems:
         sys.exit(2)
-    sys.exit(1 if any(r.errors for r, _ in results) else 0)
+    sys.exit(1 if any(c.errors for c in checked) else 0)
 
 
 @click.command()

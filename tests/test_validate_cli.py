@@ -235,3 +235,16 @@ def test_catalogue_check_mode(tmp_path):
     stale.write_text("old", encoding="utf-8")
     assert catalogue(["--check", str(stale)]) == 1
     assert catalogue(["-o", str(stale)]) == 0 and catalogue(["--check", str(stale)]) == 0
+
+
+def test_parallel_validation_gives_the_same_report_in_input_order(tmp_path):
+    for i in range(4):
+        shutil.copy(KUSHIRO, tmp_path / f"k{i}.json")
+    (tmp_path / "broken.xlsx").write_bytes(b"not a workbook")
+    serial = CliRunner().invoke(main, ["validate", str(tmp_path), "--format", "json", "-j", "1", *TODAY])
+    parallel = CliRunner().invoke(main, ["validate", str(tmp_path), "--format", "json", "-j", "2", *TODAY])
+    assert serial.exit_code == parallel.exit_code == 2  # one input unreadable, the others validated
+    assert serial.stdout == parallel.stdout
+    data = json.loads(parallel.stdout)
+    assert [Path(f["file"]).name for f in data["files"]] == ["k0.json", "k1.json", "k2.json", "k3.json"]
+    assert [Path(u["file"]).name for u in data["unreadable"]] == ["broken.xlsx"]
