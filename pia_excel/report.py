@@ -7,8 +7,6 @@ original fill, so clearing restores it (a fill the user changed since is left al
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections import OrderedDict
 from pathlib import Path
 from typing import Iterable
@@ -19,6 +17,7 @@ from openpyxl.styles.fills import Fill
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.xml.functions import fromstring, tostring
 
+from .excel.writer import save_atomic
 from .rules import ERROR, WARNING, Finding, Report
 from .spec import FORM_NAMES
 
@@ -107,7 +106,15 @@ def clear_annotations(wb: Workbook) -> int:
                 restored += 1
         wb.remove(rec)
     if RESULT_SHEET in wb.sheetnames:
-        wb.remove(wb[RESULT_SHEET])
+        # cleared in place, not removed: in the macro-enabled templates this sheet carries buttons
+        ws = wb[RESULT_SHEET]
+        for row in ws.iter_rows():
+            for cell in row:
+                cell.value = None
+                cell.hyperlink = None
+                cell.fill = PatternFill()
+                cell.font = Font(name=FONT)
+        ws._hyperlinks = []
     return restored
 
 
@@ -131,7 +138,7 @@ def annotate(wb: Workbook, report: Report, *, name: str | None = None) -> None:
         cell.fill = FILLS[f.severity]  # an error outranks a warning on the same cell
         done[key] = f.severity
 
-    ws = wb.create_sheet(RESULT_SHEET, 0)
+    ws = wb[RESULT_SHEET] if RESULT_SHEET in wb.sheetnames else wb.create_sheet(RESULT_SHEET, 0)
     bold = Font(name=FONT, bold=True)
     normal = Font(name=FONT)
     link = Font(name=FONT, color="FF0563C1", underline="single")
@@ -167,7 +174,7 @@ def annotate(wb: Workbook, report: Report, *, name: str | None = None) -> None:
     for other in wb.worksheets:
         other.sheet_view.tabSelected = False
     ws.sheet_view.tabSelected = True
-    wb.active = 0
+    wb.active = wb.sheetnames.index(RESULT_SHEET)
 
 
 def write_annotated(report: Report, out: Path, *, source: Path | None = None, name: str | None = None) -> Path:
@@ -181,25 +188,5 @@ def write_annotated(report: Report, out: Path, *, source: Path | None = None, na
 
         wb, _ = build_workbook(report.doc)
     annotate(wb, report, name=name or (source.name if source else None))
-    _save_atomic(wb, out)
+    save_atomic(wb, out)
     return out
-
-
-def _save_atomic(wb: Workbook, path: Path) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".~pia-", suffix=path.suffix, dir=path.parent if str(path.parent) else ".")
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        mode = os.stat(path).st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def _umask() -> int:
-    m = os.umask(0)
-    os.umask(m)
-    return m

@@ -316,3 +316,23 @@ def test_libreoffice_opens_template_with_modules_and_button_macros(path, tmp_pat
         assert "xl/vbaProject.bin" in z.namelist()
     for b in templates.BUTTONS:
         assert vml.count(f"<x:FmlaMacro>PiaButtons.{b.macro}</x:FmlaMacro>") == 2
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.name)
+def test_validate_in_place_twice_keeps_the_result_sheet_buttons(path, tmp_path):
+    """The CLI fallback of the 検証 button writes into the template's own 検証結果 sheet (its buttons stay)."""
+    from click.testing import CliRunner
+
+    from pia_excel.cli import main
+
+    book = tmp_path / path.name
+    shutil.copy(path, book)
+    for _ in range(2):
+        r = CliRunner().invoke(main, ["validate", str(book), "--in-place"])
+        assert r.exit_code == 1, r.output  # a blank template has errors (every required item)
+    assert templates.read_buttons(book) == templates.read_buttons(path)
+    assert _vba_bin(book) == _vba_bin(path)
+    wb = load_workbook(book, keep_vba=True)
+    assert wb.sheetnames.count("検証結果") == 1
+    assert wb["検証結果"].sheet_properties.codeName == "Sheet2"
+    assert str(wb["検証結果"]["A1"].value).startswith("検証結果")
