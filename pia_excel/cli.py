@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Callable
 
 import click
 
@@ -133,16 +134,21 @@ def _convert_batch(sources: tuple[Path, ...], outdir: Path, fmt: str, jobs: int 
         click.echo(f"エラー: {m}", err=True)
     for _, message in p.refused:
         click.echo(f"エラー: {message}", err=True)
+    _finish_batch(outcomes, failed, lambda o: f"変換しました: {o.item.src} → {o.item.dst}", "件を変換しました")
+
+
+def _finish_batch(outcomes, failed: int, done: Callable, total: str) -> None:
+    """Per-file lines in input order (notes, successes, failures), a total line, exit 2 when anything failed."""
     for o in outcomes:
         if o.ok:
             for note in o.value.notes:
                 click.echo(f"注意: {note}", err=True)
-            click.echo(f"変換しました: {o.item.src} → {o.item.dst}")
+            click.echo(done(o))
         else:
             failed += 1
             click.echo(f"エラー: {_with_path(o.item.src, o.error)}", err=True)
     ok = sum(o.ok for o in outcomes)
-    click.echo(f"{ok}件を変換しました" + (f"、{failed}件は失敗しました" if failed else ""), err=bool(failed))
+    click.echo(f"{ok}{total}" + (f"、{failed}件は失敗しました" if failed else ""), err=bool(failed))
     if failed:
         raise SystemExit(2)
 
@@ -259,18 +265,8 @@ def _pdf_batch(sources: tuple[Path, ...], outdir: Path, jobs: int | None) -> Non
     failed = len(missing) + len(refused)
     for m in missing + refused:
         click.echo(f"エラー: {m}", err=True)
-    for o in outcomes:
-        if o.ok:
-            for note in o.value.notes:
-                click.echo(f"注意: {note}", err=True)
-            click.echo(f"PDFを作成しました: {o.item.src} → {o.item.dst}（{o.value.pages}ページ）")
-        else:
-            failed += 1
-            click.echo(f"エラー: {_with_path(o.item.src, o.error)}", err=True)
-    ok = sum(o.ok for o in outcomes)
-    click.echo(f"{ok}件のPDFを作成しました" + (f"、{failed}件は失敗しました" if failed else ""), err=bool(failed))
-    if failed:
-        raise SystemExit(2)
+    _finish_batch(outcomes, failed, lambda o: f"PDFを作成しました: {o.item.src} → {o.item.dst}（{o.value.pages}ページ）",
+                  "件のPDFを作成しました")
 
 
 @main.command()
