@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pia_excel.spec import load_spec
 
-REFERENCE = Path("/work/shared/reference")
+REFERENCE = Path(__file__).with_name("reference")
 CHANGELOG_TSV = REFERENCE / "changelog_rows.tsv"
 FORMS = {"重点": "juten", "全項目": "zenkomoku"}
 
