@@ -175,12 +175,11 @@ def export(sources: tuple[Path, ...], output: Path, jobs: int | None, no_validat
     """
     from .batch import progress_bar
     from .export import export as run_export
-    from .export import validation_available
 
     found = _guard(_count_workbooks, sources)
     with progress_bar(found, "集計中") as progress:
         result = _guard(run_export, sources, output, jobs=jobs, progress=progress,
-                        validate=False if no_validate else validation_available())
+                        validate=not no_validate)
     for m in result.missing:
         click.echo(f"エラー: {m}", err=True)
     for o in result.failed:

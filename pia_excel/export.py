@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from . import api
+from .atomic import atomic_path
 from .batch import Outcome, collect_inputs, run_batch
 from .models import Tick
 
 __all__ = ["FILE_COLUMNS", "WORKBOOK_COLUMNS", "ExportResult", "export", "file_rows", "summarize",
-           "validation_available", "write_tables"]
+           "write_tables"]
 
 #: columns of the workbook table, in order
 WORKBOOK_COLUMNS = ["ファイル", "様式", "様式の版", "評価書番号", "評価書名", "評価実施機関名", "公表日", "公表日(ISO)",
@@ -28,14 +29,6 @@ FILE_COLUMNS = ["ファイル", "ファイル番号", "特定個人情報ファ�
                 "委託件数", "提供件数", "移転件数", "保有開始日", "保有開始日(ISO)"]
 
 FORMATS = (".csv", ".xlsx", ".parquet")
-
-
-def validation_available() -> bool:
-    try:
-        from .rules import validate_result  # noqa: F401
-    except ImportError:  # pragma: no cover - validation is part of the package
-        return False
-    return True
 
 
 @dataclass(frozen=True)
@@ -143,7 +136,7 @@ def export(inputs: Sequence[str | os.PathLike], output: str | os.PathLike | None
     if output is not None:
         _check_output(Path(output))
     found, missing = collect_inputs(inputs, api.WORKBOOK_SUFFIXES)
-    do_validate = validation_available() if validate is None else validate
+    do_validate = True if validate is None else validate
     tasks = [_Task(i.path, do_validate) for i in found]
     outcomes = run_batch(tasks, _summarize_path, jobs, progress)
     wb_rows, f_rows = [], []
@@ -214,10 +207,5 @@ def pd_excel_writer(path: Path):
 
 
 def _atomic(path: Path, write: Callable[[Path], None]) -> None:
-    tmp = path.with_name(f".~pia-{os.getpid()}-{path.name}")
-    try:
+    with atomic_path(path) as tmp:
         write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

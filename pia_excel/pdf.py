@@ -35,7 +35,6 @@ from typing import Any
 from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.styles import Border, Font
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.cell_range import MultiCellRange
@@ -44,7 +43,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from . import api
 from .excel import names, styles
-from .excel.writer import LISTS_SHEET, MARK, Problem, build_workbook
+from .excel.writer import LISTS_SHEET, Problem, build_workbook
 from .models import Document
 from .render import pdf_page_count, to_pdf
 

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from . import api, report as reporting
+from .atomic import atomic_path
 from .batch import progress_bar, run_batch
 from .rules import RULES, Report, validate_result
 from .rules.catalogue import rows as catalogue_rows
@@ -111,18 +110,11 @@ def write_summary(rows: list[dict], out: Path) -> None:
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise _Fail(f"{out}: 一覧の形式を拡張子から判断できません（.csv または .xlsx）")
-    fd, tmp = tempfile.mkstemp(prefix=".~pia-", suffix=suffix, dir=out.parent if str(out.parent) else ".")
-    os.close(fd)
-    try:
+    with atomic_path(out) as tmp:
         if suffix == ".csv":
             df.to_csv(tmp, index=False, encoding="utf-8-sig")  # BOM: Excel opens it as UTF-8
         else:
             df.to_excel(tmp, index=False, sheet_name="検証一覧")
-        os.replace(tmp, out)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 @dataclass

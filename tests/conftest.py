@@ -1,8 +1,11 @@
 import shutil
+from pathlib import Path
 
 import pytest
 
 from pia_excel.render import find_soffice
+
+FIXTURES = Path(__file__).with_name("fixtures")
 
 
 def pytest_runtest_setup(item):
@@ -17,3 +20,21 @@ def pytest_runtest_setup(item):
             "(or `make setup`)",
             pytrace=False,
         )
+
+
+@pytest.fixture(scope="session")
+def _kushiro_pristine(tmp_path_factory) -> Path:
+    from pia_excel import api
+    from pia_excel.excel.writer import write_workbook
+
+    path = tmp_path_factory.mktemp("kushiro") / "kushiro.xlsx"
+    write_workbook(api.load(FIXTURES / "kushiro_shuno_juten.json").doc, path)
+    return path
+
+
+@pytest.fixture
+def kushiro_xlsx(_kushiro_pristine, tmp_path) -> Path:
+    """A fresh copy of the 釧路市 fixture as a workbook, for tests that modify it."""
+    path = tmp_path / "kushiro.xlsx"
+    shutil.copy(_kushiro_pristine, path)
+    return path

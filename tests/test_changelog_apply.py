@@ -12,7 +12,7 @@ from pia_excel import api
 from pia_excel.changelog import ApplyError, append_rows, append_to_file, changelog_rows
 from pia_excel.changelog.apply import open_for_edit
 from pia_excel.excel.reader import read_workbook
-from pia_excel.excel.writer import SPARE_TABLE_ROWS, write_workbook
+from pia_excel.excel.writer import SPARE_TABLE_ROWS
 from pia_excel.models import ChangeRow
 
 from test_changelog_support import set_path
@@ -29,18 +29,6 @@ def _row(i: int, **kw) -> ChangeRow:
     return ChangeRow(**base)
 
 
-@pytest.fixture(scope="module")
-def _kushiro_pristine(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("apply") / "kushiro.xlsx"
-    write_workbook(api.load(KUSHIRO).doc, path)
-    return path
-
-
-@pytest.fixture
-def kushiro_xlsx(_kushiro_pristine, tmp_path) -> Path:
-    path = tmp_path / "kushiro.xlsx"
-    shutil.copy(_kushiro_pristine, path)
-    return path
 
 
 def _ro(path: Path):

@@ -24,18 +24,9 @@ KUSHIRO = FIXTURES / "kushiro_shuno_juten.json"
 ADACHI = FIXTURES / "adachi_jukijo_zenkomoku.json"
 
 
-@pytest.fixture(scope="module")
-def _pristine(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("publish") / "kushiro.xlsx"
-    write_workbook(api.load(KUSHIRO).doc, path)
-    return path
-
-
 @pytest.fixture
-def book(_pristine, tmp_path) -> Path:
-    path = tmp_path / "kushiro.xlsx"
-    shutil.copy(_pristine, path)
-    return path
+def book(kushiro_xlsx) -> Path:
+    return kushiro_xlsx
 
 
 def _edit(path: Path, sheet: str, ref: str, value) -> None:

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from pia_excel import api
 from pia_excel.excel.reader import read_workbook
 from pia_excel.excel.writer import PlacementError, write_workbook
-from pia_excel.models import new_document, parse_document
+from pia_excel.models import new_document
 
 from strategies import documents
 

@@ -9,7 +9,7 @@ from pia_excel.models import Tick, new_document
 from pia_excel.models.base import ChangeRow
 from pia_excel.rules import RULES, validate
 from pia_excel.rules.cells import cell_of
-from pia_excel.rules.engine import INTERNAL_CODE, Hit, rule
+from pia_excel.rules.engine import INTERNAL_CODE, rule
 from pia_excel.wareki import WarekiDate
 
 TODAY = dt.date(2025, 6, 1)

@@ -10,7 +10,7 @@ from pia_excel import api
 from pia_excel.rules import validate, validate_result
 from pia_excel.rules.cells import cell_map, layout_for
 from pia_excel.rules.required import DETAILS, ELSEWHERE, OPTIONAL, OPTIONAL_KEYS, OPTIONAL_SUFFIXES
-from pia_excel.spec import load_spec, template_path
+from pia_excel.spec import load_spec
 
 FIXTURES = Path(__file__).parent / "fixtures"
 KUSHIRO = FIXTURES / "kushiro_shuno_juten.json"

@@ -20,39 +20,25 @@ def _norm(s: str) -> str:
     return re.sub(r"\s+", "", s)
 
 
+def _flatten(nodes) -> list[dict]:
+    out = []
+    for n in nodes:
+        out.append(n)
+        out.extend(_flatten(n.get("children") or []))
+    return out
+
+
 def _zen_reference() -> list[dict]:
     d = yaml.safe_load((REFERENCE / "zenkomoku_schema.yaml").read_text())
-    out = []
-
-    def walk(n):
-        out.append(n)
-        for c in n.get("children") or []:
-            walk(c)
-
-    for s in d["document"]:
-        for it in s["items"]:
-            walk(it)
-    return out
+    return _flatten(it for s in d["document"] for it in s["items"])
 
 
 def _juten_reference() -> list[dict]:
     d = yaml.safe_load((REFERENCE / "juten_schema.yaml").read_text())
     out = []
-
-    def walk(n):
-        out.append(n)
-        for c in n.get("children") or []:
-            walk(c)
-
     for s in d["sections"]:
-        if s["kind"] in ("free_list", "table"):
-            out.append(s)
-        else:
-            for c in s["children"]:
-                walk(c)
+        out.extend([s] if s["kind"] in ("free_list", "table") else _flatten(s["children"]))
     return out
-
-
 
 
 @pytest.mark.parametrize("form", FORMS)

@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..spec import FormSpec, Item, Section, load_spec
+from ..spec import Item, Section, load_spec
 from .labels import Part, instance_path, parts_of
 
 __all__ = ["ParsedItem", "normalize", "parse_item", "resolution_stats", "resolve_history"]

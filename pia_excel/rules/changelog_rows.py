@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Iterator
 
-from ..spec import Item, load_spec
+from ..spec import load_spec
 from .engine import ERROR, Context, Hit, is_filled, norm, rule
 
 #: printed labels shorter than this are too common to identify an item ("名称", "期間", "結果")
