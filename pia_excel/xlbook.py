@@ -185,7 +185,7 @@ def read_book(book, snap: Snapshot | None = None) -> ReadResult:
 
     snap = snap or snapshot(book)
     wb = snapshot_workbook(snap)
-    return reader._read(wb, Path(snap.name))
+    return reader.read_opened(wb, Path(snap.name))
 
 
 # ---------------------------------------------------------------------------------------------- writing
@@ -464,7 +464,7 @@ class BookEdit:
     def read(self) -> ReadResult:
         from .excel import reader
 
-        return reader._read(self.wb, Path(self.snap.name))
+        return reader.read_opened(self.wb, Path(self.snap.name))
 
     def commit(self) -> None:
         sync_book(self.book, self.before, self.wb, force_fills=self.force_fills)

@@ -19,7 +19,7 @@ from typing import Union
 
 from openpyxl.workbook.workbook import Workbook
 
-from ..excel.reader import ReadIssue, ReadResult, _read
+from ..excel.reader import ReadIssue, ReadResult, read_opened
 from ..excel.writer import save_atomic
 from ..models import Document, parse_document
 from ..wareki import WarekiDate, parse_wareki
@@ -125,7 +125,7 @@ def _date(date) -> WarekiDate:
 
 def read_document(wb: Workbook, path: Path | None = None) -> ReadResult:
     """Read the document of an open (editable) workbook."""
-    return _read(wb, path or Path("<workbook>"))
+    return read_opened(wb, path or Path("<workbook>"))
 
 
 def _open(target: Target) -> tuple[Workbook, Path | None]:

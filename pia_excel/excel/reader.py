@@ -349,12 +349,12 @@ def read_workbook(path: str | Path) -> ReadResult:
     path = Path(path)
     book = open_cells(path)
     try:
-        return _read(book, path)
+        return read_opened(book, path)
     finally:
         book.close()
 
 
-def _read(book, path: Path) -> ReadResult:
+def read_opened(book, path: Path) -> ReadResult:
     """Read from a :class:`WorkbookCells` or from an openpyxl workbook that is open (e.g. being edited)."""
     if not hasattr(book, "value"):
         book = OpenpyxlCells(book)
