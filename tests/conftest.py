@@ -38,3 +38,12 @@ def kushiro_xlsx(_kushiro_pristine, tmp_path) -> Path:
     path = tmp_path / "kushiro.xlsx"
     shutil.copy(_kushiro_pristine, path)
     return path
+
+
+@pytest.fixture
+def juten_xlsm(tmp_path) -> Path:
+    """A fresh copy of the committed macro-enabled 重点 template (built by `pia-excel templates build`)."""
+    template = Path(__file__).resolve().parents[1] / "workbook_templates" / "juten.xlsm"
+    path = tmp_path / "book.xlsm"
+    shutil.copy(template, path)
+    return path

@@ -1,7 +1,6 @@
 """Appending change-log rows to the 変更箇所 table of an existing workbook (openpyxl edit in place)."""
 from __future__ import annotations
 
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -17,7 +16,6 @@ from pia_excel.models import ChangeRow
 
 from test_changelog_support import set_path
 
-ROOT = Path(__file__).resolve().parents[1]
 KUSHIRO = Path(__file__).with_name("fixtures") / "kushiro_shuno_juten.json"
 TABLE = "pia.annex2.henko_kasho"
 
@@ -187,12 +185,8 @@ def test_rows_from_a_diff_go_into_the_workbook_of_the_new_version(kushiro_xlsx):
         "Ⅰ 基本情報 ６．評価実施機関における担当部署 ②所属長の役職名", "納税課長", "収納管理監", "事後")
 
 
-def test_macro_enabled_workbook_keeps_its_macros_and_buttons(tmp_path):
-    template = ROOT / "workbook_templates" / "juten.xlsm"
-    if not template.exists():
-        pytest.skip("macro-enabled templates not built")
-    path = tmp_path / "book.xlsm"
-    shutil.copy(template, path)
+def test_macro_enabled_workbook_keeps_its_macros_and_buttons(juten_xlsm, tmp_path):
+    path = juten_xlsm
     with zipfile.ZipFile(path) as z:
         vba = z.read("xl/vbaProject.bin")
         vml = sorted(n for n in z.namelist() if n.endswith(".vml"))

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -18,7 +17,6 @@ from pia_excel.cli import main
 from pia_excel.excel.reader import read_workbook
 from pia_excel.excel.writer import write_workbook
 
-ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).with_name("fixtures")
 KUSHIRO = FIXTURES / "kushiro_shuno_juten.json"
 ADACHI = FIXTURES / "adachi_jukijo_zenkomoku.json"
@@ -143,12 +141,8 @@ def test_store_baseline_on_an_empty_workbook_round_trips():
     assert load_baseline(wb).doc == doc
 
 
-def test_macro_enabled_workbook(tmp_path):
-    template = ROOT / "workbook_templates" / "juten.xlsm"
-    if not template.exists():
-        pytest.skip("macro-enabled templates not built")
-    path = tmp_path / "book.xlsm"
-    shutil.copy(template, path)
+def test_macro_enabled_workbook(juten_xlsm):
+    path = juten_xlsm
     with zipfile.ZipFile(path) as z:
         vba = z.read("xl/vbaProject.bin")
     publish(path, "令和7年2月25日")

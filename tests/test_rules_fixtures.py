@@ -19,8 +19,7 @@ TODAY = dt.date(2026, 11, 23)
 
 
 def _need(path: Path) -> Path:
-    if not path.exists():
-        pytest.skip(f"{path.name} is not there yet")
+    assert path.exists(), f"missing fixture {path}"
     return path
 
 

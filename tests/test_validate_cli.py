@@ -30,8 +30,6 @@ def run(*args):
 
 @pytest.fixture()
 def kushiro():
-    if not KUSHIRO.exists():
-        pytest.skip("kushiro fixture missing")
     return api.load(KUSHIRO).doc
 
 
