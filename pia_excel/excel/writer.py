@@ -243,19 +243,18 @@ class _SheetWriter:
             r += 1
         self.r = max(r, start + 1)
 
-    def label_cells(self, r: int, item: Item, level: int, group_label: str | None, span: int, label: str) -> None:
-        """Label of a value row: A:B at level 0, B (with the group label in A) at level 1."""
+    def label_cells(self, r: int, level: int, group_label: str | None, span: int, label: str, *,
+                    font=styles.FONT, fill=styles.LABEL_FILL) -> None:
+        """Label of a value row spanning ``span`` rows: A:B at level 0, B (with the group label in A) at level 1."""
         end = r + span - 1
         if level == 0:
-            self.put(f"A{r}", label, fill=styles.LABEL_FILL, merge_to=f"B{end}" if span > 1 or True else None)
+            self.put(f"A{r}", label, font=font, fill=fill, merge_to=f"B{end}")
         else:
             if group_label is not None:
-                self.put(f"A{r}", group_label, fill=styles.LABEL_FILL,
-                         merge_to=f"A{end}" if span > 1 else None)
+                self.put(f"A{r}", group_label, fill=fill, merge_to=f"A{end}" if span > 1 else None)
             else:
-                self.put(f"A{r}", None, fill=styles.LABEL_FILL, border=styles.NO_TOP,
-                         merge_to=f"A{end}" if span > 1 else None)
-            self.put(f"B{r}", label, fill=styles.LABEL_FILL, merge_to=f"B{end}" if span > 1 else None)
+                self.put(f"A{r}", None, fill=fill, border=styles.NO_TOP, merge_to=f"A{end}" if span > 1 else None)
+            self.put(f"B{r}", label, font=font, fill=fill, merge_to=f"B{end}" if span > 1 else None)
         self._fit(r, label, "AB" if level == 0 else "B")
 
     def current_path(self, item: Item) -> str:
@@ -272,7 +271,7 @@ class _SheetWriter:
             self.check_rows(item, path, label=label, level=level, group_label=group_label, ticks=value)
             return
         r = self.r
-        self.label_cells(r, item, level, group_label, 1, label)
+        self.label_cells(r, level, group_label, 1, label)
         if kind == "choice":
             self.put(f"C{r}", value, locked=False, fmt=styles.CHOICE_FORMAT, merge_to=f"D{r}", path=path,
                      fill=styles.INPUT_FILL)
@@ -295,7 +294,7 @@ class _SheetWriter:
         self.r += 1
         if item.count:
             r = self.r
-            self.label_cells(r, item, 1, None, 1, "件数")
+            self.label_cells(r, 1, None, 1, "件数")
             cpath = f"{self.prefix}.{item.key}_count"
             count = getattr(self.model, f"{item.key}_count")
             self.put(f"C{r}", count if count is not None else self.ctx.doc.invalid_values.get(cpath), locked=False, fmt=styles.COUNT_FORMAT,
@@ -324,11 +323,7 @@ class _SheetWriter:
             rows.append(("opt", (i, opt)))
         start = self.r
         label = label if label is not None else item.printed
-        if level == 0:
-            self.put(f"A{start}", label, font=label_font, fill=label_fill, merge_to=f"B{start + len(rows) - 1}")
-            self._fit(start, label, "AB")
-        else:
-            self.label_cells(start, item, level, group_label, len(rows), label)
+        self.label_cells(start, level, group_label, len(rows), label, font=label_font, fill=label_fill)
         r = start
         for kind, payload in rows:
             if kind == "group":
@@ -360,6 +355,7 @@ class _SheetWriter:
     # ------------------------------------------------------------------ structure
     def items(self, items: Iterable[Item], model: PiaModel, prefix: str, level: int = 0,
               group_label: str | None = None) -> None:
+        # the current model and path prefix, restored on return (nested calls restore them for us)
         saved = getattr(self, "model", None), getattr(self, "prefix", None)
         self.model, self.prefix = model, prefix
         first_in_group = True
@@ -369,22 +365,18 @@ class _SheetWriter:
                 self.static_row(it)
             elif it.kind == "heading" and _is_row_group(it):
                 self.items(it.children, model, prefix, level=1, group_label=f"{it.no or ''}{it.label}")
-                self.model, self.prefix = model, prefix
             elif it.kind == "heading":
                 self.heading_row(it)
                 self.items(it.children, model, prefix, level=0)
-                self.model, self.prefix = model, prefix
             elif it.kind == "repeat":
                 self.repeat(it, getattr(model, it.key), prefix)
-                self.model, self.prefix = model, prefix
             elif it.header:
                 continue  # printed on the repeat block's header row
             else:
                 self.value_row(it, getattr(model, it.key), level, gl)
                 if it.children:
                     self.items(it.children, model, prefix, level=1)
-                    self.model, self.prefix = model, prefix
-            first_in_group = False
+                first_in_group = False
         self.model, self.prefix = saved
 
     def repeat(self, item: Item, blocks: list, prefix: str) -> None:
