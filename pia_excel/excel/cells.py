@@ -58,7 +58,23 @@ def read_defined_names(path: Path) -> dict[str, str]:
     return out
 
 
-class WorkbookCells:
+class SheetRows:
+    """Random access on top of ``rows(sheet)`` (rows of plain values from A1)."""
+
+    def rows(self, sheet: str) -> list[list[Any]]:  # pragma: no cover - implemented by subclasses
+        raise NotImplementedError
+
+    def value(self, sheet: str, row: int, col: int) -> Any:
+        """Value at 1-based row/column (None outside the used range)."""
+        rows = self.rows(sheet)
+        if row - 1 < len(rows):
+            r = rows[row - 1]
+            if col - 1 < len(r):
+                return r[col - 1]
+        return None
+
+
+class WorkbookCells(SheetRows):
     """Values of every sheet (rows of plain values, 0-based) and the defined names of one workbook file."""
 
     def __init__(self, path: Path):
@@ -97,15 +113,6 @@ class WorkbookCells:
             return rows
         ws = self._book[sheet]  # pragma: no cover
         return [list(r) for r in ws.iter_rows(values_only=True)]  # pragma: no cover
-
-    def value(self, sheet: str, row: int, col: int) -> Any:
-        """Value at 1-based row/column (None outside the used range)."""
-        rows = self.rows(sheet)
-        if row - 1 < len(rows):
-            r = rows[row - 1]
-            if col - 1 < len(r):
-                return r[col - 1]
-        return None
 
     def close(self) -> None:
         close = getattr(self._book, "close", None)

@@ -24,7 +24,7 @@ from ..models import DOCUMENTS, Document
 from ..spec import FORM_NAMES, FormSpec, Item, load_spec
 from ..wareki import WarekiDate
 from . import names
-from .cells import WorkbookCells, bounds, parse_ref
+from .cells import SheetRows, WorkbookCells, bounds, parse_ref
 
 #: marks accepted as "ticked" in a checkbox cell (○ is what the form prints)
 MAX_CELL = 32767
@@ -112,7 +112,7 @@ def open_cells(path: Path) -> WorkbookCells:
         raise _unreadable(path, e) from None
 
 
-class OpenpyxlCells:
+class OpenpyxlCells(SheetRows):
     """The :class:`WorkbookCells` interface over a workbook already open in openpyxl (e.g. one being edited)."""
 
     def __init__(self, wb):
@@ -128,12 +128,6 @@ class OpenpyxlCells:
         if sheet not in self._rows:
             self._rows[sheet] = [list(r) for r in self.wb[sheet].iter_rows(values_only=True)]
         return self._rows[sheet]
-
-    def value(self, sheet: str, row: int, col: int) -> Any:
-        rows = self.rows(sheet)
-        if row - 1 < len(rows) and col - 1 < len(rows[row - 1]):
-            return rows[row - 1][col - 1]
-        return None
 
 
 def _is_encrypted_ooxml(path: Path) -> bool:
@@ -356,7 +350,7 @@ def read_workbook(path: str | Path) -> ReadResult:
 
 def read_opened(book, path: Path) -> ReadResult:
     """Read from a :class:`WorkbookCells` or from an openpyxl workbook that is open (e.g. being edited)."""
-    if not hasattr(book, "value"):
+    if not isinstance(book, SheetRows):
         book = OpenpyxlCells(book)
     form, edition = detect_form(book, path)
     spec = load_spec(form)
