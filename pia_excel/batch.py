@@ -2,7 +2,8 @@
 
 Used by ``pia-excel convert``/``export``/``pdf`` (and ``validate``) for folders of thousands of workbooks::
 
-    from pia_excel.batch import collect_inputs, run_batch, progress_bar
+    from pia_excel.batch import collect_inputs, run_batch
+    from pia_excel.cli.common import progress_bar     # the command line's progress bar
 
     inputs = collect_inputs([Path("評価書")], suffixes=(".xlsx", ".xlsm"))
     with progress_bar(len(inputs), "検証中") as progress:
@@ -18,9 +19,7 @@ only the files it had: those are retried one at a time in a fresh process and re
 """
 from __future__ import annotations
 
-import contextlib
 import os
-import sys
 import time
 import traceback
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -29,7 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Generic, Iterable, Iterator, Sequence, TypeVar
 
-__all__ = ["Input", "Outcome", "collect_inputs", "default_jobs", "describe_error", "progress_bar", "run_batch"]
+from .errors import PiaError, describe_exception
+
+__all__ = ["Input", "Outcome", "collect_inputs", "default_jobs", "describe_error", "run_batch"]
 
 T = TypeVar("T")
 P = TypeVar("P")
@@ -122,24 +123,8 @@ def collect_inputs(args: Iterable[str | os.PathLike], suffixes: Sequence[str], *
 
 
 def describe_error(exc: BaseException) -> str:
-    """One line for a failed file: the message of the library's own errors, else the exception's type too."""
-    from .api import InputError, WorkbookError
-    from .excel.writer import PlacementError
-
-    if isinstance(exc, (WorkbookError, InputError)):
-        return str(exc).replace("\n", " / ")
-    if isinstance(exc, PlacementError):
-        return "書き込めない内容があります: " + " / ".join(str(p) for p in exc.problems[:5])
-    if isinstance(exc, PermissionError):
-        return f"{exc.filename or ''}: 書き込み（読み込み）の権限がありません"
-    if isinstance(exc, OSError):
-        return f"{exc.filename or ''}: {exc.strerror or exc}".strip(": ")
-    if isinstance(exc, MemoryError):
-        return "メモリが不足しました"
-    name = type(exc).__name__
-    if name == "RenderError":
-        return str(exc).replace("\n", " / ")
-    return f"予期しないエラー（{name}: {exc}）".replace("\n", " / ")
+    """One line for a failed file (see :func:`pia_excel.errors.describe_exception`)."""
+    return describe_exception(exc)
 
 
 def _call(fn: Callable[[Any], T], item: Any) -> Outcome[T]:
@@ -148,7 +133,7 @@ def _call(fn: Callable[[Any], T], item: Any) -> Outcome[T]:
     try:
         value = fn(item)
     except Exception as exc:  # noqa: BLE001 - every failure is reported per file
-        known = type(exc).__module__.startswith("pia_excel") or isinstance(exc, (OSError, MemoryError))
+        known = isinstance(exc, (PiaError, OSError, MemoryError))
         return Outcome(item, error=describe_error(exc), seconds=time.perf_counter() - start,
                        detail=None if known else traceback.format_exc())
     return Outcome(item, value=value, seconds=time.perf_counter() - start)
@@ -225,25 +210,3 @@ def _run_pool(items: Sequence[P], indexes: Iterable[int], fn: Callable[[P], T], 
                 break
             submit_more()
     return sorted(set(lost))
-
-
-@contextlib.contextmanager
-def progress_bar(total: int, label: str, *, file=None, force: bool = False) -> Iterator[Callable[[Outcome], None]]:
-    """A click progress bar on stderr (drawn only on a terminal unless ``force``) as a ``progress`` callback for
-    :func:`run_batch`."""
-    import click
-
-    stream = file if file is not None else sys.stderr
-    show = force or (total > 1 and getattr(stream, "isatty", lambda: False)())
-    if not show:
-        yield lambda outcome: None
-        return
-    with click.progressbar(length=total, label=label, file=stream, show_pos=True, show_eta=True,
-                           item_show_func=lambda o: _short(o.item) if o is not None else None) as bar:
-        yield lambda outcome: bar.update(1, outcome)
-
-
-def _short(item: Any, width: int = 30) -> str:
-    path = item if isinstance(item, Path) else getattr(item, "src", None)
-    name = Path(path).name if path is not None else str(item)
-    return name if len(name) <= width else "…" + name[-width + 1:]

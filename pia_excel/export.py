@@ -12,10 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from . import api
 from .atomic import atomic_path
 from .batch import Outcome, collect_inputs, run_batch
+from .errors import InputError
+from .excel.reader import ReadResult
 from .models import Tick
+from .rules import validate_result
+from .storage import WORKBOOK_SUFFIXES, load
 
 __all__ = ["FILE_COLUMNS", "WORKBOOK_COLUMNS", "ExportResult", "export", "file_rows", "summarize",
            "write_tables"]
@@ -84,14 +87,13 @@ def file_rows(doc, name: str) -> list[dict[str, Any]]:
     return rows
 
 
-def summarize(result: api.ReadResult, name: str, *, validate: bool = True) -> _Summary:
+def summarize(result: ReadResult, name: str, *, validate: bool = True) -> _Summary:
     """The workbook row and the file rows of one read document."""
     doc = result.doc
     cover = doc.cover
     shikiichi = doc.VI.shikiichi if doc.form == "zenkomoku" else doc.V.shikiichi
     errors = warnings = None
     if validate:
-        from .rules import validate_result
 
         report = validate_result(result)
         errors, warnings = len(report.errors), len(report.warnings)
@@ -108,7 +110,7 @@ def summarize(result: api.ReadResult, name: str, *, validate: bool = True) -> _S
 
 def _summarize_path(task: _Task) -> _Summary:
     """Batch worker: read one workbook and summarise it (the document itself stays in the worker)."""
-    return summarize(api.load(task.path), str(task.path), validate=task.validate)
+    return summarize(load(task.path), str(task.path), validate=task.validate)
 
 
 @dataclass
@@ -135,7 +137,7 @@ def export(inputs: Sequence[str | os.PathLike], output: str | os.PathLike | None
 
     if output is not None:
         _check_output(Path(output))
-    found, missing = collect_inputs(inputs, api.WORKBOOK_SUFFIXES)
+    found, missing = collect_inputs(inputs, WORKBOOK_SUFFIXES)
     do_validate = True if validate is None else validate
     tasks = [_Task(i.path, do_validate) for i in found]
     outcomes = run_batch(tasks, _summarize_path, jobs, progress)
@@ -158,9 +160,9 @@ def export(inputs: Sequence[str | os.PathLike], output: str | os.PathLike | None
 
 def _check_output(path: Path) -> None:
     if path.suffix.lower() not in FORMATS:
-        raise api.InputError(f"{path}: 出力形式を拡張子から判断できません（.csv .xlsx .parquet のいずれか）")
+        raise InputError(f"{path}: 出力形式を拡張子から判断できません（.csv .xlsx .parquet のいずれか）")
     if path.is_dir():
-        raise api.InputError(f"{path}: フォルダです（出力ファイル名を指定してください）")
+        raise InputError(f"{path}: フォルダです（出力ファイル名を指定してください）")
 
 
 def files_path(path: Path) -> Path:
@@ -190,7 +192,7 @@ def write_tables(workbooks, files, path: Path) -> list[Path]:
         try:
             import pyarrow  # noqa: F401
         except ImportError:
-            raise api.InputError(f"{path}: Parquet の出力には pyarrow が必要です（pip install 'pia-excel[parquet]'）") from None
+            raise InputError(f"{path}: Parquet の出力には pyarrow が必要です（pip install 'pia-excel[parquet]'）") from None
     second = files_path(path)
     for df, target in ((workbooks, path), (files, second)):
         if suffix == ".csv":

@@ -17,10 +17,12 @@ from typing import Annotated, NamedTuple
 from pydantic import GetPydanticSchema
 from pydantic_core import core_schema
 
+from .errors import PiaError
+
 __all__ = ["Wareki", "WarekiDate", "WarekiError", "parse_wareki"]
 
 
-class WarekiError(ValueError):
+class WarekiError(PiaError, ValueError):
     """A text or value that is not a valid 和暦 date (message in Japanese)."""
 
 

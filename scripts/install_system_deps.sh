@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the Debian packages pia-excel needs outside Python:
-#   libreoffice-calc  headless soffice, renders workbooks to PDF (pia_excel.render)
+#   libreoffice-calc  headless soffice, renders workbooks to PDF (pia_excel.pdf.render)
 #   fonts-noto-cjk    Japanese glyphs ("Noto Sans CJK JP"), otherwise PDFs show tofu boxes
 #   poppler-utils     pdftotext / pdftoppm / pdfinfo, to check the rendered PDFs
 #

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from pia_excel.render import find_soffice
+from pia_excel.pdf.render import find_soffice
 
 FIXTURES = Path(__file__).with_name("fixtures")
 

@@ -24,7 +24,7 @@ class Line:
 
 def column_starts() -> tuple[list[float], list[float]]:
     """Where the columns of the print copy begin on paper (x in points): form sheets, change-log table."""
-    from pia_excel import pdf as P
+    from pia_excel.pdf import printcopy as P
 
     out = []
     for widths in (P.FORM_COLUMNS, P.TABLE_COLUMNS):

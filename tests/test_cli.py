@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from openpyxl import Workbook
 
 from pia_excel.cli import main
-from pia_excel.render import find_soffice
+from pia_excel.pdf.render import find_soffice
 
 FIXTURES = Path(__file__).with_name("fixtures")
 

@@ -9,7 +9,7 @@ import pytest
 from pia_excel import api
 from pia_excel.excel.writer import write_workbook
 from pia_excel.models import new_document
-from pia_excel.render import pdf_page_count, pdf_text, to_pdf
+from pia_excel.pdf.render import pdf_page_count, pdf_text, to_pdf
 
 from test_workbook_layout import _label_roman, norm, reference_labels
 

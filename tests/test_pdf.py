@@ -10,9 +10,9 @@ from click.testing import CliRunner
 
 from pia_excel import api
 from pia_excel.cli import main
-from pia_excel.pdf import (CHUNK_MAX, MIN_ROW, PRINT_FONT, build_print_workbook, pitch, text_height, wrap,
+from pia_excel.pdf.printcopy import (CHUNK_MAX, MIN_ROW, PRINT_FONT, build_print_workbook, pitch, text_height, wrap,
                            wrap_marked, write_pdf)
-from pia_excel.render import pdf_page_count, pdf_to_png
+from pia_excel.pdf.render import pdf_page_count, pdf_to_png
 
 from pdf_text import form_texts, missing_in_order, norm, reading_text
 

@@ -7,8 +7,8 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from pia_excel import render
-from pia_excel.render import RenderError, pdf_page_count, pdf_text, pdf_to_png, to_pdf
+from pia_excel.pdf import render
+from pia_excel.pdf.render import RenderError, pdf_page_count, pdf_text, pdf_to_png, to_pdf
 
 TITLE = "特定個人情報保護評価書（全項目評価書）"
 

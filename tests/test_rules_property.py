@@ -46,7 +46,7 @@ def test_rules_never_crash(doc, data, today):
 @given(doc=documents(max_files=1))
 def test_random_documents_validate_and_annotate_as_workbooks(doc, tmp_path_factory):
     from pia_excel import api
-    from pia_excel.report import write_annotated
+    from pia_excel.rules.report import write_annotated
     from pia_excel.rules import validate_result
 
     path = tmp_path_factory.mktemp("prop") / "doc.xlsx"

@@ -17,7 +17,8 @@ os.environ.setdefault("XLWINGS_ON_SERVER", "true")
 
 from openpyxl import load_workbook  # noqa: E402
 
-from pia_excel import api, templates  # noqa: E402
+from pia_excel import api  # noqa: E402
+from pia_excel.excel import macros as templates  # noqa: E402
 from pia_excel.spec import FORMS  # noqa: E402
 
 TEMPLATES = [templates.template_path(form) for form in FORMS]
@@ -208,19 +209,19 @@ def test_buttons_on_cover_and_results_call_the_subs(path):
 
 def test_result_sheet_matches_what_the_report_writes():
     """The template's 検証結果 headings and widths are the ones report.annotate writes (CLI and button agree)."""
-    from pia_excel import xlbook
-    from pia_excel.report import annotate
+    from pia_excel.excel import result_sheet
+    from pia_excel.rules.report import annotate
     from pia_excel.rules import validate_result
 
     result = api.load(TEMPLATES[0])
     wb = load_workbook(TEMPLATES[0])
     annotate(wb, validate_result(result))
     made, ours = wb["検証結果"], load_workbook(TEMPLATES[0])["検証結果"]
-    row = xlbook.RESULT_HEADER_ROW
-    assert [c.value for c in made[row]] == [c.value for c in ours[row]] == list(xlbook.RESULT_HEADERS)
-    for col in xlbook.RESULT_WIDTHS:
+    row = result_sheet.RESULT_HEADER_ROW
+    assert [c.value for c in made[row]] == [c.value for c in ours[row]] == list(result_sheet.RESULT_HEADERS)
+    for col in result_sheet.RESULT_WIDTHS:
         assert made.column_dimensions[col].width == ours.column_dimensions[col].width
-    assert made[f"A{xlbook.RESULT_BUTTON_ROW}"].value is None  # the report leaves the button row empty
+    assert made[f"A{result_sheet.RESULT_BUTTON_ROW}"].value is None  # the report leaves the button row empty
 
 
 # ---------------------------------------------------------------------------------------------- openpyxl

@@ -15,7 +15,7 @@ from openpyxl.styles import PatternFill
 from pia_excel import api
 from pia_excel.cli import main
 from pia_excel.models import Tick
-from pia_excel.report import RECORD_SHEET, RESULT_SHEET
+from pia_excel.rules.report import RECORD_SHEET, RESULT_SHEET
 from pia_excel.rules.cells import cell_of
 
 FIXTURES = Path(__file__).parent / "fixtures"

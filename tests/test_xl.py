@@ -17,9 +17,11 @@ os.environ.setdefault("XLWINGS_ON_SERVER", "true")
 
 from openpyxl import load_workbook  # noqa: E402
 
-from pia_excel import api, templates, xl, xlbook  # noqa: E402
+from pia_excel import api  # noqa: E402
+from pia_excel.addin import book as xlbook, handlers as xl  # noqa: E402
+from pia_excel.excel import macros as templates, result_sheet  # noqa: E402
 from pia_excel.excel.reader import open_workbook  # noqa: E402
-from pia_excel.report import ERROR_RGB, RECORD_SHEET, RESULT_SHEET, WARNING_RGB, write_annotated  # noqa: E402
+from pia_excel.rules.report import ERROR_RGB, RECORD_SHEET, RESULT_SHEET, WARNING_RGB, write_annotated  # noqa: E402
 from pia_excel.rules import validate_result  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -287,12 +289,11 @@ def test_handlers_keep_vba_and_buttons(kushiro):
 
 # ---------------------------------------------------------------------------------------------- errors
 def test_unexpected_errors_are_a_message_not_a_traceback(kushiro, monkeypatch, tmp_path):
-    import pia_excel.rules
 
     def boom(*a, **k):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(pia_excel.rules, "validate_result", boom)
+    monkeypatch.setattr(xl, "validate_result", boom)
     monkeypatch.setattr(xl, "LOG_FILE", tmp_path / "pia-excel-error.log")
     run = xlbook.run_on_file(xl.validate, kushiro)
     assert [a["func"] for a in run.actions] == ["alert"]
@@ -329,7 +330,7 @@ def test_server_runs_the_handlers(kushiro, monkeypatch):
     pytest.importorskip("httpx")
     from fastapi.testclient import TestClient
 
-    from pia_excel import server
+    from pia_excel.addin import server
 
     client = TestClient(server.app)
     health = client.get("/health").json()
@@ -342,7 +343,7 @@ def test_server_runs_the_handlers(kushiro, monkeypatch):
     assert {"setValues", "setRangeColor", "addHyperlink", "alert"} <= {a["func"] for a in actions}
     wb = load_workbook(kushiro, keep_vba=True)
     xlbook.apply_actions(wb, actions)
-    assert result_rows(wb)[0] == tuple(xlbook.RESULT_HEADERS)
+    assert result_rows(wb)[0] == tuple(result_sheet.RESULT_HEADERS)
 
     res = client.post("/changelog", json=data)
     assert res.status_code == 200

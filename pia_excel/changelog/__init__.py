@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from ..models import Document
-from .apply import AppendResult, ApplyError, append_rows, append_to_file
+from .apply import AppendResult, ApplyError, append_rows, append_to_document, append_to_file
 from .baseline import (BaselineError, ChangelogResult, PublishResult, changelog_since_baseline, load_baseline,
                        publish, store_baseline)
 from .diff import EMPTY, Change, diff, render_value
@@ -20,7 +20,7 @@ from .parse import ParsedItem, parse_item
 from .suggest import REVIEW_MARK, ProposedRow, Suggestion, is_law_rewrite, needs_review, propose, suggest
 
 __all__ = ["AppendResult", "ApplyError", "BaselineError", "Change", "ChangelogResult", "EMPTY", "ParsedItem",
-           "ProposedRow", "PublishResult", "REVIEW_MARK", "Suggestion", "append_rows", "append_to_file",
+           "ProposedRow", "PublishResult", "REVIEW_MARK", "Suggestion", "append_rows", "append_to_document", "append_to_file",
            "changelog_rows", "changelog_since_baseline", "diff", "is_law_rewrite", "item_label", "label_for_path",
            "load_baseline", "needs_review", "parse_item", "propose", "publish", "render_value", "store_baseline",
            "suggest"]

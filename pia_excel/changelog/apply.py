@@ -28,10 +28,12 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.merge import MergedCellRange
 
+from ..errors import ApplyError
 from ..excel import styles
 from ..excel.reader import WorkbookError, open_workbook
 from ..excel.writer import MAX_CELL, absolute, quote_sheet, save_atomic
 from ..models import ChangeRow
+from ..spec import load_spec
 from ..wareki import WarekiDate, WarekiError
 
 __all__ = ["AppendResult", "ApplyError", "append_rows", "append_to_file", "existing_rows", "open_for_edit",
@@ -39,10 +41,6 @@ __all__ = ["AppendResult", "ApplyError", "append_rows", "append_to_file", "exist
 
 TABLE_NAMES = ("pia.annex2.henko_kasho", "pia.annex3.henko_kasho")
 HEADERS = ("変更日", "項目", "変更前の記載", "変更後の記載", "提出時期", "提出時期に係る説明")
-
-
-class ApplyError(Exception):
-    """The rows cannot be written into this workbook (message in Japanese, one line)."""
 
 
 @dataclass
@@ -335,3 +333,21 @@ def append_to_file(source: str | Path, rows: list[ChangeRow], output: str | Path
     finally:
         wb.close()
     return result
+
+
+def append_to_document(doc, rows: list[ChangeRow]) -> tuple[int, int]:
+    """Add ``rows`` to the 変更箇所 table of a document (read from JSON/YAML), skipping rows already there (same
+    変更日, 項目, 変更前, 変更後); returns (added, skipped)."""
+    section, key = load_spec(doc.form).changes_item.path.split(".")  # "annex2.henko_kasho"
+    table = getattr(getattr(doc, section), key)
+    keys = {row_key(r.date, r.item, r.before, r.after) for r in table}
+    added = skipped = 0
+    for row in rows:
+        k = row_key(row.date, row.item, row.before, row.after)
+        if k in keys:
+            skipped += 1
+            continue
+        keys.add(k)
+        table.append(row)
+        added += 1
+    return added, skipped

@@ -19,9 +19,13 @@ from typing import Union
 
 from openpyxl.workbook.workbook import Workbook
 
-from ..excel.reader import ReadIssue, ReadResult, read_opened
+from ..errors import BaselineError
+from ..errors import Issue
+from ..excel.reader import ReadResult, read_opened
 from ..excel.writer import save_atomic
 from ..models import Document, parse_document
+from ..models.data import to_data
+from ..spec import load_spec
 from ..wareki import WarekiDate, parse_wareki
 from .apply import AppendResult, append_rows, open_for_edit
 from .diff import diff
@@ -38,10 +42,6 @@ CHUNK = 32_000
 Target = Union[str, Path, Workbook]
 
 
-class BaselineError(Exception):
-    """No usable snapshot in the workbook (message in Japanese, one line)."""
-
-
 @dataclass
 class Baseline:
     doc: Document
@@ -53,7 +53,7 @@ class PublishResult:
     date: WarekiDate
     path: Path | None
     kohyo_bi_cell: tuple[str, str] | None  # (sheet, cell) written, None when the workbook has no 公表日 cell
-    issues: list[ReadIssue] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
 
 
 @dataclass
@@ -61,14 +61,11 @@ class ChangelogResult:
     proposed: list[ProposedRow]
     appended: AppendResult | None  # None when the rows were only computed
     path: Path | None = None
-    issues: list[ReadIssue] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
 
 
 # ------------------------------------------------------------------------------------------------- snapshot
 def _snapshot_data(doc: Document) -> dict:
-    from ..api import to_data
-    from ..spec import load_spec
-
     data = to_data(doc)
     section, key = load_spec(doc.form).changes_item.path.split(".")  # the change log is not compared
     if isinstance(data.get(section), dict):

@@ -8,11 +8,8 @@ count that is not a number, an impossible 和暦 date) do not stop reading: they
 """
 from __future__ import annotations
 
-import datetime as dt
-import re
 import unicodedata
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,52 +17,16 @@ from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from pydantic import ValidationError
 
+from ..errors import ERROR, WARNING, Issue, WorkbookError
 from ..models import DOCUMENTS, Document
 from ..spec import FORM_NAMES, FormSpec, Item, load_spec
-from ..wareki import WarekiDate
 from . import names
+from .bylabel import read_by_labels
 from .cells import SheetRows, WorkbookCells, bounds, parse_ref
+from .values import (MAX_CELL, NOTICE_CODE, ODD_MARK_CODE, TICK_MARKS, ReadResult, cell_choice, cell_count,  # noqa: F401
+                     cell_date, cell_text)
 
 #: marks accepted as "ticked" in a checkbox cell (○ is what the form prints)
-MAX_CELL = 32767
-TICK_MARKS = frozenset("○〇◯●◉OoＯｏ✓✔レ☑■1") | {"TRUE", "True", "true"}
-
-
-class WorkbookError(Exception):
-    """The file cannot be read as a 評価書 workbook; the message names the file (one line)."""
-
-
-@dataclass
-class ReadIssue:
-    path: str
-    sheet: str | None
-    cell: str | None
-    message: str
-    value: Any = None
-
-    @property
-    def where(self) -> str:
-        return f"{self.sheet}!{self.cell}" if self.sheet else "-"
-
-    def __str__(self) -> str:
-        return f"{self.where} ({self.path}): {self.message}"
-
-
-@dataclass
-class ReadResult:
-    doc: Document
-    issues: list[ReadIssue] = field(default_factory=list)
-    cells: dict[str, tuple[str, str]] = field(default_factory=dict)  # instance path (+option suffix) → (sheet, ref)
-    source: Path | None = None
-
-    def cell_of(self, path: str) -> tuple[str, str] | None:
-        """Sheet and cell of an item path (first option cell for checkboxes, first row for tables)."""
-        if path in self.cells:
-            return self.cells[path]
-        for suffix in (".o1", "[1]"):
-            if path + suffix in self.cells:
-                return self.cells[path + suffix]
-        return None
 
 
 def check_file(path: Path) -> None:
@@ -156,61 +117,6 @@ def detect_form(cells, path: Path) -> tuple[str, str | None]:
     raise WorkbookError(f"{path}: 特定個人情報保護評価書（{'・'.join(FORM_NAMES.values())}）のブックではありません")
 
 
-# ---------------------------------------------------------------------------------------------- values
-def _text(v: Any) -> str | None:
-    if v is None:
-        return None
-    if isinstance(v, str):
-        return v if v != "" else None
-    if isinstance(v, bool):
-        return "TRUE" if v else "FALSE"
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    if isinstance(v, (dt.datetime, dt.date)):
-        return str(WarekiDate.from_date(v))
-    return str(v)
-
-
-_CHOICE_PREFIX = re.compile(r"^\s*[\[［]?\s*(\d+\s*[)）]\s*)?")
-
-
-def _canon(s: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s))
-
-
-def _choice(v: Any, item: Item, edition_labels: dict) -> Any:
-    text = _text(v)
-    if text is None:
-        return None
-    if text in item.choices:
-        return text
-    stripped = _CHOICE_PREFIX.sub("", text).rstrip("]］ 　")
-    want = _canon(stripped)
-    for c in item.choices:
-        if _canon(c) == want or _canon(edition_labels.get(c, c)) == want:
-            return c
-    return text
-
-
-def _count(v: Any) -> Any:
-    if v is None or v == "":
-        return None
-    if isinstance(v, bool):
-        return str(v)
-    if isinstance(v, int):
-        return v
-    if isinstance(v, float) and v.is_integer():
-        return int(v)
-    text = unicodedata.normalize("NFKC", str(v)).strip().strip("（()）件 ")
-    return int(text) if text.isdigit() else str(v)
-
-
-def _date(v: Any) -> Any:
-    if isinstance(v, (dt.datetime, dt.date)):
-        return str(WarekiDate.from_date(v))
-    return _text(v)
-
-
 # ---------------------------------------------------------------------------------------------- reading
 class _NameReader:
     """Reads values through the workbook's defined names."""
@@ -283,34 +189,35 @@ class _NameReader:
             elif kind == "checkboxes":
                 out[it.key] = self.ticks(it, path)
             elif kind == "list":
-                vals = [_text(r[0]) for r in self.range_rows(path)]
+                vals = [cell_text(r[0]) for r in self.range_rows(path)]
                 while vals and vals[-1] is None:
                     vals.pop()
                 out[it.key] = ["" if v is None else v for v in vals]
             elif kind == "table":
                 out[it.key] = self.table(path)
             elif kind == "choice":
-                out[it.key] = _choice(self.cell(path), it, self.edition_labels)
+                out[it.key] = cell_choice(self.cell(path), it, self.edition_labels)
             elif kind == "count":
-                out[it.key] = _count(self.cell(path))
+                out[it.key] = cell_count(self.cell(path))
             elif kind == "date":
-                out[it.key] = _date(self.cell(path))
+                out[it.key] = cell_date(self.cell(path))
             else:
-                out[it.key] = _text(self.cell(path))
+                out[it.key] = cell_text(self.cell(path))
             if it.count:
-                out[f"{it.key}_count"] = _count(self.cell(f"{path}_count"))
+                out[f"{it.key}_count"] = cell_count(self.cell(f"{path}_count"))
         return out
 
     def ticks(self, item: Item, path: str) -> list[dict]:
         out = []
         for i, opt in enumerate(item.options, start=1):
-            mark = _text(self.cell(path, names.option_suffix(i)))
-            detail = _text(self.cell(path, names.option_suffix(i, "detail"))) if opt.detail else None
-            count = _count(self.cell(path, names.option_suffix(i, "count"))) if opt.count else None
+            mark = cell_text(self.cell(path, names.option_suffix(i)))
+            detail = cell_text(self.cell(path, names.option_suffix(i, "detail"))) if opt.detail else None
+            count = cell_count(self.cell(path, names.option_suffix(i, "count"))) if opt.count else None
             if mark is None and detail is None and count is None:
                 continue
             if mark is not None and mark.strip() not in TICK_MARKS:
-                self.issue(path + names.option_suffix(i), f"チェック欄の値 {mark!r} は○として扱いました", mark)
+                self.issue(path + names.option_suffix(i), f"チェック欄の値 {mark!r} は○として扱いました", mark,
+                           code=ODD_MARK_CODE)
             label = self.edition_labels.get(opt.label, opt.label)
             tick: dict = {"label": label}
             if mark is None:
@@ -325,16 +232,16 @@ class _NameReader:
     def table(self, path: str) -> list[dict]:
         rows = []
         for r in self.range_rows(path):
-            vals = [_text(v) for v in r[:6]] + [None] * (6 - len(r[:6]))
-            rows.append({"date": _date(r[0]) if r else None, "item": vals[1], "before": vals[2], "after": vals[3],
+            vals = [cell_text(v) for v in r[:6]] + [None] * (6 - len(r[:6]))
+            rows.append({"date": cell_date(r[0]) if r else None, "item": vals[1], "before": vals[2], "after": vals[3],
                          "timing": vals[4].strip() if vals[4] else None, "explanation": vals[5]})
         while rows and all(v is None for v in rows[-1].values()):
             rows.pop()
         return rows
 
-    def issue(self, path: str, message: str, value: Any = None) -> None:
+    def issue(self, path: str, message: str, value: Any = None, code: str = NOTICE_CODE) -> None:
         sheet, cell = self.result.cells.get(path, (None, None))
-        self.result.issues.append(ReadIssue(path, sheet, cell, message, value))
+        self.result.issues.append(Issue(code, WARNING, message, path, sheet, cell, value=value))
 
 
 def read_workbook(path: str | Path) -> ReadResult:
@@ -362,8 +269,6 @@ def read_opened(book, path: Path) -> ReadResult:
     result = ReadResult(doc=doc_cls(), source=path)
     reader = _NameReader(book, spec, ed.labels, result)
     if not reader.refs:
-        from .labels import read_by_labels
-
         data = read_by_labels(book, spec, ed, result)
     else:
         data: dict = {"form": form, "edition": ed.id}
@@ -423,7 +328,7 @@ def validate_leniently(doc_cls, data: dict, result: ReadResult) -> Document:
                 if raw is not None:
                     invalid[path] = raw if isinstance(raw, str) else str(raw)
                 sheet, cell = result.cell_of(path) or (None, None)
-                result.issues.append(ReadIssue(path, sheet, cell, _message(err, raw), raw))
+                result.issues.append(Issue(None, ERROR, _message(err, raw), path, sheet, cell, value=raw))
     raise RuntimeError("validation did not converge")  # pragma: no cover
 
 

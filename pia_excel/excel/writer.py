@@ -23,6 +23,7 @@ from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..atomic import atomic_path
+from ..errors import ERROR, Issue, PlacementError
 from ..models import Document, PiaModel, Tick
 from ..spec import Edition, FormSpec, Item, Section, load_spec
 from . import names, styles
@@ -38,23 +39,9 @@ COLS = "ABCDEF"
 LIST_HEADER = "記録項目（1行に1項目）"
 
 
-@dataclass
-class Problem:
+def problem(path: str, sheet: str, cell: str, message: str) -> Issue:
     """Content that could not be placed as given (reported, never dropped silently)."""
-
-    path: str
-    sheet: str
-    cell: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.sheet}!{self.cell} ({self.path}): {self.message}"
-
-
-class PlacementError(ValueError):
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("書き込めない内容があります:\n" + "\n".join(f"  {p}" for p in problems))
+    return Issue(None, ERROR, message, path, sheet, cell)
 
 
 def sheet_name(section: Section, file_no: int | None) -> str:
@@ -80,7 +67,7 @@ class _Ctx:
     doc: Any
     edition_labels: dict
     edition: Edition
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Issue] = field(default_factory=list)
     list_refs: dict = field(default_factory=dict)
     lists_ws: Worksheet | None = None
     defined: list = field(default_factory=list)
@@ -150,11 +137,11 @@ class _SheetWriter:
         if isinstance(value, str):
             text = value
             if ILLEGAL_CHARACTERS_RE.search(text):
-                self.ctx.problems.append(Problem(path or "", self.ws.title, cell.coordinate,
+                self.ctx.problems.append(problem(path or "", self.ws.title, cell.coordinate,
                                                  "制御文字はセルに書き込めません（削除して書き込みました）"))
                 text = ILLEGAL_CHARACTERS_RE.sub("", text)
             if len(text) > MAX_CELL:
-                self.ctx.problems.append(Problem(path or "", self.ws.title, cell.coordinate,
+                self.ctx.problems.append(problem(path or "", self.ws.title, cell.coordinate,
                                                  f"{len(text):,}文字あり、1セルの上限 32,767文字を超えています"))
                 text = text[:MAX_CELL]
             cell.value = text
@@ -471,7 +458,7 @@ def _block_class(model: PiaModel, key: str) -> type[PiaModel]:
     return type(model).model_fields[key].annotation.__args__[0]
 
 
-def build_workbook(doc: Document) -> tuple[Workbook, list[Problem]]:
+def build_workbook(doc: Document) -> tuple[Workbook, list[Issue]]:
     spec = load_spec(doc.form)
     edition = spec.edition(doc.edition)
     ctx = _Ctx(spec=spec, doc=doc, edition_labels=edition.labels, edition=edition)
@@ -552,7 +539,7 @@ def _cover(w: _SheetWriter, section: Section, model: PiaModel, spec: FormSpec, e
     w.items(section.items, model, section.key)
 
 
-def write_workbook(doc: Document, path: str | os.PathLike, *, strict: bool = True) -> list[Problem]:
+def write_workbook(doc: Document, path: str | os.PathLike, *, strict: bool = True) -> list[Issue]:
     """Write ``doc`` to ``path`` atomically. With ``strict`` (default) content that cannot be placed raises
     :class:`PlacementError` and nothing is written; otherwise the problems are returned."""
     wb, problems = build_workbook(doc)

@@ -14,13 +14,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
+from ..errors import ERROR, LEVELS, SEVERITIES, WARNING, Issue  # noqa: F401 (ERROR, WARNING: re-exported to the rules)
 from ..models import Document, Tick
 from ..spec import FORMS, FormSpec, Item, load_spec, template_path
 
-ERROR = "エラー"
-WARNING = "警告"
-SEVERITIES = (ERROR, WARNING)
-LEVELS = {ERROR: "error", WARNING: "warning"}
 
 #: the code of the finding that reports a rule which raised instead of checking
 INTERNAL_CODE = "R000"
@@ -49,28 +46,8 @@ class Rule:
         return (self.check.__doc__ or "").strip()
 
 
-@dataclass
-class Finding:
-    code: str
-    severity: str
-    message: str
-    path: str | None = None
-    sheet: str | None = None
-    cell: str | None = None
-    file: str | None = None
-
-    @property
-    def is_error(self) -> bool:
-        return self.severity == ERROR
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "severity": self.severity, "level": LEVELS[self.severity],
-                "message": self.message, "path": self.path, "sheet": self.sheet, "cell": self.cell,
-                "file": self.file}
-
-    @property
-    def where(self) -> str:
-        return f"{self.sheet}!{self.cell}" if self.sheet and self.cell else (self.sheet or "-")
+#: a rule finding is an :class:`~pia_excel.errors.Issue` with the rule's code
+Finding = Issue
 
 
 RULES: dict[str, Rule] = {}

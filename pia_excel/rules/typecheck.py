@@ -97,7 +97,7 @@ def bad_count(ctx: Context):
 def odd_tick_mark(ctx: Context):
     """A checkbox cell holds a mark other than ○ (e.g. "✓", "x"); it was read as ticked."""
     for issue in ctx.read_issues:
-        if issue.message.startswith("チェック欄の値"):
+        if issue.code == "R004":
             base = re.sub(r"\.o\d+$", "", issue.path)
             yield Hit(issue.path, {"label": ctx.label(base), "value": repr(issue.value)})
 
@@ -117,6 +117,6 @@ def reader_notices(ctx: Context):
     defined names), text at Excel's 32,767-character cell limit, control characters."""
     known = set(ctx.doc.invalid_values or {})
     for issue in ctx.read_issues:
-        if issue.path in known or issue.message.startswith("チェック欄の値"):
+        if issue.path in known or issue.code != "R006":
             continue
         yield Hit(issue.path, {"label": _label(ctx, issue.path), "message": issue.message})

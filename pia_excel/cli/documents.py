@@ -1,50 +1,18 @@
-"""Command line: ``pia-excel``. A thin layer over :mod:`pia_excel.api`.
+"""Commands on documents: ``new``, ``convert``, ``export``, ``pdf``, ``schema`` — each a thin layer over the library.
 
-Exit codes: 0 success, 1 findings (validate), 2 an input could not be read or an output not written.
+The library is imported inside each command, so that ``pia-excel --help`` stays fast (no openpyxl, pandas or models).
 """
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
-from typing import Callable
 
 import click
 
-from . import __version__, api
-from .excel.writer import PlacementError
-from .spec import FORMS
-
-FORM_HELP = "様式: juten（重点項目評価書）または zenkomoku（全項目評価書）"
+from .common import FORM_HELP, FORMS, JOBS_HELP, Fail, finish_batch, guard, progress_bar, with_path
 
 
-class Fail(click.ClickException):
-    """One clear line on stderr and exit code 2."""
-
-    exit_code = 2
-
-    def show(self, file=None) -> None:
-        click.echo(f"エラー: {self.message}", err=True)
-
-
-def _guard(fn, *args, **kwargs):
-    try:
-        return fn(*args, **kwargs)
-    except (api.WorkbookError, api.InputError, PlacementError) as e:
-        raise Fail(str(e)) from None
-    except PermissionError as e:
-        raise Fail(f"{e.filename}: 書き込み（読み込み）の権限がありません") from None
-    except OSError as e:
-        raise Fail(f"{getattr(e, 'filename', '') or ''}: {e.strerror or e}") from None
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="pia-excel")
-def main() -> None:
-    """特定個人情報保護評価書（重点項目評価書・全項目評価書）のExcelブックを作成・読込・変換します。"""
-
-
-@main.command()
+@click.command()
 @click.option("--form", type=click.Choice(FORMS), required=True, help=FORM_HELP)
 @click.option("--files", type=click.IntRange(1, 99), default=1, show_default=True,
               help="特定個人情報ファイルの数（Ⅱ・記録項目・Ⅲのシートをこの数だけ作ります）")
@@ -53,25 +21,14 @@ def main() -> None:
               help="出力先 .xlsx")
 def new(form: str, files: int, edition: str | None, output: Path) -> None:
     """公式様式どおりの空のブックを作成します。"""
-    doc = _guard(api.new, form, files, edition) if edition is None else _guard(_new_edition, form, files, edition)
-    _guard(api.save, doc, output)
+    from .. import api
+
+    doc = guard(api.new, form, files, edition)
+    guard(api.save, doc, output)
     click.echo(f"作成しました: {output}")
 
 
-def _new_edition(form: str, files: int, edition: str):
-    from .spec import load_spec
-
-    try:
-        load_spec(form).edition(edition)
-    except KeyError as e:
-        raise api.InputError(str(e.args[0])) from None
-    return api.new(form, files, edition)
-
-
-JOBS_HELP = "並列に処理するプロセス数（省略時はCPU数）"
-
-
-@main.command()
+@click.command()
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
               help="出力先。1ファイルなら出力ファイル（拡張子で形式を決めます: .xlsx .json .yaml）、"
@@ -105,20 +62,22 @@ def convert(sources: tuple[Path, ...], output: Path, fmt: str | None, jobs: int 
 def _convert_single(source: Path, output: Path) -> None:
     if output.resolve() == source.resolve():
         raise Fail(f"{source}: 入力と同じファイルには書き込みません（別の出力先を指定してください）")
-    result = _guard(api.load, source)
+    from .. import api
+
+    result = guard(api.load, source)
     for issue in result.issues:
         click.echo(f"注意: {source}: {issue}", err=True)
-    problems = _guard(api.save, result.doc, output)
+    problems = guard(api.save, result.doc, output)
     for p in problems:
         click.echo(f"注意: {output}: {p}", err=True)
     click.echo(f"変換しました: {source} → {output}")
 
 
 def _convert_batch(sources: tuple[Path, ...], outdir: Path, fmt: str, jobs: int | None) -> None:
-    from .batch import progress_bar, run_batch
-    from .convert import convert_one, plan
+    from .. import api
+    from ..batch import run_batch
 
-    p = plan(sources, outdir, fmt)
+    p = api.convert_plan(sources, outdir, fmt)
     if not p.tasks and not p.refused:
         for m in p.missing:
             click.echo(f"エラー: {m}", err=True)
@@ -128,37 +87,16 @@ def _convert_batch(sources: tuple[Path, ...], outdir: Path, fmt: str, jobs: int 
     except OSError as e:
         raise Fail(f"{outdir}: 出力フォルダを作れません（{e.strerror or e}）") from None
     with progress_bar(len(p.tasks), "変換中") as progress:
-        outcomes = run_batch(p.tasks, convert_one, jobs, progress)
+        outcomes = run_batch(p.tasks, api.convert_one, jobs, progress)
     failed = len(p.missing) + len(p.refused)
     for m in p.missing:
         click.echo(f"エラー: {m}", err=True)
     for _, message in p.refused:
         click.echo(f"エラー: {message}", err=True)
-    _finish_batch(outcomes, failed, lambda o: f"変換しました: {o.item.src} → {o.item.dst}", "件を変換しました")
+    finish_batch(outcomes, failed, lambda o: f"変換しました: {o.item.src} → {o.item.dst}", "件を変換しました")
 
 
-def _finish_batch(outcomes, failed: int, done: Callable, total: str) -> None:
-    """Per-file lines in input order (notes, successes, failures), a total line, exit 2 when anything failed."""
-    for o in outcomes:
-        if o.ok:
-            for note in o.value.notes:
-                click.echo(f"注意: {note}", err=True)
-            click.echo(done(o))
-        else:
-            failed += 1
-            click.echo(f"エラー: {_with_path(o.item.src, o.error)}", err=True)
-    ok = sum(o.ok for o in outcomes)
-    click.echo(f"{ok}{total}" + (f"、{failed}件は失敗しました" if failed else ""), err=bool(failed))
-    if failed:
-        raise SystemExit(2)
-
-
-def _with_path(path: Path, message: str) -> str:
-    """Failure messages name their file; add it where the message does not."""
-    return message if str(path) in message else f"{path}: {message}"
-
-
-@main.command()
+@click.command()
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="出力先 .csv .xlsx .parquet（csv・parquet は NAME と NAME_files の2ファイル、xlsx は2シート）")
@@ -173,17 +111,16 @@ def export(sources: tuple[Path, ...], output: Path, jobs: int | None, no_validat
     ファイル数・エラー数/警告数と、ファイルごとの対象となる本人の数・記録される項目・委託・提供/移転・
     保有開始日を書き出します。読めないブックも「読取エラー」の行として残し、最後に終了コード2で終わります。
     """
-    from .batch import progress_bar
-    from .export import export as run_export
+    from ..export import export as run_export
 
-    found = _guard(_count_workbooks, sources)
+    found = guard(_count_workbooks, sources)
     with progress_bar(found, "集計中") as progress:
-        result = _guard(run_export, sources, output, jobs=jobs, progress=progress,
+        result = guard(run_export, sources, output, jobs=jobs, progress=progress,
                         validate=not no_validate)
     for m in result.missing:
         click.echo(f"エラー: {m}", err=True)
     for o in result.failed:
-        click.echo(f"エラー: {_with_path(o.item.path, o.error)}", err=True)
+        click.echo(f"エラー: {with_path(o.item.path, o.error)}", err=True)
     if not result.outcomes and not result.missing:
         raise Fail(f"評価書ブック（.xlsx .xlsm）が見つかりません（{', '.join(map(str, sources))}）")
     ok = len(result.outcomes) - len(result.failed)
@@ -195,12 +132,13 @@ def export(sources: tuple[Path, ...], output: Path, jobs: int | None, no_validat
 
 
 def _count_workbooks(sources) -> int:
-    from .batch import collect_inputs
+    from ..batch import collect_inputs
+    from ..storage import WORKBOOK_SUFFIXES
 
-    return len(collect_inputs(sources, api.WORKBOOK_SUFFIXES)[0])
+    return len(collect_inputs(sources, WORKBOOK_SUFFIXES)[0])
 
 
-@main.command()
+@click.command()
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
               help="出力先。1ファイルなら .pdf、複数・フォルダなら出力フォルダ")
@@ -215,7 +153,7 @@ def pdf(sources: tuple[Path, ...], output: Path, jobs: int | None, keep_xlsx: bo
     入力はブック（.xlsx/.xlsm）またはデータ（.json/.yaml）。フォルダは下の階層まで探し、
     出力フォルダに同じ階層・同じ名前（.pdf）で書き出します。
     """
-    from .pdf import write_pdf
+    from ..pdf import write_pdf
 
     single = len(sources) == 1 and not sources[0].is_dir() and output.suffix.lower() == ".pdf"
     if single:
@@ -223,7 +161,7 @@ def pdf(sources: tuple[Path, ...], output: Path, jobs: int | None, keep_xlsx: bo
         if not src.exists():
             raise Fail(f"{src}: ファイルがありません")
         keep = output.with_suffix(".print.xlsx") if keep_xlsx else None
-        result = _guard(_render_pdf, write_pdf, src, output, keep)
+        result = guard(write_pdf, src, output, keep_xlsx=keep)
         for note in result.notes:
             click.echo(f"注意: {note}", err=True)
         click.echo(f"PDFを作成しました: {output}（{result.pages}ページ）")
@@ -233,20 +171,12 @@ def pdf(sources: tuple[Path, ...], output: Path, jobs: int | None, keep_xlsx: bo
     _pdf_batch(sources, output, jobs)
 
 
-def _render_pdf(write_pdf, src: Path, output: Path, keep: Path | None):
-    from .render import RenderError
-
-    try:
-        return write_pdf(src, output, keep_xlsx=keep)
-    except RenderError as e:
-        raise api.InputError(str(e)) from None
-
-
 def _pdf_batch(sources: tuple[Path, ...], outdir: Path, jobs: int | None) -> None:
-    from .batch import collect_inputs, progress_bar, run_batch
-    from .pdf import PdfTask, pdf_one
+    from ..batch import collect_inputs, run_batch
+    from ..pdf import PdfTask, pdf_one
+    from ..storage import DATA_SUFFIXES, WORKBOOK_SUFFIXES
 
-    found, missing = collect_inputs(sources, api.WORKBOOK_SUFFIXES + api.DATA_SUFFIXES, exclude=[outdir])
+    found, missing = collect_inputs(sources, WORKBOOK_SUFFIXES + DATA_SUFFIXES, exclude=[outdir])
     tasks, refused, taken = [], [], {}
     for inp in found:
         dst = outdir / inp.relative.with_suffix(".pdf")
@@ -264,23 +194,14 @@ def _pdf_batch(sources: tuple[Path, ...], outdir: Path, jobs: int | None) -> Non
     failed = len(missing) + len(refused)
     for m in missing + refused:
         click.echo(f"エラー: {m}", err=True)
-    _finish_batch(outcomes, failed, lambda o: f"PDFを作成しました: {o.item.src} → {o.item.dst}（{o.value.pages}ページ）",
+    finish_batch(outcomes, failed, lambda o: f"PDFを作成しました: {o.item.src} → {o.item.dst}（{o.value.pages}ページ）",
                   "件のPDFを作成しました")
 
 
-@main.command()
+@click.command()
 @click.option("--form", type=click.Choice(FORMS), required=True, help=FORM_HELP)
 def schema(form: str) -> None:
     """様式のデータ形式（JSON Schema）を表示します。"""
-    click.echo(json.dumps(_guard(api.json_schema, form), ensure_ascii=False, indent=2))
+    from .. import api
 
-
-# Commands defined in their own modules register here (one line each).
-# -- registered commands --
-from .templates import templates_group as _templates; main.add_command(_templates)  # noqa: E402,E702
-from .validate_cmd import rules as _rules, validate as _validate; main.add_command(_validate); main.add_command(_rules)  # noqa: E402,E702
-from .changelog_cmd import changelog as _changelog, publish as _publish; main.add_command(_changelog); main.add_command(_publish)  # noqa: E402,E702
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    click.echo(json.dumps(guard(api.json_schema, form), ensure_ascii=False, indent=2))

@@ -1,4 +1,4 @@
-"""CLI commands ``changelog`` and ``publish`` (registered in ``cli.py``); thin layers over :mod:`.changelog`."""
+"""``pia-excel changelog`` and ``pia-excel publish``: thin layers over :mod:`pia_excel.changelog`."""
 from __future__ import annotations
 
 import json
@@ -6,24 +6,14 @@ from pathlib import Path
 
 import click
 
-from . import api
-from .changelog import (ApplyError, BaselineError, ProposedRow, append_to_file, changelog_rows,
-                        changelog_since_baseline, publish as publish_workbook)
-from .changelog.apply import row_key
-from .cli import Fail, _guard
-from .wareki import WarekiError, parse_wareki
+from .common import DATE_HELP, Fail, guard
 
-DATE_HELP = "変更日（和暦。例: 令和7年2月25日）"
-
-
-def _run(fn, *args, **kwargs):
-    try:
-        return _guard(fn, *args, **kwargs)
-    except (ApplyError, BaselineError, WarekiError) as e:
-        raise Fail(str(e)) from None
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
 def _date(text: str):
+    from ..wareki import WarekiError, parse_wareki
+
     try:
         return parse_wareki(text)
     except WarekiError as e:
@@ -31,10 +21,10 @@ def _date(text: str):
 
 
 def _is_workbook(path: Path) -> bool:
-    return path.suffix.lower() in api.WORKBOOK_SUFFIXES
+    return path.suffix.lower() in WORKBOOK_SUFFIXES
 
 
-def _print_rows(rows: list[ProposedRow], fmt: str) -> None:
+def _print_rows(rows: list, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
         return
@@ -53,7 +43,7 @@ def _indent(text: str | None) -> str:
     return (text or "").replace("\n", "\n            ")
 
 
-def _report(rows: list[ProposedRow], added: int, skipped: int, conflicts, out: Path) -> None:
+def _report(rows: list, added: int, skipped: int, conflicts, out: Path) -> None:
     before = sum(1 for p in rows if p.row.timing == "事前")
     if not rows:
         click.echo(f"変更はありません: {out}")
@@ -113,8 +103,11 @@ def changelog(old: Path, new: Path | None, date_text: str, output: Path | None, 
         _baseline_changelog(old, date, output, in_place, fmt)
         return
 
-    old_result = _run(api.load, old)
-    new_result = _run(api.load, new)
+    from .. import api
+    from ..changelog import append_to_document, append_to_file, changelog_rows
+
+    old_result = guard(api.load, old)
+    new_result = guard(api.load, new)
     _issues(old_result, old)
     _issues(new_result, new)
     if old_result.doc.form != new_result.doc.form:
@@ -127,36 +120,18 @@ def changelog(old: Path, new: Path | None, date_text: str, output: Path | None, 
     if _is_workbook(new):
         if not _is_workbook(out) or out.suffix.lower() != new.suffix.lower():
             raise Fail(f"{out}: 出力は NEW と同じ形式（{new.suffix}）にしてください")
-        res = _run(append_to_file, new, [p.row for p in rows], out)
+        res = guard(append_to_file, new, [p.row for p in rows], out)
         _report(rows, len(res.added), len(res.skipped), res.conflicts, out)
         for w in res.warnings:
             click.echo(f"注意: {out}: {w}", err=True)
         return
     # NEW is data (.json/.yaml): add the rows to the model and save it (any supported format)
     doc = new_result.doc
-    table = _table(doc)
-    keys = {row_key(r.date, r.item, r.before, r.after) for r in table}
-    added = skipped = 0
-    for p in rows:
-        k = row_key(p.row.date, p.row.item, p.row.before, p.row.after)
-        if k in keys:
-            skipped += 1
-            continue
-        keys.add(k)
-        table.append(p.row)
-        added += 1
-    problems = _run(api.save, doc, out)
+    added, skipped = append_to_document(doc, [p.row for p in rows])
+    problems = guard(api.save, doc, out)
     for pr in problems:
         click.echo(f"注意: {out}: {pr}", err=True)
     _report(rows, added, skipped, [], out)
-
-
-def _table(doc) -> list:
-    from .spec import load_spec
-
-    path = load_spec(doc.form).changes_item.path  # "annex2.henko_kasho"
-    section, key = path.split(".")
-    return getattr(getattr(doc, section), key)
 
 
 def _baseline_changelog(path: Path, date, output: Path | None, in_place: bool, fmt: str | None) -> None:
@@ -164,12 +139,14 @@ def _baseline_changelog(path: Path, date, output: Path | None, in_place: bool, f
         raise Fail(f"{path}: 1つだけ指定するときは publish 済みのブック（.xlsx/.xlsm）を指定してください")
     if output is not None and output.suffix.lower() != path.suffix.lower():
         raise Fail(f"{output}: 出力は入力と同じ形式（{path.suffix}）にしてください")
+    from ..changelog import changelog_since_baseline
+
     if fmt:
-        res = _run(changelog_since_baseline, path, date, write=False)
+        res = guard(changelog_since_baseline, path, date, write=False)
         _issues(res, path)
         _print_rows(res.proposed, fmt)
         return
-    res = _run(changelog_since_baseline, path, date, output=output)
+    res = guard(changelog_since_baseline, path, date, output=output)
     _issues(res, path)
     a = res.appended
     _report(res.proposed, len(a.added), len(a.skipped), a.conflicts, output or path)
@@ -192,7 +169,9 @@ def publish(file: Path, date_text: str, output: Path | None) -> None:
         raise Fail(f"{file}: publish はブック（.xlsx/.xlsm）に対して行います")
     if output is not None and output.suffix.lower() != file.suffix.lower():
         raise Fail(f"{output}: 出力は入力と同じ形式（{file.suffix}）にしてください")
-    res = _run(publish_workbook, file, date, output=output)
+    from ..changelog import publish as publish_workbook
+
+    res = guard(publish_workbook, file, date, output=output)
     _issues(res, file)
     where = output or file
     if res.kohyo_bi_cell is None:

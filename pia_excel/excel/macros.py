@@ -22,6 +22,8 @@ text — never by bytes.
 """
 from __future__ import annotations
 
+import importlib.metadata
+import importlib.util
 import io
 import os
 import re
@@ -32,20 +34,21 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import column_index_from_string
 
-from .excel.writer import PlacementError, Problem, build_workbook, save_atomic
-from .models import Document
-from . import xlbook
+from ..errors import Issue, PlacementError, TemplateError
+from ..models import Document, new_document
+from ..spec import FORMS
+from . import result_sheet
+from .result_sheet import RESULT_BUTTON_ROW, RESULT_SHEET
+from .writer import LISTS_SHEET, build_workbook, save_atomic
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 #: VBA sources (``*.bas``) behind the buttons; PIA_EXCEL_MACROS overrides (e.g. for an installed, non-editable copy)
 MACROS_DIR = Path(os.environ.get("PIA_EXCEL_MACROS", ROOT / "macros"))
 TEMPLATES_DIR = ROOT / "workbook_templates"
 
 COVER_SHEET = "表紙"
-RESULT_SHEET = xlbook.RESULT_SHEET
 WORKBOOK_CODE_NAME = "ThisWorkbook"
 COVER_CODE_NAME = "Sheet1"
 RESULT_CODE_NAME = "Sheet2"
@@ -77,10 +80,6 @@ RESULT_BUTTON_COLUMN = "F"
 BUTTON_WIDTH = 150  # pixels
 BUTTON_HEIGHT = 30
 BUTTON_GAP = 8
-
-
-class TemplateError(Exception):
-    """The templates cannot be built (sources missing or not ASCII); one clear line."""
 
 
 # ---------------------------------------------------------------------------------------------- VBA sources
@@ -115,9 +114,11 @@ def _module(path: Path, kind: str) -> VBAModule:
 
 
 def xlwings_dir() -> Path:
-    import xlwings
-
-    return Path(xlwings.__file__).resolve().parent
+    """Where the installed xlwings keeps its VBA sources (found without importing xlwings)."""
+    spec = importlib.util.find_spec("xlwings")
+    if spec is None or not spec.origin:
+        raise TemplateError("xlwings がインストールされていません（pip install xlwings）")
+    return Path(spec.origin).resolve().parent
 
 
 def vba_modules(macros_dir: Path | None = None) -> list[VBAModule]:
@@ -140,9 +141,7 @@ def vba_modules(macros_dir: Path | None = None) -> list[VBAModule]:
 
 
 def xlwings_version() -> str:
-    import xlwings
-
-    return xlwings.__version__
+    return importlib.metadata.version("xlwings")
 
 
 @lru_cache(maxsize=4)
@@ -221,7 +220,7 @@ def build_shell(cover, result, project: bytes) -> bytes:
                                          "description": button.caption})
     x_offset = 4
     for button in BUTTONS:  # all in the wide 内容 column, so the anchors do not depend on narrow columns
-        result_sheet.insert_button(f"{RESULT_BUTTON_COLUMN}{xlbook.RESULT_BUTTON_ROW}", {
+        result_sheet.insert_button(f"{RESULT_BUTTON_COLUMN}{RESULT_BUTTON_ROW}", {
             "macro": button.macro, "caption": button.caption, "width": BUTTON_WIDTH, "height": 28,
             "x_offset": x_offset, "y_offset": 4, "description": button.caption})
         x_offset += BUTTON_WIDTH + BUTTON_GAP
@@ -231,30 +230,8 @@ def build_shell(cover, result, project: bytes) -> bytes:
 
 # ---------------------------------------------------------------------------------------------- the workbook
 def add_result_sheet(wb: Workbook):
-    """The 検証結果 sheet as :func:`pia_excel.report.annotate` lays it out, before the hidden 選択肢 sheet, with row 3
-    (left empty by the report) kept for the buttons."""
-    if RESULT_SHEET in wb.sheetnames:
-        return wb[RESULT_SHEET]
-    index = wb.sheetnames.index(xlbook.LISTS_SHEET) if xlbook.LISTS_SHEET in wb.sheetnames else len(wb.sheetnames)
-    ws = wb.create_sheet(RESULT_SHEET, index=index)
-    ws["A1"] = xlbook.RESULT_TITLE
-    ws["A1"].font = Font(name=xlbook.RESULT_FONT, bold=True, size=13)
-    ws[f"A{xlbook.RESULT_NOTE_ROW}"] = xlbook.RESULT_NOTE
-    ws[f"A{xlbook.RESULT_NOTE_ROW}"].font = Font(name=xlbook.RESULT_FONT)
-    ws.row_dimensions[xlbook.RESULT_BUTTON_ROW].height = xlbook.RESULT_BUTTON_ROW_HEIGHT
-    for col, head in enumerate(xlbook.RESULT_HEADERS, start=1):
-        cell = ws.cell(row=xlbook.RESULT_HEADER_ROW, column=col, value=head)
-        cell.font = Font(name=xlbook.RESULT_FONT, bold=True)
-        cell.fill = PatternFill("solid", fgColor=xlbook.RESULT_HEADER_FILL)
-    for col, width in xlbook.RESULT_WIDTHS.items():
-        ws.column_dimensions[col].width = width
-    ws.freeze_panes = f"A{xlbook.RESULT_HEADER_ROW + 1}"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    return ws
+    """The empty 検証結果 sheet (title, note, header row; the buttons go in row 3), before the hidden 選択肢."""
+    return result_sheet.add_result_sheet(wb, before=LISTS_SHEET)
 
 
 def attach_macros(wb: Workbook, project: bytes | None = None) -> None:
@@ -279,13 +256,13 @@ def attach_macros(wb: Workbook, project: bytes | None = None) -> None:
             ws.protection.formatCells = False
 
 
-def build_xlsm(doc: Document) -> tuple[Workbook, list[Problem]]:
+def build_xlsm(doc: Document) -> tuple[Workbook, list[Issue]]:
     wb, problems = build_workbook(doc)
     attach_macros(wb)
     return wb, problems
 
 
-def write_xlsm(doc: Document, path: str | os.PathLike, *, strict: bool = True) -> list[Problem]:
+def write_xlsm(doc: Document, path: str | os.PathLike, *, strict: bool = True) -> list[Issue]:
     """Write ``doc`` as a macro-enabled workbook with the buttons (what ``api.save`` does for ``.xlsm``)."""
     wb, problems = build_workbook(doc)
     if problems and strict:
@@ -298,8 +275,6 @@ def write_xlsm(doc: Document, path: str | os.PathLike, *, strict: bool = True) -
 # ---------------------------------------------------------------------------------------------- templates
 def template_documents() -> dict[str, Document]:
     """The documents the committed templates are made from: an empty form of each kind, one file."""
-    from .models import new_document
-    from .spec import FORMS
 
     return {form: new_document(form, files=1) for form in FORMS}
 
@@ -483,38 +458,3 @@ def compare_content(want: dict, got: dict, limit: int = 20) -> list[str]:
         if want["vba"].get(mod) != got["vba"].get(mod):
             diffs.append(f"VBA モジュール {mod} の内容が違います")
     return diffs[:limit]
-
-
-# ---------------------------------------------------------------------------------------------- command line
-import click  # noqa: E402
-
-
-@click.group("templates")
-def templates_group() -> None:
-    """マクロ付きテンプレート（workbook_templates/*.xlsm）を作成・確認します。"""
-
-
-@templates_group.command("build")
-@click.option("--check", is_flag=True, help="書き込まずに、コミット済みのテンプレートが最新か確認します（古ければ終了コード1）")
-@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="出力先フォルダ（既定: workbook_templates/）")
-def build_command(check: bool, directory: Path | None) -> None:
-    """様式定義と macros/*.bas から、ボタン付きの .xlsm テンプレートを作ります。"""
-    from .cli import Fail
-
-    try:
-        results = build_templates(directory, check=check)
-    except (TemplateError, PlacementError, OSError) as e:
-        raise Fail(str(e)) from None
-    stale = False
-    for r in results:
-        label = {"written": "作成しました", "unchanged": "最新です", "outdated": "古くなっています",
-                 "missing": "ありません"}[r.status]
-        click.echo(f"{label}: {r.path}")
-        if r.status in ("outdated", "missing"):
-            stale = True
-            for d in r.differences[:10]:
-                click.echo(f"  {d}")
-    if check and stale:
-        click.echo("pia-excel templates build で作り直してください。", err=True)
-        raise SystemExit(1)

@@ -13,7 +13,8 @@ from typing import Any
 
 from ..spec import Edition, FormSpec, Item, Section
 from . import writer
-from .reader import ReadIssue, ReadResult, _choice, _count, _date, _text
+from ..errors import WARNING, Issue
+from .values import NOTICE_CODE, ReadResult, cell_choice, cell_count, cell_date, cell_text
 
 _PRINTED_HINTS = ("＜選択肢＞", "例：", "（　）件：")
 _ROMAN = {"I": "Ⅰ", "II": "Ⅱ", "III": "Ⅲ", "IV": "Ⅳ", "V": "Ⅴ", "VI": "Ⅵ"}
@@ -69,7 +70,7 @@ class _LabelReader:
         self.result.cells[path] = (self.grid.title, self.grid.coord(r, c))
 
     def missing(self, path: str, label: str) -> None:
-        self.result.issues.append(ReadIssue(path, self.grid.title, None, f"ラベル「{label}」が見つかりません"))
+        self.result.issues.append(Issue(NOTICE_CODE, WARNING, f"ラベル「{label}」が見つかりません", path, self.grid.title))
 
     # ---- items
     def fields(self, items, prefix: str, end: int | None = None) -> dict:
@@ -102,15 +103,15 @@ class _LabelReader:
                 else:
                     cc, v = self.right_of(r, c)
                     self.record(path, r, cc)
-                    out[it.key] = {"choice": lambda: _choice(v, it, self.edition.labels), "count": lambda: _count(v),
-                                   "date": lambda: _date(v)}.get(kind, lambda: _text(v))()
+                    out[it.key] = {"choice": lambda: cell_choice(v, it, self.edition.labels), "count": lambda: cell_count(v),
+                                   "date": lambda: cell_date(v)}.get(kind, lambda: cell_text(v))()
                     self.cursor = r + 1
                 if it.count:
                     nxt = self.find("件数", self.cursor)
                     if nxt is not None and nxt[0] <= self.cursor + 1:
                         cc, v = self.right_of(*nxt)
                         self.record(f"{path}_count", nxt[0], cc)
-                        out[f"{it.key}_count"] = _count(v)
+                        out[f"{it.key}_count"] = cell_count(v)
                         self.cursor = nxt[0] + 1
             if it.children:
                 out.update(self.fields(it.children, prefix, end))
@@ -130,10 +131,10 @@ class _LabelReader:
             cc, extra = self.right_of(r, c)
             tick: dict = {"label": label}
             if opt.detail and extra is not None:
-                tick["detail"] = _text(extra)
+                tick["detail"] = cell_text(extra)
             if opt.count and extra is not None:
-                tick["count"] = _count(extra)
-            if _text(mark) is None:
+                tick["count"] = cell_count(extra)
+            if cell_text(mark) is None:
                 if len(tick) == 1:
                     continue
                 tick["checked"] = False
@@ -159,7 +160,7 @@ class _LabelReader:
             if header is not None:
                 cc, v = self.right_of(r, c)
                 self.record(f"{bpath}.{header.key}", r, cc)
-                block[header.key] = _text(v)
+                block[header.key] = cell_text(v)
             self.cursor = r + 1
             saved = len(self.result.issues)
             block.update(self.fields(item.children, bpath, end))
@@ -178,7 +179,7 @@ class _LabelReader:
         head = self.find(writer.LIST_HEADER, 0)
         for r in range(head[0] + 1 if head else self.cursor, len(self.grid.rows)):
             row = [v for c, v in self.grid.rows[r] if c >= 2]
-            vals.append(_text(row[0]) if row else None)
+            vals.append(cell_text(row[0]) if row else None)
         while vals and vals[-1] is None:
             vals.pop()
         return ["" if v is None else v for v in vals]
@@ -191,8 +192,8 @@ class _LabelReader:
         for r in range(head[0] + 1, len(self.grid.rows)):
             cells = {c: v for c, v in self.grid.rows[r]}
             vals = [cells.get(c) for c in range(head[1], head[1] + 6)]
-            rows.append({"date": _date(vals[0]), "item": _text(vals[1]), "before": _text(vals[2]),
-                         "after": _text(vals[3]), "timing": _text(vals[4]), "explanation": _text(vals[5])})
+            rows.append({"date": cell_date(vals[0]), "item": cell_text(vals[1]), "before": cell_text(vals[2]),
+                         "after": cell_text(vals[3]), "timing": cell_text(vals[4]), "explanation": cell_text(vals[5])})
         while rows and all(v is None for v in rows[-1].values()):
             rows.pop()
         return rows

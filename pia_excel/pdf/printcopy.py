@@ -1,7 +1,7 @@
 """Print-ready PDF of a 評価書: our workbook, laid out for paper, rendered by headless LibreOffice.
 
 The document is first written by our writer (``build_workbook``); a *print copy* of that workbook is then
-adjusted for paper and converted with :func:`pia_excel.render.to_pdf`. The copy is never read back, so it may
+adjusted for paper and converted with :func:`pia_excel.pdf.render.to_pdf`. The copy is never read back, so it may
 change anything that only matters on screen:
 
 - one font that the install script guarantees (Noto Sans CJK JP), so the text metrics below are the ones
@@ -41,10 +41,11 @@ from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.pagebreak import Break, RowBreak
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import api
-from .excel import names, styles
-from .excel.writer import LISTS_SHEET, Problem, build_workbook
-from .models import Document
+from .. import storage
+from ..errors import Issue
+from ..excel import names, styles
+from ..excel.writer import LISTS_SHEET, build_workbook
+from ..models import Document
 from .render import pdf_page_count, to_pdf
 
 __all__ = ["PdfResult", "PdfTask", "PrintPlan", "build_print_workbook", "pdf_one", "wrap", "write_pdf"]
@@ -213,7 +214,7 @@ class PrintPlan:
     """What the print copy looks like: per printed sheet its scale and the pages it should take."""
 
     sheets: list[SheetPlan] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Issue] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
@@ -588,7 +589,7 @@ def write_pdf(source: Document | str | os.PathLike, out_pdf: str | os.PathLike, 
     src: Path | None = None
     if isinstance(source, (str, os.PathLike)):
         src = Path(source)
-        result = api.load(src)
+        result = storage.load(src)
         notes += [f"{src}: {issue}" for issue in result.issues]
         doc = result.doc
     else:

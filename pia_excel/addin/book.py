@@ -23,33 +23,22 @@ from typing import Any, Callable, Iterable
 
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from .excel import names
-from .excel.reader import ReadResult
-
-#: the sheet the 検証 button writes (:func:`pia_excel.report.annotate` fills it; the templates have it with the
-#: buttons in row 3, which the report leaves empty)
-RESULT_SHEET = "検証結果"
-RESULT_TITLE = "検証結果"
-RESULT_NOTE = "「検証」ボタン（または pia-excel validate --in-place）で更新されます。セル番地をクリックすると該当セルへ移動します。"
-RESULT_NOTE_ROW = 2
-RESULT_BUTTON_ROW = 3
-RESULT_BUTTON_ROW_HEIGHT = 27.0
-#: as :func:`pia_excel.report.annotate` writes them (a test keeps the two in step)
-RESULT_HEADER_ROW = 4
-RESULT_HEADERS = ("No", "重要度", "コード", "シート", "セル", "内容", "項目パス")
-RESULT_WIDTHS = {"A": 5, "B": 8, "C": 7, "D": 22, "E": 8, "F": 80, "G": 40}
-RESULT_HEADER_FILL = "FFD9E1F2"
-RESULT_FONT = "Yu Gothic"
-
-LISTS_SHEET = "選択肢"
+from ..errors import PiaError
+from ..excel import names
+from ..excel import reader
+from ..excel.reader import ReadResult, open_workbook
+from ..excel.result_sheet import RESULT_SHEET  # noqa: F401 (the sheet the 検証 button writes)
+from ..excel.writer import save_atomic
+from ..spec import FORMS, load_spec
 
 
-class XlError(Exception):
+
+class XlError(PiaError):
     """A problem to show to the user as a message in Excel (Japanese, one or a few lines)."""
 
 
@@ -84,7 +73,6 @@ class Snapshot:
 
     def value(self, sheet: str, ref: str) -> Any:
         col, row = coordinate_from_string(ref)
-        from openpyxl.utils import column_index_from_string
 
         rows = self.sheets.get(sheet) or []
         c = column_index_from_string(col)
@@ -135,8 +123,6 @@ def snapshot(book) -> Snapshot:
 
 def _guess_meta(snap: Snapshot) -> dict[str, str]:
     """pia.meta.* when the book did not give them (clients send only names that refer to ranges)."""
-    from .spec import FORMS, load_spec
-
     out = {}
     texts = set()
     for sheet, rows in list(snap.sheets.items())[:3]:
@@ -181,7 +167,6 @@ def snapshot_workbook(snap: Snapshot) -> Workbook:
 
 def read_book(book, snap: Snapshot | None = None) -> ReadResult:
     """The document in an open xlwings Book, read as :func:`pia_excel.api.load` reads a file."""
-    from .excel import reader
 
     snap = snap or snapshot(book)
     wb = snapshot_workbook(snap)
@@ -462,7 +447,6 @@ class BookEdit:
         self.before = _capture(self.wb)
 
     def read(self) -> ReadResult:
-        from .excel import reader
 
         return reader.read_opened(self.wb, Path(self.snap.name))
 
@@ -650,8 +634,6 @@ def run_on_file(handler: Callable[[Any], Any], path: str | os.PathLike, output: 
                 save: bool = True) -> FileRun:
     """Run an xlwings handler (``handler(book)``) against a workbook file as if Excel had called it, and write
     what it did back into the file (``output``, default the same file; macros and buttons are kept)."""
-    from .excel.reader import open_workbook
-    from .excel.writer import save_atomic
 
     prepare_xlwings_environment()
     path = Path(path)

@@ -17,6 +17,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from ..errors import RenderError
+
 __all__ = [
     "RenderError",
     "find_soffice",
@@ -29,10 +31,6 @@ __all__ = [
 _INSTALL_HINT = "run scripts/install_system_deps.sh (scripts/install_system_deps.sh を実行してください)"
 
 _SOFFICE_FALLBACKS = ("/usr/bin/soffice", "/usr/lib/libreoffice/program/soffice")
-
-
-class RenderError(RuntimeError):
-    """Rendering or PDF inspection failed (PDF変換・PDF読み取りの失敗)."""
 
 
 def find_soffice() -> str | None:

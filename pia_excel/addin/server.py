@@ -6,7 +6,7 @@ The protocol is xlwings Server's: the client (xlwings' Office.js add-in, ``xlwin
 the list of actions (``setValues``, ``setRangeColor``, ``addHyperlink``, ``addSheet``, ``alert``, …) that the client
 applies to the open workbook.
 
-    uvicorn pia_excel.server:app --host 127.0.0.1 --port 8000
+    uvicorn pia_excel.addin.server:app --host 127.0.0.1 --port 8000
 
 Endpoints: ``POST /validate``, ``POST /changelog``, ``POST /publish``, ``GET /health``. When the environment variable
 ``PIA_EXCEL_SERVER_TOKEN`` is set, requests must send it as the ``Authorization`` header.
@@ -18,13 +18,14 @@ import os
 import threading
 from typing import Any, Callable
 
-from . import xlbook
+from . import book
 
-xlbook.prepare_xlwings_environment()
+book.prepare_xlwings_environment()
 
 from fastapi import Body, FastAPI, Header, HTTPException  # noqa: E402
 
-from . import __version__, xl  # noqa: E402
+from .. import __version__  # noqa: E402
+from . import handlers as xl  # noqa: E402
 
 #: xlwings' JSON books share one in-process engine: one request at a time
 _LOCK = threading.Lock()
@@ -40,12 +41,12 @@ def run_handler(name: str, payload: dict) -> dict:
     """Run one handler on the posted book; returns ``{"actions": [...]}``. Errors come back as an ``alert``."""
     handler = HANDLERS[name]
     with _LOCK:
-        book = xlbook.json_book(payload)
+        xl_book = book.json_book(payload)
         try:
-            xl._run(handler, book)
-            return {"actions": list(book.json()["actions"])}
+            xl._run(handler, xl_book)
+            return {"actions": list(xl_book.json()["actions"])}
         finally:
-            book.close()
+            xl_book.close()
 
 
 def create_app() -> FastAPI:

@@ -1,0 +1,121 @@
+"""``pia-excel validate`` and ``pia-excel rules``: a thin click layer over :mod:`pia_excel.rules.run`.
+
+Exit codes of ``validate``: 0 no errors, 1 errors found, 2 an input could not be read (the others are still
+validated) or an output could not be written.
+"""
+from __future__ import annotations
+
+import contextlib
+import sys
+from pathlib import Path
+
+import click
+
+from .common import Fail, guard, progress_bar
+
+#: show a progress bar from this many inputs on
+PROGRESS_MIN = 5
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="結果の形式（標準出力）")
+@click.option("--report-xlsx", type=click.Path(path_type=Path), default=None,
+              help="検証結果シートを加えたブックの保存先（入力が1つならファイル、複数ならフォルダ）")
+@click.option("--in-place", is_flag=True, help="検証結果シートを入力のブックそのものに書き込みます")
+@click.option("--summary", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="ブックごとに1行の一覧（.csv または .xlsx）")
+@click.option("--progress/--no-progress", default=None, help="進行状況を表示する（既定: 端末で多数のとき）")
+@click.option("--today", default=None, help="基準日（再評価の時期の判定に使う。例: 2025-03-01、令和7年3月1日）")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+              help="並列に処理するプロセス数（既定: CPUの数）")
+def validate(paths, fmt, report_xlsx, in_place, summary, progress, today, jobs) -> None:
+    """評価書（.xlsx .xlsm .json .yaml、フォルダは中を再帰的に）を検証します。
+
+    終了コード: 0 エラーなし、1 エラーあり、2 読めない入力があった（他の入力は検証します）。
+    """
+    if in_place and report_xlsx:
+        raise click.UsageError("--in-place と --report-xlsx は同時に指定できません")
+    from ..batch import run_batch
+    from ..rules import report, run
+
+    today_date = guard(run.parse_today, today)
+    files, unreadable = run.collect(paths)
+    rows: list[dict] = [run.summary_row(None, name, message) for name, message in unreadable]
+    if report_xlsx and len(files) + len(unreadable) > 1:
+        if report_xlsx.exists() and not report_xlsx.is_dir():
+            raise Fail(f"{report_xlsx}: 入力が複数のときは --report-xlsx にフォルダを指定してください")
+        report_xlsx.mkdir(parents=True, exist_ok=True)
+    show = progress if progress is not None else (len(files) > PROGRESS_MIN and sys.stderr.isatty())
+    used_names: set[str] = set()
+    jobs_list = []
+    for path in files:
+        out = None
+        if report_xlsx and not in_place:
+            out = report_xlsx / run.annotated_name(path, used_names) if report_xlsx.is_dir() else report_xlsx
+        jobs_list.append((path, today_date, in_place, out))
+    with contextlib.ExitStack() as stack:
+        progress_cb = stack.enter_context(progress_bar(len(jobs_list), "検証中", force=True)) if show else None
+        outcomes = run_batch(jobs_list, run.check_one, jobs=jobs if len(jobs_list) > 1 else 1, progress=progress_cb)
+    checked: list = []
+    write_problems: list[str] = []
+    for job, outcome in zip(jobs_list, outcomes):
+        if not outcome.ok:  # an unexpected failure inside the worker: report it, go on
+            name = str(job[0])
+            unreadable.append((name, f"{name}: {outcome.error}"))
+            rows.append(run.summary_row(None, name, outcome.error))
+            continue
+        c = outcome.value
+        rows.append(c.summary)
+        if c.unreadable is not None:
+            unreadable.append((c.name, c.unreadable))
+            continue
+        checked.append(c)
+        if c.notice:
+            click.echo(c.notice, err=True)
+        if c.write_problem:
+            write_problems.append(c.write_problem)
+
+    if fmt == "json":
+        click.echo(report.render_json_dicts([c.data for c in checked], unreadable), nl=False)
+    else:
+        for c in checked:
+            click.echo(c.text)
+        if len(checked) + len(unreadable) > 1:
+            errors = sum(c.data["errors"] for c in checked)
+            warnings = sum(c.data["warnings"] for c in checked)
+            click.echo(f"合計: {len(checked)}件を検証、エラー {errors}件、警告 {warnings}件"
+                       + (f"、読めないファイル {len(unreadable)}件" if unreadable else ""))
+    for _, message in unreadable:
+        for line in message.splitlines():
+            click.echo(f"エラー: {line}", err=True)
+    for message in write_problems:
+        click.echo(f"エラー: {message}", err=True)
+    if summary:
+        try:
+            guard(run.write_summary, rows, summary)
+        except PermissionError:
+            write_problems.append(f"{summary}: 書き込みの権限がありません")
+            click.echo(f"エラー: {summary}: 書き込みの権限がありません", err=True)
+    if unreadable or write_problems:
+        sys.exit(2)
+    sys.exit(1 if any(c.errors for c in checked) else 0)
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True)
+def rules(fmt) -> None:
+    """検証ルールの一覧（コード・重要度・内容）を表示します。"""
+    if fmt == "markdown":
+        from ..rules.catalogue import render_markdown
+
+        click.echo(render_markdown(), nl=False)
+        return
+    from ..rules import RULES
+    from ..rules.catalogue import rows as catalogue_rows
+
+    for code, severity, title, forms in catalogue_rows():
+        suffix = "" if forms == "両方" else f"（{forms}のみ）"
+        click.echo(f"{code}  {severity}  {title}{suffix}")
+    click.echo(f"全{len(RULES) + 1}件")

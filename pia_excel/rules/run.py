@@ -1,0 +1,143 @@
+"""Validating many inputs, as ``pia-excel validate`` does: which files, one worker call per file (read, validate,
+annotate when asked) that sends back rendered reports rather than documents, and the one-row-per-workbook summary.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..atomic import atomic_path
+from ..errors import InputError, PiaError
+from ..spec import FORM_NAMES
+from ..storage import load
+from ..wareki import WarekiDate, WarekiError
+from . import Report, report, validate_result
+
+SUFFIXES = (".xlsx", ".xlsm", ".json", ".yaml", ".yml")
+
+
+def collect(paths: tuple[Path, ...]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Files to validate (folders searched recursively, Excel lock files ``~$*`` skipped) and inputs that cannot
+    be used, with a message each."""
+    files: list[Path] = []
+    bad: list[tuple[str, str]] = []
+    for p in paths:
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                if f.is_file() and f.suffix.lower() in SUFFIXES and not _skipped(f):
+                    files.append(f)
+        elif not p.exists():
+            bad.append((str(p), f"{p}: ファイルがありません"))
+        elif p.suffix.lower() not in SUFFIXES + (".xls",):  # .xls: the reader explains how to convert it
+            bad.append((str(p), f"{p}: 対応していない形式です（.xlsx .xlsm .json .yaml のいずれか）"))
+        elif _skipped(p):
+            continue
+        else:
+            files.append(p)
+    seen, unique = set(), []
+    for f in files:
+        key = f.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique, bad
+
+
+def _skipped(p: Path) -> bool:
+    return p.name.startswith("~$") or p.name.startswith(".~pia-")
+
+
+def parse_today(text: str | None) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        return WarekiDate.parse(text).to_date()
+    except WarekiError:
+        raise InputError(f"日付として読めません: {text}（例: 2025-03-01 または 令和7年3月1日）") from None
+
+
+def annotated_name(src: Path, used: set[str]) -> str:
+    suffix = src.suffix.lower() if src.suffix.lower() in (".xlsx", ".xlsm") else ".xlsx"
+    base = f"{src.stem}_検証結果"
+    name, n = base + suffix, 2
+    while name in used:
+        name, n = f"{base}_{n}{suffix}", n + 1
+    used.add(name)
+    return name
+
+
+def summary_row(rep: Report | None, name: str, note: str = "") -> dict:
+    if rep is None:
+        return {"file": name, "form": "", "評価書名": "", "評価実施機関名": "", "公表日": "", "errors": None,
+                "warnings": None, "note": note}
+    cover = rep.doc.cover
+    return {"file": name, "form": FORM_NAMES[rep.doc.form], "評価書名": cover.hyokasho_mei or "",
+            "評価実施機関名": cover.hyoka_jisshi_kikan_mei or "",
+            "公表日": str(cover.kohyo_bi) if cover.kohyo_bi else rep.doc.invalid_values.get("cover.kohyo_bi", ""),
+            "errors": len(rep.errors), "warnings": len(rep.warnings), "note": note}
+
+
+def write_summary(rows: list[dict], out: Path) -> None:
+    import pandas as pd  # slow import, kept off the path of a single validation
+
+    df = pd.DataFrame(rows, columns=["file", "form", "評価書名", "評価実施機関名", "公表日", "errors", "warnings", "note"])
+    df["errors"] = df["errors"].astype("Int64")
+    df["warnings"] = df["warnings"].astype("Int64")
+    suffix = out.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise InputError(f"{out}: 一覧の形式を拡張子から判断できません（.csv または .xlsx）", path=out)
+    with atomic_path(out) as tmp:
+        if suffix == ".csv":
+            df.to_csv(tmp, index=False, encoding="utf-8-sig")  # BOM: Excel opens it as UTF-8
+        else:
+            df.to_excel(tmp, index=False, sheet_name="検証一覧")
+
+
+@dataclass
+class Checked:
+    """What a worker sends back for one input: rendered pieces and counts, not the document."""
+
+    name: str
+    summary: dict
+    text: str | None = None
+    data: dict | None = None
+    errors: int = 0
+    unreadable: str | None = None
+    write_problem: str | None = None
+    notice: str | None = None
+
+
+def check_one(job: tuple[Path, dt.date | None, bool, Path | None]) -> Checked:
+    """Read, validate and (when asked) annotate one input; runs in a worker process."""
+    path, today, in_place, out = job
+    name = str(path)
+    try:
+        result = load(path)
+    except PiaError as e:
+        return Checked(name, summary_row(None, name, str(e).splitlines()[0]), unreadable=str(e))
+    except OSError as e:
+        return Checked(name, summary_row(None, name, str(e)), unreadable=f"{name}: {e.strerror or e}")
+    rep = validate_result(result, today=today)
+    checked = Checked(name, summary_row(rep, name), text=report.render_text(rep, name),
+                       data=report.report_dict(rep, name), errors=len(rep.errors))
+    try:
+        if in_place:
+            if path.suffix.lower() in (".xlsx", ".xlsm"):
+                report.write_annotated(rep, path, source=path)
+            else:
+                checked.notice = f"注意: {name}: ブックではないため --in-place では書き込みません"
+        elif out is not None:
+            if out.resolve() == path.resolve():
+                checked.write_problem = f"{out}: 入力と同じファイルです（上書きするには --in-place を使ってください）"
+            else:
+                report.write_annotated(rep, out, source=path)
+    except PermissionError as e:
+        checked.write_problem = f"{e.filename or name}: 書き込みの権限がありません（Excelで開いていませんか）"
+    except OSError as e:
+        checked.write_problem = f"{getattr(e, 'filename', '') or name}: {e.strerror or e}"
+    return checked
