@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterator
 import click
 
 from ..batch import Outcome
-from ..errors import PiaError
+from ..errors import PiaError, describe_exception
 
 FORM_HELP = "様式: juten（重点項目評価書）または zenkomoku（全項目評価書）"
 JOBS_HELP = "並列に処理するプロセス数（省略時はCPU数）"
@@ -36,10 +36,8 @@ def guard(fn, *args, **kwargs):
         return fn(*args, **kwargs)
     except PiaError as e:
         raise Fail(str(e)) from None
-    except PermissionError as e:
-        raise Fail(f"{e.filename}: 書き込み（読み込み）の権限がありません") from None
     except OSError as e:
-        raise Fail(f"{getattr(e, 'filename', '') or ''}: {e.strerror or e}") from None
+        raise Fail(describe_exception(e)) from None
 
 
 def finish_batch(outcomes, failed: int, done: Callable, total: str) -> None:
