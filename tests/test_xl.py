@@ -18,7 +18,7 @@ os.environ.setdefault("XLWINGS_ON_SERVER", "true")
 from openpyxl import load_workbook  # noqa: E402
 
 from pia_excel import api  # noqa: E402
-from pia_excel.addin import book as xlbook, handlers as xl  # noqa: E402
+from pia_excel.addin import book as xlbook, handlers as xl, harness  # noqa: E402
 from pia_excel.excel import macros as templates, result_sheet  # noqa: E402
 from pia_excel.excel.reader import open_workbook  # noqa: E402
 from pia_excel.rules.report import ERROR_RGB, RECORD_SHEET, RESULT_SHEET, WARNING_RGB, write_annotated  # noqa: E402
@@ -51,7 +51,7 @@ def kushiro(books, tmp_path) -> Path:
 def payload(path: Path) -> dict:
     wb = open_workbook(path, read_only=True)
     try:
-        return xlbook.payload_from_workbook(wb, path.name)
+        return harness.payload_from_workbook(wb, path.name)
     finally:
         wb.close()
 
@@ -82,7 +82,7 @@ def run_json(handler, data: dict, target: Path, **kwargs) -> list[dict]:
     finally:
         book.close()
     wb = load_workbook(target, keep_vba=target.suffix == ".xlsm")
-    alerts = xlbook.apply_actions(wb, actions)
+    alerts = harness.apply_actions(wb, actions)
     wb.save(target)
     return alerts
 
@@ -160,7 +160,7 @@ def test_validate_writes_what_the_cli_writes(books, tmp_path, form):
     shutil.copy(books[form], button)
     shutil.copy(books[form], cli)
 
-    run = xlbook.run_on_file(lambda b: xl.validate_book(b, today=TODAY), button)
+    run = harness.run_on_file(lambda b: xl.validate_book(b, today=TODAY), button)
     write_annotated(validate_result(api.load(cli), today=TODAY), cli, source=cli)
 
     report = validate_result(api.load(books[form]), today=TODAY)
@@ -205,7 +205,7 @@ def test_unsaved_edits_are_what_is_checked(kushiro):
 
 
 def test_validate_again_clears_earlier_highlights_then_sets(kushiro):
-    xlbook.run_on_file(lambda b: xl.validate_book(b, today=TODAY), kushiro)
+    harness.run_on_file(lambda b: xl.validate_book(b, today=TODAY), kushiro)
     wb = load_workbook(kushiro, keep_vba=True)
     first_rows, first_fills = result_rows(wb), fills(wb)
     # a cell highlighted by an earlier run that has no finding now
@@ -219,7 +219,7 @@ def test_validate_again_clears_earlier_highlights_then_sets(kushiro):
     wb[RECORD_SHEET].append([sheet, ref, None])
     wb.save(kushiro)
 
-    xlbook.run_on_file(lambda b: xl.validate_book(b, today=TODAY), kushiro)
+    harness.run_on_file(lambda b: xl.validate_book(b, today=TODAY), kushiro)
     wb = load_workbook(kushiro, keep_vba=True)
     assert (sheet, ref) not in fills(wb)
     assert fills(wb) == first_fills
@@ -230,7 +230,7 @@ def test_validate_again_clears_earlier_highlights_then_sets(kushiro):
 # ---------------------------------------------------------------------------------------------- 公表版 / 変更箇所
 def test_changelog_without_baseline_is_a_message(kushiro):
     before = load_workbook(kushiro, read_only=True).sheetnames
-    run = xlbook.run_on_file(xl.changelog, kushiro)
+    run = harness.run_on_file(xl.changelog, kushiro)
     assert [a["func"] for a in run.actions] == ["alert"]
     assert "公表版がまだ確定されていません" in run.alerts[0]["prompt"]
     assert load_workbook(kushiro, read_only=True).sheetnames == before
@@ -240,7 +240,7 @@ def test_publish_then_changelog_appends_rows_for_unsaved_edits(kushiro):
     from pia_excel.changelog import load_baseline
 
     doc = api.load(kushiro).doc
-    run = xlbook.run_on_file(lambda b: xl.publish_book(b, today=TODAY), kushiro)
+    run = harness.run_on_file(lambda b: xl.publish_book(b, today=TODAY), kushiro)
     assert run.value.startswith("今の内容を公表版として確定しました")
     assert str(doc.cover.kohyo_bi) in run.value  # 公表日 already in the workbook is kept
     wb = load_workbook(kushiro, keep_vba=True)
@@ -282,7 +282,7 @@ def test_handlers_keep_vba_and_buttons(kushiro):
     vba = zipfile.ZipFile(kushiro).read("xl/vbaProject.bin")
     buttons = templates.read_buttons(kushiro)
     for handler in (lambda b: xl.publish_book(b, today=TODAY), lambda b: xl.validate_book(b, today=TODAY)):
-        xlbook.run_on_file(handler, kushiro)
+        harness.run_on_file(handler, kushiro)
     assert zipfile.ZipFile(kushiro).read("xl/vbaProject.bin") == vba
     assert templates.read_buttons(kushiro) == buttons
 
@@ -295,7 +295,7 @@ def test_unexpected_errors_are_a_message_not_a_traceback(kushiro, monkeypatch, t
 
     monkeypatch.setattr(xl, "validate_result", boom)
     monkeypatch.setattr(xl, "LOG_FILE", tmp_path / "pia-excel-error.log")
-    run = xlbook.run_on_file(xl.validate, kushiro)
+    run = harness.run_on_file(xl.validate, kushiro)
     assert [a["func"] for a in run.actions] == ["alert"]
     prompt = run.alerts[0]["prompt"]
     assert "予期しないエラー" in prompt and "boom" in prompt and "Traceback" not in prompt
@@ -311,7 +311,7 @@ def test_a_workbook_that_is_not_a_hyokasho_is_a_message(tmp_path):
     wb.active["A1"] = "売上表"
     path = tmp_path / "other.xlsx"
     wb.save(path)
-    run = xlbook.run_on_file(xl.validate, path)
+    run = harness.run_on_file(xl.validate, path)
     assert [a["func"] for a in run.actions] == ["alert"]
     assert "特定個人情報保護評価書" in run.alerts[0]["prompt"]
 
@@ -320,7 +320,7 @@ def test_apply_actions_refuses_unknown_actions():
     from openpyxl import Workbook
 
     with pytest.raises(ValueError, match="unsupported"):
-        xlbook.apply_actions(Workbook(), [{"func": "addChart", "args": [], "sheet_position": 0, "start_row": 0,
+        harness.apply_actions(Workbook(), [{"func": "addChart", "args": [], "sheet_position": 0, "start_row": 0,
                                             "start_column": 0, "row_count": 1, "column_count": 1}])
 
 
@@ -342,7 +342,7 @@ def test_server_runs_the_handlers(kushiro, monkeypatch):
     actions = res.json()["actions"]
     assert {"setValues", "setRangeColor", "addHyperlink", "alert"} <= {a["func"] for a in actions}
     wb = load_workbook(kushiro, keep_vba=True)
-    xlbook.apply_actions(wb, actions)
+    harness.apply_actions(wb, actions)
     assert result_rows(wb)[0] == tuple(result_sheet.RESULT_HEADERS)
 
     res = client.post("/changelog", json=data)
