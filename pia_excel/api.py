@@ -18,6 +18,7 @@ from .errors import InputError, Issue, PiaError, PlacementError, WorkbookError
 from .excel.reader import ReadResult
 from .models import DOCUMENTS, Document, new_document
 from .models.data import dump_text, to_data
+from .spec import load_spec
 from .storage import DATA_SUFFIXES, WORKBOOK_SUFFIXES, load, save
 
 __all__ = ["InputError", "Issue", "PiaError", "PlacementError", "ReadResult", "WorkbookError", "load", "new", "save",
@@ -30,8 +31,6 @@ def new(form: str, files: int = 1, edition: str | None = None) -> Document:
     if not 1 <= files <= 99:
         raise InputError(f"特定個人情報ファイルの数は1～99で指定してください（{files}）")
     if edition is not None:
-        from .spec import load_spec
-
         try:
             load_spec(form).edition(edition)
         except KeyError as e:

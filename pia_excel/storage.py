@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 from .atomic import write_text
-from .errors import InputError, Issue
+from .errors import InputError, Issue, TemplateError
 from .excel.reader import ReadResult, read_workbook
 from .models import Document
 from .models.data import dump_text, read_data
@@ -36,15 +36,14 @@ def save(doc: Document, path: str | os.PathLike, *, strict: bool = True) -> list
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".xlsm":  # macro-enabled, with the Excel buttons
-        from .excel.macros import write_xlsm
-        from .errors import TemplateError
+        from .excel.macros import write_xlsm  # writing imports openpyxl: kept off the cold path of reading
 
         try:
             return write_xlsm(doc, path, strict=strict)
         except TemplateError as e:
             raise InputError(f"{path}: {e}", path=path) from None
     if suffix == ".xlsx":
-        from .excel.writer import write_workbook
+        from .excel.writer import write_workbook  # (as above)
 
         return write_workbook(doc, path, strict=strict)
     if suffix in DATA_SUFFIXES:

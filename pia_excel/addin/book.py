@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -44,7 +45,6 @@ def prepare_xlwings_environment() -> None:
     institutions; ``XLWINGS_ON_SERVER`` keeps xlwings from looking for Excel. Must run before xlwings is imported
     where only JSON books are used (tests, the server, :func:`run_on_file`).
     """
-    import sys
 
     os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
     os.environ.setdefault("XLWINGS_ON_SERVER", "true")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Union
 
+from ..spec import load_spec
 from .base import ChangeRow, PiaModel, Tick
 from .juten import JutenDocument
 from .zenkomoku import ZenkomokuDocument
@@ -35,8 +36,6 @@ def new_document(form: str, files: int = 1, edition: str | None = None) -> Docum
 
 def _apply_defaults(doc) -> None:
     """Pre-fill the values the official form prints in a new document (e.g. 全ての記録項目: 別添２を参照。)."""
-    from ..spec import load_spec
-
     for item in load_spec(doc.form).value_items():
         if item.default is None or item.repeat is not None:
             continue
