@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..spec import Item, template_path
+from ..spec import Item
+from ..spec.paths import template_path
 from .engine import ERROR, WARNING, Context, Hit, is_filled, is_substantive, is_ticked, rule
 
 #: template paths never required (free remarks, 【任意】 parts, 【行政機関等のみ】 parts, boxes ticked by choice)
