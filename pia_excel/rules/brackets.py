@@ -95,8 +95,7 @@ def obligation(ctx: Context) -> tuple[int, int] | None:
 
 
 @rule("R240", ERROR, "しきい値判断結果が対象人数・取扱者数・重大事故と合わない", "{label}: {problem}",
-      reads=("I.taisho_ninzu", "V.shikiichi / VI.shikiichi", "II.shiyosha_su", "II.itaku_jiko.itakusaki_toriatsukaisha_su",
-             "III.juudai_jiko"))
+      reads=("I.taisho_ninzu", "role:shikiichi", "II.shiyosha_su", "II.itaku_jiko.itakusaki_toriatsukaisha_su", "III.juudai_jiko"))
 def shikiichi(ctx: Context) -> Iterator[Hit]:
     """②しきい値判断結果 states the obligation that Ⅰ ③対象人数 gives (under 1,000: none; 1,000–1万: 基礎;
     1万–10万: 基礎, + 重点 when 取扱者数 ≥ 500 or a 重大事故; 10万–30万: 基礎 + 重点, 全項目 when 取扱者数 ≥ 500 or a
@@ -156,7 +155,7 @@ def annex_item_count(entries: list[str], file_name: str | None = None) -> tuple[
 
 
 @rule("R250", WARNING, "記録される項目の数の選択肢と別添の記録項目の数が合わない",
-      "{label}: 「{choice}」ですが、記録項目の一覧には{count}項目あります", reads=("II.kiroku_komoku", "記録項目の別添"))
+      "{label}: 「{choice}」ですが、記録項目の一覧には{count}項目あります", reads=("II.kiroku_komoku", "role:record_items"))
 def kiroku_komoku_count(ctx: Context) -> Iterator[Hit]:
     """④記録される項目 agrees with the number of items in the 記録項目 annex (entries that are items, not
     【group headings】 or file-title lines; not checked when the annex refers to a 別紙)."""

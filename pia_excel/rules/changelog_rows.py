@@ -42,7 +42,7 @@ def important_item(form: str, text: str) -> bool | None:
 
 @rule("R601", ERROR, "※（重要な変更）の項目を事後としたのに提出時期に係る説明がない",
       "{label}: ※の項目（{item}）の変更を「事後」としていますが、提出時期に係る説明がありません",
-      reads=("変更箇所 項目", "変更箇所 提出時期", "変更箇所 提出時期に係る説明", "様式の※"))
+      reads=("role:changes", "important"))
 def important_change_afterwards(ctx: Context) -> Iterator[Hit]:
     """A change of a ※ item is a 重要な変更 and is submitted 事前; when it is reported 事後 (wording fixes, law
     renumbering …) the 提出時期に係る説明 says why. The item is recognised by the printed labels in 項目; rows whose
@@ -69,7 +69,7 @@ def _with_merged(rows):
 
 
 @rule("R602", ERROR, "変更箇所の行に変更日・項目・提出時期の記入漏れ", "{label}: {missing}が記入されていません",
-      reads=("変更箇所",))
+      reads=("role:changes",))
 def incomplete_row(ctx: Context) -> Iterator[Hit]:
     """A 変更箇所 row that has any content also has its 変更日, 項目 and 提出時期 (values that could not be read are
     reported by R001/R002 instead). An empty 変更日 or 提出時期 below a filled one is taken as a merged cell."""

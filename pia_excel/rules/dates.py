@@ -26,8 +26,9 @@ def definitely_after(a: WarekiDate, b: WarekiDate) -> bool:
 
 
 @rule("R301", ERROR, "日付の前後関係が誤っている（実施日・変更日が公表日より後）",
-      "{label}（{date}）が公表日（{kohyo}）より後になっています", reads=("cover.kohyo_bi", "基礎項目評価 実施日",
-                                                              "第三者点検 実施日", "変更箇所 変更日"))
+      "{label}（{date}）が公表日（{kohyo}）より後になっています", reads=("cover.kohyo_bi", "role:kiso_jisshi_bi",
+                                                              "role:daisansha_jisshi_bi", "VI.ppc_teishutsu_bi",
+                                                              "cover.ppc_shonin_bi", "role:changes"))
 def dates_after_kohyo(ctx: Context) -> Iterator[Hit]:
     """変更日, 基礎項目評価 実施日, 第三者点検 実施日 (and for 全項目 the 個人情報保護委員会 提出日/承認日) are not
     later than the 公表日. Late 変更日 are reported once, at the first late row."""
@@ -57,7 +58,7 @@ def _years_later(d: dt.date, years: int) -> dt.date:
 
 @rule("R302", WARNING, "前回の評価から5年以上経過（再評価の時期）",
       "{label}（{date}）から{years}年以上経過しています（{today}時点）。再評価（評価の再実施）を検討してください",
-      reads=("cover.kohyo_bi", "基礎項目評価 実施日", "第三者点検 実施日"))
+      reads=("cover.kohyo_bi", "role:kiso_jisshi_bi", "role:daisansha_jisshi_bi"))
 def reassessment_due(ctx: Context) -> Iterator[Hit]:
     """The 公表日, and the last 実施日 (基礎項目評価 or 第三者点検), are less than 5 years before today (today is
     injectable for tests: ``validate(..., today=…)``, CLI ``--today``)."""

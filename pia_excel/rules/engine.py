@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable, Iterable, Iterator
 
 from ..errors import ERROR, LEVELS, SEVERITIES, WARNING, Issue  # noqa: F401 (ERROR, WARNING: re-exported to the rules)
@@ -40,7 +41,7 @@ class Rule:
     severity: str
     title: str  # one line, Japanese: what the rule checks (catalogue, `pia-excel rules`)
     message: str  # Japanese message template, str.format fields supplied by the hits
-    reads: tuple[str, ...]  # template paths (or short descriptions) of the items the rule reads
+    reads: tuple[str, ...]  # selectors of the items the rule reads (template paths, "kind:…", "role:…", see paths.select)
     forms: tuple[str, ...]
     check: Callable[["Context"], Iterable[Hit]]
 
@@ -67,10 +68,43 @@ def rule(code: str, severity: str, title: str, message: str, *, reads: Iterable[
     def register(fn: Callable[["Context"], Iterable[Hit]]):
         if code in RULES or code == INTERNAL_CODE:
             raise ValueError(f"duplicate rule code {code}")
+        _check_reads(code, tuple(reads), tuple(forms))
         RULES[code] = Rule(code, severity, title, message, tuple(reads), tuple(forms), fn)
         return fn
 
     return register
+
+
+def _check_reads(code: str, reads: tuple[str, ...], forms: tuple[str, ...]) -> None:
+    """Every selector of ``reads`` names at least one item of one of the rule's forms (else ValueError)."""
+    for selector in reads:
+        try:
+            found = any(paths.select(load_spec(form), selector) for form in forms)
+        except ValueError as e:
+            raise ValueError(f"{code}: reads: {e}") from None
+        if not found:
+            raise ValueError(f"{code}: reads {selector!r} names no item of {'/'.join(forms)}")
+
+
+def reads_of(form: str) -> dict[str, list[str]]:
+    """Template path → codes of the rules that read the item, for every item of ``form`` that some rule reads."""
+    return {path: list(codes) for path, codes in _reads_of(form).items()}
+
+
+@lru_cache(maxsize=None)
+def _reads_of(form: str) -> dict[str, tuple[str, ...]]:
+    spec = load_spec(form)
+    out: dict[str, list[str]] = {}
+    for code in sorted(RULES):
+        r = RULES[code]
+        if form not in r.forms:
+            continue
+        for selector in r.reads:
+            for it in paths.select(spec, selector):
+                codes = out.setdefault(it.path, [])
+                if code not in codes:
+                    codes.append(code)
+    return {p: tuple(c) for p, c in out.items()}
 
 
 # ---------------------------------------------------------------------------------------------- context

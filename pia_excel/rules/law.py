@@ -54,7 +54,7 @@ def document_date(ctx: Context) -> WarekiDate | None:
 
 @rule("R401", WARNING, "改正前（令和6年5月27日より前）の番号法の引用が残っている",
       "{label}: 改正前の番号法の引用「{refs}」があります（令和6年5月27日から、別表第一は「別表」、別表第二は"
-      "「番号法第19条第8号に基づく主務省令第2条の表」です）", reads=("全ての記述項目", "変更箇所 変更後の記載"))
+      "「番号法第19条第8号に基づく主務省令第2条の表」です）", reads=("kind:text", "role:changes"))
 def stale_law_reference(ctx: Context) -> Iterator[Hit]:
     """A document dated on or after 令和6年5月27日 does not cite 番号法 別表第1/別表第2 or 第19条第7号 (an ordinance's
     own 別表 is fine). The change log is checked only in rows dated on or after that day, 変更後の記載 only."""

@@ -188,3 +188,55 @@ def file_name(spec: "FormSpec", doc: Any, n: int) -> str | None:
 def file_names(spec: "FormSpec", doc: Any) -> dict[int, str | None]:
     """File number → 特定個人情報ファイル名 of every file of ``doc``."""
     return {n: role_value(spec, f, "file_name") for n, _, f in files(doc)}
+
+
+# ---------------------------------------------------------------------------------------------- selectors
+#: what a selector may be (rules declare what they read with these; see :func:`select`)
+SELECTOR_HELP = ('a template path ("II.itaku_umu", "files.II.itaku_jiko"), a node with everything below it '
+                 '("III.III_4.*", "II.*", "files.*"), "*" (every item), "kind:<kind>", "role:<role>", "important" '
+                 '(※ items) or "options:detail" / "options:count" (checkbox lists with a （　） detail or count)')
+
+
+def select(spec: "FormSpec", selector: str) -> list["Item"]:
+    """The value items of ``spec`` a selector names, in print order (empty when the form has none of them).
+
+    Raises ValueError for a selector that is malformed or names a role or kind the spec does not know; a path
+    that is not in this form gives an empty list (a rule may read an item of one form only)."""
+    items = spec.value_items()
+    if selector == "*":
+        return items
+    if selector == "important":
+        return [it for it in items if it.important]
+    head, sep, arg = selector.partition(":")
+    if sep:
+        if head == "kind":
+            known = {it.value_kind for it in items}
+            if arg not in known:
+                raise ValueError(f"unknown kind in selector {selector!r}; known: {', '.join(sorted(known))}")
+            return [it for it in items if it.value_kind == arg]
+        if head == "role":
+            try:
+                return [spec.role(arg)]
+            except KeyError as e:
+                raise ValueError(str(e.args[0])) from None
+        if head == "options" and arg in ("detail", "count"):
+            return [it for it in items if any(getattr(o, arg) for o in it.options)]
+        raise ValueError(f"unknown selector {selector!r}: {SELECTOR_HELP}")
+    if selector == "files.*":
+        return [it for it in items if it.section.per_file]
+    path = selector[len("files."):] if selector.startswith("files.") else selector
+    below = path.endswith(".*")
+    if below:
+        path = path[:-2]
+    if not path or not all(seg.isidentifier() for seg in path.split(".")):
+        raise ValueError(f"malformed selector {selector!r}: {SELECTOR_HELP}")
+    if below and "." not in path:  # a whole section
+        return [it for it in items if it.section.key == path]
+    try:
+        node = node_for_path(spec, path)
+    except KeyError:
+        return []
+    if not below:
+        return [node] if node.has_value else [it for it in node.walk() if it.has_value]
+    under = {id(it) for it in node.walk() if it is not node}
+    return [it for it in items if id(it) in under]
