@@ -151,3 +151,27 @@ def test_roles(form):
 
 def test_template_path():
     assert template_path("files[1].II.itaku_jiko[3].itaku_naiyo") == "II.itaku_jiko.itaku_naiyo"
+
+
+def test_walk_over_files_and_slots():
+    from pia_excel.models import new_document
+    from pia_excel.spec import paths
+
+    doc = new_document("juten", files=2)
+    doc.files[1].II.II_1 = "第2ファイル"
+    spec = load_spec("juten")
+    assert [p for _, p, _ in paths.files(doc)] == ["files[1]", "files[2]"]
+    assert paths.file_names(spec, doc) == {1: None, 2: "第2ファイル"}
+    walked = [p for p, _, _ in paths.walk(spec, doc)]
+    assert "files[2].II.II_1" in walked and "annex2.henko_kasho" in walked
+    assert paths.value_at(doc, "files[2].II.II_1") == "第2ファイル"
+    assert paths.split_option("files[1].II.nyushu_moto.o3.detail") == ("files[1].II.nyushu_moto", 3, "detail")
+
+
+def test_text_normalisers():
+    from pia_excel.spec import text
+
+    assert text.compact("１．　特定 個人") == "1.特定個人"
+    assert text.label_key("II 特定個人情報ファイルの概要 ※") == text.label_key("Ⅱ　特定個人情報ファイルの概要") \
+        == "II特定個人情報ファイルの概要"
+    assert text.nfkc_keep_circled("②１") == "②1"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from ..spec.paths import split_option
 from ..wareki import WarekiDate, WarekiError
 from .engine import ERROR, WARNING, Context, Hit, rule
 
@@ -98,7 +99,7 @@ def odd_tick_mark(ctx: Context):
     """A checkbox cell holds a mark other than ○ (e.g. "✓", "x"); it was read as ticked."""
     for issue in ctx.read_issues:
         if issue.code == "R004":
-            base = re.sub(r"\.o\d+$", "", issue.path)
+            base = split_option(issue.path)[0]
             yield Hit(issue.path, {"label": ctx.label(base), "value": repr(issue.value)})
 
 

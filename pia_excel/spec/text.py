@@ -4,8 +4,8 @@
 - :func:`nfkc_keep_circled` — NFKC except circled numbers ("②" stays "②", NFKC would make it "2").
 - :func:`nospace` — every whitespace character removed (full-width spaces included), nothing else changed.
 - :func:`compact` — NFKC, then no whitespace: for comparing labels, choices and texts.
-- :func:`label_key` — :func:`compact` without ※ and with a leading Latin section numeral as the Roman numeral
-  ("II 特定個人情報" → "Ⅱ特定個人情報"): the key of a printed label found in a workbook.
+- :func:`label_key` — :func:`compact` without ※: the key of a printed label found in a workbook (section
+  numerals come out Latin either way: "Ⅱ 特定個人情報 ※" and "II 特定個人情報" → "II特定個人情報").
 - :func:`item_text_key` — the key of a printed 項目 string of a 変更箇所 row (page prefixes, ※ notes, "(略)" and
   trailing qualifiers dropped, dashes unified, circled numbers kept).
 - :func:`unify_dashes` — the dash variants as "-".
@@ -21,8 +21,6 @@ _WS = re.compile(r"\s+")
 _CIRCLED = frozenset(chr(c) for c in range(0x2460, 0x2474))
 _CIRCLED_SPLIT = re.compile(r"([\u2460-\u2473])")
 _DASHES = str.maketrans({c: "-" for c in "—―−‐–－"})
-_ROMAN = {"I": "Ⅰ", "II": "Ⅱ", "III": "Ⅲ", "IV": "Ⅳ", "V": "Ⅴ", "VI": "Ⅵ"}
-_LATIN_SECTION = re.compile(r"^(VI|IV|V|III|II|I)(?=[\s　])")
 
 # 変更箇所 項目 strings
 _PAGE = re.compile(r"^\s*(?:P|p|Ｐ|ｐ)\s*\.?\s*\d+\s*")
@@ -60,11 +58,9 @@ def unify_dashes(text: str) -> str:
 
 
 def label_key(value: Any) -> str:
-    """The key of a printed label as found in a workbook cell: NFKC, no ※, no whitespace, a leading "II " as
-    "Ⅱ"."""
-    s = unicodedata.normalize("NFKC", str(value)).replace("※", "")
-    s = _LATIN_SECTION.sub(lambda m: _ROMAN[m.group(1)], s)
-    return compact(s)
+    """The key of a printed label as found in a workbook cell: NFKC, no ※, no whitespace. (The by-label reader
+    used to turn a leading "II " into "Ⅱ" before a second NFKC turned it back; the result is the same.)"""
+    return compact(unicodedata.normalize("NFKC", str(value)).replace("※", ""))
 
 
 def item_text_key(text: str) -> str:
