@@ -5,25 +5,33 @@ call. Nothing here prints or exits; failures are :class:`~pia_excel.errors.PiaEr
 >>> result = api.load("評価書.xlsx")                 # doctest: +SKIP
 >>> report = api.validate(result)                    # doctest: +SKIP
 >>> api.save(result.doc, "評価書.json")              # doctest: +SKIP
+>>> api.describe("files[1].II.itaku_umu", "juten").cell  # doctest: +SKIP
 """
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+import re
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Sequence
 
 from .batch import Input, collect_inputs
+from .changelog.parse import parse_item
 from .errors import InputError, Issue, PiaError, PlacementError, WorkbookError
 from .excel.reader import ReadResult
 from .models import DOCUMENTS, Document, new_document
 from .models.data import dump_text, to_data
-from .spec import load_spec
+from .rules import reads_of
+from .rules.cells import cell_of
+from .spec import FORM_NAMES, FormSpec, Item, load_spec
+from .spec.labels import label_for_path
+from .spec.paths import instance_path, node_for_path, split_instance_path
 from .storage import DATA_SUFFIXES, WORKBOOK_SUFFIXES, load, save
 
 __all__ = ["InputError", "Issue", "PiaError", "PlacementError", "ReadResult", "WorkbookError", "load", "new", "save",
            "to_data", "json_schema", "dump_text", "WORKBOOK_SUFFIXES", "DATA_SUFFIXES",
-           "ConvertTask", "ConvertResult", "ConvertPlan", "convert_plan", "convert_one"]
+           "ConvertTask", "ConvertResult", "ConvertPlan", "convert_plan", "convert_one", "ItemInfo", "describe",
+           "describe_all", "items_markdown"]
 
 
 def new(form: str, files: int = 1, edition: str | None = None) -> Document:
@@ -109,3 +117,150 @@ def convert_one(task: ConvertTask) -> ConvertResult:
     problems = save(result.doc, task.dst, strict=True)
     notes += [f"{task.dst}: {p}" for p in problems]
     return ConvertResult(task.src, task.dst, notes)
+
+
+# ---------------------------------------------------------------------------------------------- describe
+@dataclass(frozen=True)
+class ItemInfo:
+    """What the form says about one item (``pia-excel item``, docs/items.md)."""
+
+    form: str
+    edition: str
+    path: str  # instance path: "files[1].II.itaku_umu"
+    template: str  # template path: "II.itaku_umu"
+    label: str  # as printed beside the cell: "④委託の有無　※"
+    changelog_item: str  # as a 変更箇所 項目: "Ⅱ 特定個人情報ファイルの概要 ４．特定個人情報ファイルの取扱いの委託 …"
+    sheet: str | None
+    cell: str | None
+    important: bool  # a change is a 重要な変更 (※ on the item or on a heading above it)
+    star: bool  # ※ printed beside this label itself
+    kind: str  # text, date, count, choice, checkboxes, list, table, repeat, heading
+    choices: tuple[str, ...] = ()  # ＜選択肢＞
+    options: tuple[str, ...] = ()  # checkbox options as printed in this edition ("その他 （　）")
+    rules: tuple[str, ...] = ()  # codes of the rules that read the item
+    resolved_from: str | None = None  # the printed 項目 text the item was found by
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def to_text(self) -> str:
+        lines = [f"項目: {self.label}", f"変更箇所の項目: {self.changelog_item}", f"項目パス: {self.path}"]
+        if self.template != self.path:
+            lines.append(f"テンプレートパス: {self.template}")
+        lines.append(f"シート・セル: {_cell_text(self)}")
+        lines.append("※: " + ("あり（重要な変更・事前）" if self.important else "なし"))
+        lines.append(f"種類: {self.kind}")
+        if self.choices:
+            lines.append("＜選択肢＞: " + " / ".join(self.choices))
+        if self.options:
+            lines.append("チェック欄: " + " / ".join(self.options))
+        lines.append("検証ルール: " + (", ".join(self.rules) if self.rules else "なし"))
+        lines.append(f"様式: {FORM_NAMES[self.form]}（{self.edition}）")
+        return "\n".join(lines) + "\n"
+
+
+def _cell_text(info: ItemInfo) -> str:
+    return f"{info.sheet}!{info.cell}" if info.sheet and info.cell else "-"
+
+
+_PATH_LIKE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\[\d+\])?(?:\.[A-Za-z_][A-Za-z0-9_]*(?:\[\d+\])?)*$")
+
+
+def describe(item: str, form: str, files: int = 1, edition: str | None = None) -> ItemInfo:
+    """Describe one item of ``form`` in a document of ``files`` 特定個人情報ファイル of ``edition``.
+
+    ``item`` is an item path (instance "files[1].II.itaku_jiko[2].itaku_naiyo" or template "II.itaku_jiko.itaku_naiyo";
+    missing file and slot numbers are 1) or a printed 項目 text as found in 変更箇所 tables ("Ⅱ-4 委託事項1 ②…"),
+    read by :func:`pia_excel.changelog.parse.parse_item`. Raises :class:`InputError` when it names no item."""
+    if form not in DOCUMENTS:
+        raise InputError(f"未知の様式です: {form}（juten または zenkomoku）")
+    doc = new(form, files=files, edition=edition)
+    spec = load_spec(form)
+    text = (item or "").strip()
+    if not text:
+        raise InputError("項目を指定してください")
+    resolved_from = None
+    if _PATH_LIKE.match(text):
+        path, node = _instance(spec, text, files)
+    else:
+        parsed = parse_item(text, form, files=files)
+        if not parsed.resolved:
+            why = {"ambiguous": "複数の項目に当てはまります", "unresolved": "当てはまる項目がありません"}
+            detail = "、".join(parsed.candidates[:3]) if parsed.candidates else ""
+            raise InputError(f"{FORM_NAMES[form]}の項目を特定できません: {text}（{why.get(parsed.status, parsed.status)}"
+                             + (f": {detail}" if detail else "") + "）")
+        path, node = _instance(spec, parsed.path, files)
+        resolved_from = text
+    return _info(spec, doc, node, path, resolved_from)
+
+
+def _instance(spec: FormSpec, text: str, files: int) -> tuple[str, Item]:
+    """The instance path and spec node of an item path (file and slot numbers default to 1)."""
+    path = text[len("files."):] if text.startswith("files.") else text
+    file_no, template, slots = split_instance_path(path)
+    try:
+        node = node_for_path(spec, template)
+    except KeyError:
+        raise InputError(f"{FORM_NAMES[spec.form]}にない項目です: {text}") from None
+    if file_no is not None and not node.section.per_file:
+        raise InputError(f"{text}: {node.section.heading}は特定個人情報ファイルごとの項目ではありません")
+    if file_no is not None and not 1 <= file_no <= files:
+        raise InputError(f"{text}: 特定個人情報ファイルは{files}件です（files[{file_no}]）")
+    chain = [a for a in node.ancestors() if a.kind == "repeat"]
+    for rep in chain + ([node] if node.kind == "repeat" and node.key in slots else []):
+        n = slots.setdefault(rep.key, 1)
+        if not 1 <= n <= rep.max:
+            raise InputError(f"{text}: {rep.label}は{rep.max}件までです（{rep.key}[{n}]）")
+    return instance_path(node, slots, file_no or 1), node
+
+
+def _info(spec: FormSpec, doc: Document, node: Item, path: str, resolved_from: str | None) -> ItemInfo:
+    edition = spec.edition(doc.edition)
+    files = len(doc.files)
+    located = cell_of(path, doc=doc)
+    if located is None:  # a heading (layout only, not in paths): the first cell below it
+        file_no, _, slots = split_instance_path(path)
+        for it in node.walk():
+            if it is not node and it.has_value:
+                inner = {a.key: slots.get(a.key, 1) for a in it.ancestors() if a.kind == "repeat"}
+                located = cell_of(instance_path(it, inner, file_no), doc=doc)
+                break
+    options = tuple(edition.labels.get(o.label, o.label) + (" （　）" if o.detail else "") + (" （　）件" if o.count else "")
+                    for o in node.options)
+    return ItemInfo(
+        form=spec.form, edition=edition.id, path=path, template=node.path, label=node.printed,
+        changelog_item=label_for_path(spec, path, {n: None for n in range(1, files + 1)} if files > 1 else None),
+        sheet=located[0] if located else None,
+        cell=located[1] if located else None, important=node.important, star=node.star, kind=node.value_kind,
+        choices=node.choices, options=options, rules=tuple(reads_of(spec.form).get(node.path, ())),
+        resolved_from=resolved_from)
+
+
+def describe_all(form: str, files: int = 1, edition: str | None = None) -> list[ItemInfo]:
+    """:func:`describe` of every value item of ``form`` (repeat groups and their first block's items), in print
+    order."""
+    spec = load_spec(form)
+    return [describe(it.path, form, files, edition) for it in spec.value_items()]
+
+
+def items_markdown() -> str:
+    """docs/items.md: every item of both forms (1 file, each form's latest edition)."""
+    lines = [
+        "# 様式の項目一覧 (items)",
+        "",
+        "<!-- Generated by `python -m pia_excel.cli.items_doc -o docs/items.md`; do not edit by hand. -->",
+        "",
+        "Every item of both forms as `pia-excel item ITEM --form FORM` describes it: the printed label, the item path,",
+        "the sheet and cell in a workbook with one 特定個人情報ファイル (the latest edition), ※ (a change is a",
+        "重要な変更), and the validation rules that read it (docs/rules.md). Repeat blocks are shown with their first",
+        "block; per-file items with file 1.",
+    ]
+    for form in DOCUMENTS:
+        spec = load_spec(form)
+        lines += ["", f"## {FORM_NAMES[form]}（{form}、{spec.default_edition.label}）", "",
+                  "| 項目 | 項目パス | シート | セル | ※ | 種類 | 検証ルール |", "|---|---|---|---|---|---|---|"]
+        for info in describe_all(form):
+            label = info.changelog_item.replace("|", "\\|")
+            lines.append(f"| {label} | `{info.path}` | {info.sheet or '-'} | {info.cell or '-'} | "
+                         f"{'※' if info.important else ''} | {info.kind} | {', '.join(info.rules) or '-'} |")
+    return "\n".join(lines) + "\n"

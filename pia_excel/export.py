@@ -18,6 +18,7 @@ from .errors import InputError
 from .excel.reader import ReadResult
 from .models import Tick
 from .rules import validate_result
+from .spec import load_spec, paths
 from .storage import WORKBOOK_SUFFIXES, load
 
 __all__ = ["FILE_COLUMNS", "WORKBOOK_COLUMNS", "ExportResult", "export", "file_rows", "summarize",
@@ -70,13 +71,14 @@ def _tick_count(ticks: list[Tick], label: str, blocks: list) -> int | None:
 def file_rows(doc, name: str) -> list[dict[str, Any]]:
     """One row per 特定個人情報ファイル of ``doc``."""
     rows = []
-    for n, f in enumerate(doc.files, start=1):
+    spec = load_spec(doc.form)
+    for n, _, f in paths.files(doc):
         ii = f.II
         itaku = ii.itaku_umu_count
         if itaku is None and ii.itaku_umu == "委託する":
             itaku = sum(1 for b in ii.itaku_jiko if not b.is_empty())
         rows.append({
-            "ファイル": name, "ファイル番号": n, "特定個人情報ファイル名": ii.II_1,
+            "ファイル": name, "ファイル番号": n, "特定個人情報ファイル名": paths.role_value(spec, f, "file_name"),
             "対象となる本人の数": ii.taisho_honnin_su, "記録される項目": ii.kiroku_komoku, "委託の有無": ii.itaku_umu,
             "委託件数": itaku,
             "提供件数": _tick_count(ii.teikyo_iten_umu, "提供を行っている", ii.teikyo_saki),
@@ -91,7 +93,7 @@ def summarize(result: ReadResult, name: str, *, validate: bool = True) -> _Summa
     """The workbook row and the file rows of one read document."""
     doc = result.doc
     cover = doc.cover
-    shikiichi = doc.VI.shikiichi if doc.form == "zenkomoku" else doc.V.shikiichi
+    shikiichi = paths.value_at(doc, load_spec(doc.form).role("shikiichi").path)
     errors = warnings = None
     if validate:
 

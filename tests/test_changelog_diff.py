@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pia_excel.changelog import EMPTY, diff, parse_item
-from pia_excel.changelog.labels import instance_path, item_label
+from pia_excel.spec.labels import instance_path, item_label
 from pia_excel.models import new_document
 from pia_excel.spec import load_spec
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from pia_excel.changelog.parse import normalize, parse_item, resolution_stats
+from pia_excel.changelog.parse import parse_item, resolution_stats
+from pia_excel.spec.text import item_text_key as normalize
 
 from test_changelog_support import FORMS, reference_rows
 

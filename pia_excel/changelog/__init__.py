@@ -1,7 +1,7 @@
 """変更箇所: change-log rows made from two versions of a 評価書 (issue #4).
 
 - :func:`diff` compares two documents item by item (:mod:`.diff`), naming items by their printed path
-  (:mod:`.labels`);
+  (:mod:`pia_excel.spec.labels`);
 - :func:`changelog_rows` turns the changes into rows with 提出時期 suggested from the ※ marks (:mod:`.suggest`);
 - :func:`append_to_file` / :func:`append_rows` add them to a workbook's 変更箇所 table (:mod:`.apply`);
 - :func:`publish` / :func:`changelog_since_baseline` keep the published version inside the workbook
@@ -11,11 +11,11 @@
 from __future__ import annotations
 
 from ..models import Document
+from ..spec.labels import item_label, label_for_path
 from .apply import AppendResult, ApplyError, append_rows, append_to_document, append_to_file
 from .baseline import (BaselineError, ChangelogResult, PublishResult, changelog_since_baseline, load_baseline,
                        publish, store_baseline)
 from .diff import EMPTY, Change, diff, render_value
-from .labels import item_label, label_for_path
 from .parse import ParsedItem, parse_item
 from .suggest import REVIEW_MARK, ProposedRow, Suggestion, is_law_rewrite, needs_review, propose, suggest
 

@@ -12,8 +12,6 @@ template run out, the table grows downwards (styles, dropdown and the defined na
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,17 +27,17 @@ from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.merge import MergedCellRange
 
 from ..errors import ApplyError
-from ..excel import styles
+from ..excel import names, styles
 from ..excel.reader import WorkbookError, open_workbook
 from ..excel.writer import MAX_CELL, absolute, quote_sheet, save_atomic
 from ..models import ChangeRow
-from ..spec import load_spec
+from ..spec import FORMS, load_spec
+from ..spec.text import compact
 from ..wareki import WarekiDate, WarekiError
 
 __all__ = ["AppendResult", "ApplyError", "append_rows", "append_to_file", "existing_rows", "open_for_edit",
-           "row_key", "TABLE_NAMES"]
+           "row_key", "table_names"]
 
-TABLE_NAMES = ("pia.annex2.henko_kasho", "pia.annex3.henko_kasho")
 HEADERS = ("変更日", "項目", "変更前の記載", "変更後の記載", "提出時期", "提出時期に係る説明")
 
 
@@ -118,8 +116,13 @@ def open_for_edit(path: str | Path):
 
 
 # ------------------------------------------------------------------------------------------------- the table
+def table_names() -> tuple[str, ...]:
+    """The defined names of the 変更箇所 table in our workbooks of either form ("pia.annex2.henko_kasho", …)."""
+    return tuple(names.to_name(load_spec(form).role("changes").path) for form in FORMS)
+
+
 def _find_table(wb) -> _Table:
-    for name in TABLE_NAMES:
+    for name in table_names():
         if name in wb.defined_names:
             dests = list(wb.defined_names[name].destinations)
             if dests and dests[0][0] in wb.sheetnames:
@@ -134,7 +137,7 @@ def _find_table(wb) -> _Table:
             found: dict[str, int] = {}
             for cell in row:
                 if isinstance(cell.value, str):
-                    t = re.sub(r"\s+", "", unicodedata.normalize("NFKC", cell.value))
+                    t = compact(cell.value)
                     for h in HEADERS:
                         if t == h and h not in found:
                             found[h] = cell.column
@@ -338,7 +341,7 @@ def append_to_file(source: str | Path, rows: list[ChangeRow], output: str | Path
 def append_to_document(doc, rows: list[ChangeRow]) -> tuple[int, int]:
     """Add ``rows`` to the 変更箇所 table of a document (read from JSON/YAML), skipping rows already there (same
     変更日, 項目, 変更前, 変更後); returns (added, skipped)."""
-    section, key = load_spec(doc.form).changes_item.path.split(".")  # "annex2.henko_kasho"
+    section, key = load_spec(doc.form).role("changes").path.split(".")  # "annex2.henko_kasho"
     table = getattr(getattr(doc, section), key)
     keys = {row_key(r.date, r.item, r.before, r.after) for r in table}
     added = skipped = 0

@@ -17,7 +17,8 @@ from typing import Any
 
 from ..models import Document, PiaModel, Tick
 from ..spec import FormSpec, Item, load_spec
-from .labels import Part, _section_text, item_label
+from ..spec.labels import Part, item_label, section_text
+from ..spec.paths import file_name as _file_name, role_value
 
 __all__ = ["Change", "diff", "render_value", "EMPTY"]
 
@@ -119,7 +120,7 @@ class _Differ:
     def file_name(self, n: int) -> str | None:
         for doc in (self.new, self.old):
             if n <= len(doc.files):
-                name = getattr(doc.files[n - 1].II, "II_1", None)
+                name = _file_name(self.spec, doc, n)
                 if name:
                     return name
         return None
@@ -153,7 +154,7 @@ class _Differ:
 
     def whole_file(self, n: int, fo, fn) -> None:
         first = self.spec.file_sections[0]
-        label = f"{_section_text(first)} {Part('file', None, self.file_name(n) or '', None, n).text}"
+        label = f"{section_text(first)} {Part('file', None, self.file_name(n) or '', None, n).text}"
         present = fo if fo is not None else fn
         text = self.summary_of_file(present, n)
         important = any(self.important_filled(fs.fields(), getattr(present, fs.key)) for fs in self.spec.file_sections)
@@ -162,7 +163,7 @@ class _Differ:
         self.changes.append(Change(f"files[{n}]", kind, label, before, after, None, fo, fn, important))
 
     def summary_of_file(self, f, n: int) -> str:
-        name = getattr(f.II, "II_1", None)
+        name = role_value(self.spec, f, "file_name")
         return f"特定個人情報ファイル名：{name}" if name else f"特定個人情報ファイル（{n}）"
 
     def fields(self, items: list[Item], mo: PiaModel, mn: PiaModel, prefix: str, file_no: int | None,

@@ -3,7 +3,7 @@
 Real documents name items in many ways: "Ⅲ-3 リスク2 その他の措置の内容", "Ⅱ-5 移転先1 ①",
 "I 基本情報 6. 評価実施機関における担当部署 ②所属長", "P51 Ⅲ 特定個人情報ファイルの 取扱いプロセスにおけるリス
 ク対策 ※(7. リスク1⑨を除 く。) 7. 特定個人情報の保管・消 去 ⑤物理的対策". :func:`parse_item` matches such a
-string against the printed parts of every item of the form (:mod:`.labels`): each part may be written in full,
+string against the printed parts of every item of the form (:mod:`pia_excel.spec.labels`): each part may be written in full,
 by its number only, by its label only, or (headings, risk headings, owning items) left out; separators, page
 prefixes ("P51"), ※ notes, line breaks inside words and small OCR slips in long labels are tolerated.
 
@@ -13,60 +13,18 @@ is reported as ambiguous or unresolved, never guessed.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..spec import Item, Section, load_spec
-from .labels import Part, instance_path, parts_of
+from ..spec.labels import Part, instance_path, parts_of
+from ..spec.paths import file_names, node_for_path, split_instance_path, value_at
+from ..spec.text import item_text_key, part_key
 
-__all__ = ["ParsedItem", "normalize", "parse_item", "resolution_stats", "resolve_history"]
+__all__ = ["ParsedItem", "parse_item", "resolution_stats", "resolve_history"]
 
 #: characters skipped between parts (dash variants incl. the OCR "一" for "—", colons, commas)
 _SEPARATORS = frozenset("-—―−‐–ー一:・,、/.")
-_PAGE = re.compile(r"^\s*(?:P|p|Ｐ|ｐ)\s*\.?\s*\d+\s*")
-_NOTE = re.compile(r"※\s*[(（][^)）]*[)）]")
-_OMIT = re.compile(r"[(（]\s*略\s*[)）]")
-_TRAILING_QUALIFIER = re.compile(r"(?:<[^<>]*>|《[^《》]*》|〈[^〈〉]*〉|【[^【】]*】)$")
-_DASHES = str.maketrans({c: "-" for c in "—―−‐–－"})
-
-
-#: circled numbers keep their identity (NFKC would turn "②" into "2")
-_CIRCLED = frozenset(chr(c) for c in range(0x2460, 0x2474))
-
-
-def _nfkc(text: str) -> str:
-    if not any(ch in _CIRCLED for ch in text):
-        return unicodedata.normalize("NFKC", text)
-    out = []
-    for chunk in re.split(r"([\u2460-\u2473])", text):
-        out.append(chunk if chunk in _CIRCLED else unicodedata.normalize("NFKC", chunk))
-    return "".join(out)
-
-
-def normalize(text: str) -> str:
-    """NFKC (circled numbers kept), without whitespace, page prefixes, ※ notes and "(略)"; dashes unified."""
-    t = _nfkc(text)
-    t = _PAGE.sub("", t)
-    t = _NOTE.sub("", t)
-    t = _OMIT.sub("", t)
-    t = t.replace("※", "")
-    t = re.sub(r"\s+", "", t)
-    t = t.translate(_DASHES)
-    while True:
-        stripped = _TRAILING_QUALIFIER.sub("", t)
-        if stripped == t or not stripped:
-            break
-        t = stripped
-    # OCR reads the numeral Ⅰ as the digit 1 ("1 基本情報 2 …")
-    t = re.sub(r"^[1lｌ|](?=基本情報)", "I", t)
-    return t
-
-
-def _n(s: str) -> str:
-    return re.sub(r"\s+", "", _nfkc(s)).translate(_DASHES)
-
-
 @dataclass(frozen=True)
 class ParsedItem:
     """What a 項目 string names.
@@ -125,9 +83,9 @@ def _section_surfaces(section: Section) -> tuple[tuple[str, ...], tuple[str, ...
     exact: list[str] = []
     labels: list[str] = []
     if section.no:
-        num = _n(section.no)  # "Ⅲ" → "III"
-        titles = [_n(section.title), *(_n(a) for a in _SECTION_ALIASES.get(num, ()))]
-        sheet_title = _n(section.sheet)
+        num = part_key(section.no)  # "Ⅲ" → "III"
+        titles = [part_key(section.title), *(part_key(a) for a in _SECTION_ALIASES.get(num, ()))]
+        sheet_title = part_key(section.sheet)
         if sheet_title.startswith(num):
             titles.append(sheet_title[len(num):])
         for t in dict.fromkeys(titles):
@@ -136,7 +94,7 @@ def _section_surfaces(section: Section) -> tuple[tuple[str, ...], tuple[str, ...
             labels.append(t)
         exact.append(num)
     else:
-        heading = _n(section.heading)
+        heading = part_key(section.heading)
         labels.append(heading)
         m = re.match(r"^\((別添\d+)\)(.*)$", heading)
         if m:  # "(別添1)事務の内容" is filed under Ⅰ by some documents: "I 基本情報 (別添1)事務の内容"
@@ -148,7 +106,7 @@ def _section_surfaces(section: Section) -> tuple[tuple[str, ...], tuple[str, ...
 
 def _part_surfaces(p: Part) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """(exact, fuzzy labels, prefix) surfaces of a heading / risk / group / parent / item part."""
-    label, short = _n(p.label), _n(p.short_label)
+    label, short = part_key(p.label), part_key(p.short_label)
     num = p.number
     exact: list[str] = []
     labels: list[str] = []
@@ -163,7 +121,7 @@ def _part_surfaces(p: Part) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str
             labels += [f"{num}.{lab}", f"{num}{lab}", lab]
         exact += [f"{num}.", num]
     else:
-        no = _n(p.no or "")
+        no = part_key(p.no or "")
         for lab in (label, short):
             if no:
                 labels.append(no + lab)
@@ -202,7 +160,7 @@ def _trie(form: str) -> _Node:
                 elif p.kind == "file":
                     n.skippable = True
                 elif p.kind == "repeat":
-                    n.labels = (_n(p.label),)
+                    n.labels = (part_key(p.label),)
                 else:
                     n.exact, n.labels, n.prefix_of = _part_surfaces(p)
                     n.skippable = p.kind in ("heading", "risk", "group", "parent")
@@ -280,7 +238,7 @@ class _Matcher:
     def __init__(self, s: str, file_names: dict[int, str] | None):
         self.s = s
         # names as printed in 項目 (a leading "(1)" of the name itself is dropped there, see labels.Part)
-        self.file_names = {k: re.sub(r"^\(\d+\)", "", _n(v)) for k, v in (file_names or {}).items() if v}
+        self.file_names = {k: re.sub(r"^\(\d+\)", "", part_key(v)) for k, v in (file_names or {}).items() if v}
         self.memo: dict = {}
         self.matches: dict = {}
 
@@ -378,7 +336,7 @@ def parse_item(text: str, form: str, *, files: int = 1, file_names: dict[int, st
     ``files`` is the number of 特定個人情報ファイル of the document: with more than one, a per-file item must
     name its file ("（2）…"), else it is ambiguous. ``file_names`` (file number → name) helps to read the name.
     """
-    s = normalize(text or "")
+    s = item_text_key(text or "")
     if not s:
         return ParsedItem(text, "unresolved")
     m = _Matcher(s, file_names)
@@ -438,8 +396,6 @@ def _pick(text: str, found: dict[str, int], kind: str, form: str, files: int) ->
 
 def _group_members(form: str, path: str) -> list[str]:
     """Value items under a heading or repeat block (instance paths)."""
-    from .labels import node_for_path, split_instance_path
-
     spec = load_spec(form)
     file_no, template, slots = split_instance_path(path)
     node = node_for_path(spec, template)
@@ -461,9 +417,8 @@ def _group_members(form: str, path: str) -> list[str]:
 def resolve_history(doc) -> list[tuple[object, ParsedItem]]:
     """The rows of a document's own 変更箇所 table with what their 項目 names (for reports and checks)."""
     spec = load_spec(doc.form)
-    section, key = spec.changes_item.path.split(".")
-    rows = getattr(getattr(doc, section), key)
-    names = {n: f.II.II_1 for n, f in enumerate(doc.files, start=1)}
+    rows = value_at(doc, spec.role("changes").path) or []
+    names = file_names(spec, doc)
     return [(row, parse_item(row.item or "", doc.form, files=len(doc.files), file_names=names)) for row in rows]
 
 

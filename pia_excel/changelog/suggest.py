@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from ..models import ChangeRow
+from ..spec import load_spec
+from ..spec.text import nfkc
 from .diff import EMPTY, Change
 
 __all__ = ["REVIEW_MARK", "ProposedRow", "Suggestion", "is_law_rewrite", "needs_review", "propose", "suggest"]
@@ -27,8 +28,12 @@ REVIEW_MARK = "【要確認】"
 #: items whose changes are personnel or organisation changes
 _PERSONNEL = {"shozokucho_yakushoku"}
 _ORGANISATION = {"busho", "jimu_tanto_busho", "shiyo_busho", "seikyu_saki", "toiawase_renrakusaki"}
-#: sections with the assessment procedure (dates and results of the re-assessment itself)
-_PROCEDURE_SECTIONS = {"juten": "V", "zenkomoku": "VI"}
+
+
+def _procedure_section(form: str) -> str:
+    """The section with the assessment procedure (dates and results of the re-assessment itself): the one with
+    しきい値判断結果 (Ⅴ in 重点, Ⅵ in 全項目)."""
+    return load_spec(form).role("shikiichi").section.key
 
 
 @dataclass(frozen=True)
@@ -55,12 +60,8 @@ _LAW_ATOMS = re.compile(
 )
 
 
-def _nfkc(s: str) -> str:
-    return unicodedata.normalize("NFKC", s or "")
-
-
 def _residue(text: str) -> str:
-    return _LAW_ATOMS.sub("", _nfkc(text))
+    return _LAW_ATOMS.sub("", nfkc(text))
 
 
 _LAW_NAME = re.compile(r"番号法|住基法|口座登録法|[^\s、。()「」]{1,30}?法(?=第|\()")
@@ -75,7 +76,7 @@ def is_law_rewrite(before: str | None, after: str | None) -> bool:
     """True when the texts differ only in law references, moved from the old style to the new one."""
     if not before or not after or before == EMPTY or after == EMPTY or before == after:
         return False
-    b, a = _nfkc(before), _nfkc(after)
+    b, a = nfkc(before), nfkc(after)
     if _residue(b) != _residue(a):
         return False
     if _laws_and_articles(b) != _laws_and_articles(a):
@@ -90,7 +91,7 @@ _NOISE = re.compile(r"[\s、。,.・「」『』()（）\[\]［］]")
 
 def _trivial(before: str, after: str) -> bool:
     """The same words: differences in spacing, line breaks, full/half width or punctuation only."""
-    return _NOISE.sub("", _nfkc(before)) == _NOISE.sub("", _nfkc(after))
+    return _NOISE.sub("", nfkc(before)) == _NOISE.sub("", nfkc(after))
 
 
 def _small_edit(before: str, after: str) -> bool:
@@ -117,7 +118,7 @@ def suggest(change: Change, form: str | None = None) -> Suggestion:
         return Suggestion("事後", REVIEW_MARK + "重要な変更にあたらない（人事異動）", "personnel")
     if key in _ORGANISATION:
         return Suggestion("事後", REVIEW_MARK + "重要な変更にあたらない（組織の変更）", "organisation")
-    if section == "cover" and key == "kohyo_bi" or form and section == _PROCEDURE_SECTIONS.get(form):
+    if section == "cover" and key == "kohyo_bi" or form and section == _procedure_section(form):
         return Suggestion("事後", REVIEW_MARK + "重要な変更にあたらない（評価の再実施に伴う修正）", "procedure")
     if change.kind == "added":
         return Suggestion("事後", REVIEW_MARK + "重要な変更にあたらない（記載の追加）", "added")

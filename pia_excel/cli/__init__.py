@@ -10,7 +10,7 @@ import sys
 import click
 
 from .. import __version__
-from . import changelog, documents, templates, validate
+from . import changelog, documents, item, templates, validate
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -21,7 +21,7 @@ def main() -> None:
 
 for command in (documents.new, documents.convert, validate.validate, validate.rules, changelog.changelog,
                 changelog.publish, documents.export, documents.pdf, templates.templates_group,
-                documents.schema):
+                documents.schema, item.item):
     main.add_command(command)
 
 

@@ -7,24 +7,15 @@ cell left of its option label holds a mark. What cannot be found is reported, ne
 """
 from __future__ import annotations
 
-import re
-import unicodedata
 from typing import Any
 
 from ..spec import Edition, FormSpec, Item, Section
+from ..spec.text import label_key
 from . import writer
 from ..errors import WARNING, Issue
 from .values import NOTICE_CODE, ReadResult, cell_choice, cell_count, cell_date, cell_text
 
 _PRINTED_HINTS = ("＜選択肢＞", "例：", "（　）件：")
-_ROMAN = {"I": "Ⅰ", "II": "Ⅱ", "III": "Ⅲ", "IV": "Ⅳ", "V": "Ⅴ", "VI": "Ⅵ"}
-
-
-def norm(value: Any) -> str:
-    s = unicodedata.normalize("NFKC", str(value)).replace("※", "")
-    s = re.sub(r"^(VI|IV|V|III|II|I)(?=[\s　])", lambda m: _ROMAN[m.group(1)], s)
-    s = unicodedata.normalize("NFKC", s)
-    return re.sub(r"\s+", "", s)
 
 
 class _Grid:
@@ -50,10 +41,10 @@ class _LabelReader:
     # ---- search
     def find(self, label: str, start: int | None = None) -> tuple[int, int] | None:
         """Row and column of the next cell (from the cursor) whose text is ``label``."""
-        want = norm(label)
+        want = label_key(label)
         for r in range(self.cursor if start is None else start, len(self.grid.rows)):
             for c, v in self.grid.rows[r]:
-                if isinstance(v, str) and norm(v) == want:
+                if isinstance(v, str) and label_key(v) == want:
                     return r, c
         return None
 
@@ -209,13 +200,13 @@ class _LabelReader:
 
 
 def _sheet_section(grid: _Grid, spec: FormSpec) -> Section | None:
-    texts = [norm(v) for row in grid.rows[:2] for _, v in row if isinstance(v, str)]
+    texts = [label_key(v) for row in grid.rows[:2] for _, v in row if isinstance(v, str)]
     for sec in spec.sections:
         if sec.key == "cover":
-            if any(norm(spec.title) == t for t in texts):
+            if any(label_key(spec.title) == t for t in texts):
                 return sec
             continue
-        heading = norm(sec.heading)
+        heading = label_key(sec.heading)
         if any(t.startswith(heading) for t in texts):
             return sec
     return None

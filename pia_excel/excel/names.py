@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from ..spec.paths import option_path
+
 PREFIX = "pia."
 FORM_NAME = "pia.meta.form"
 EDITION_NAME = "pia.meta.edition"
@@ -31,4 +33,4 @@ def from_name(name: str) -> str | None:
 
 def option_suffix(index: int, part: str = "") -> str:
     """Suffix of a checkbox option's cells; ``index`` is 1-based in form order."""
-    return f".o{index}" + (f".{part}" if part else "")
+    return option_path("", index, part)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from typing import Any
 from ..errors import Issue
 from ..models import Document
 from ..spec import Item
+from ..spec.text import compact, nfkc
 from ..wareki import WarekiDate
 
 MAX_CELL = 32767
@@ -57,10 +57,6 @@ def cell_text(v: Any) -> str | None:
 _CHOICE_PREFIX = re.compile(r"^\s*[\[［]?\s*(\d+\s*[)）]\s*)?")
 
 
-def _canon(s: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s))
-
-
 def cell_choice(v: Any, item: Item, edition_labels: dict) -> Any:
     text = cell_text(v)
     if text is None:
@@ -68,9 +64,9 @@ def cell_choice(v: Any, item: Item, edition_labels: dict) -> Any:
     if text in item.choices:
         return text
     stripped = _CHOICE_PREFIX.sub("", text).rstrip("]］ 　")
-    want = _canon(stripped)
+    want = compact(stripped)
     for c in item.choices:
-        if _canon(c) == want or _canon(edition_labels.get(c, c)) == want:
+        if compact(c) == want or compact(edition_labels.get(c, c)) == want:
             return c
     return text
 
@@ -84,7 +80,7 @@ def cell_count(v: Any) -> Any:
         return v
     if isinstance(v, float) and v.is_integer():
         return int(v)
-    text = unicodedata.normalize("NFKC", str(v)).strip().strip("（()）件 ")
+    text = nfkc(str(v)).strip().strip("（()）件 ")
     return int(text) if text.isdigit() else str(v)
 
 

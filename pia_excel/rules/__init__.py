@@ -20,9 +20,9 @@ from ..excel.reader import ReadResult
 from ..models import Document
 from . import brackets, changelog_rows, consistency, dates, law, required, typecheck, wording  # noqa: F401 (registers)
 from .cells import CellMap, cell_map, cell_of
-from .engine import ERROR, INTERNAL_CODE, RULES, WARNING, Context, Finding, Hit, Rule
+from .engine import ERROR, INTERNAL_CODE, RULES, WARNING, Context, Finding, Hit, Rule, reads_of
 
-__all__ = ["ERROR", "WARNING", "RULES", "Finding", "Report", "Rule", "cell_of", "validate", "validate_result"]
+__all__ = ["ERROR", "WARNING", "RULES", "Finding", "Report", "Rule", "cell_of", "reads_of", "validate", "validate_result"]
 
 
 @dataclass

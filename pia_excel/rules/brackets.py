@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from typing import Iterator
 
+from ..spec.text import nfkc
 from .engine import ERROR, WARNING, Context, Hit, norm, rule
 
 INF = math.inf
@@ -24,7 +24,7 @@ def bracket(choice: str | None) -> tuple[float, float] | None:
     """The range [low, high) of a bracket choice; None when the text is not a bracket."""
     if not choice:
         return None
-    t = unicodedata.normalize("NFKC", choice)
+    t = nfkc(choice)
     lo = re.search(r"([\d,]+万?)(?:人|項目)以上", t)
     hi = re.search(r"([\d,]+万?)(?:人|項目)未満", t)
     if not lo and not hi:
@@ -95,15 +95,13 @@ def obligation(ctx: Context) -> tuple[int, int] | None:
 
 
 @rule("R240", ERROR, "しきい値判断結果が対象人数・取扱者数・重大事故と合わない", "{label}: {problem}",
-      reads=("I.taisho_ninzu", "V.shikiichi / VI.shikiichi", "II.shiyosha_su", "II.itaku_jiko.itakusaki_toriatsukaisha_su",
-             "III.juudai_jiko"))
+      reads=("I.taisho_ninzu", "role:shikiichi", "II.shiyosha_su", "II.itaku_jiko.itakusaki_toriatsukaisha_su", "III.juudai_jiko"))
 def shikiichi(ctx: Context) -> Iterator[Hit]:
     """②しきい値判断結果 states the obligation that Ⅰ ③対象人数 gives (under 1,000: none; 1,000–1万: 基礎;
     1万–10万: 基礎, + 重点 when 取扱者数 ≥ 500 or a 重大事故; 10万–30万: 基礎 + 重点, 全項目 when 取扱者数 ≥ 500 or a
     重大事故; 30万 and over: 基礎 + 全項目). 取扱者数 is judged from 使用者数 and 委託先における取扱者数; where the
     answers leave it open, either result is accepted."""
-    sec = "V" if ctx.form == "juten" else "VI"
-    path = f"{sec}.shikiichi"
+    path = ctx.role("shikiichi")
     choice = ctx.value(path)
     if not choice:
         return
@@ -138,7 +136,7 @@ def annex_item_count(entries: list[str], file_name: str | None = None) -> tuple[
     file's own name are not counted. None when the annex refers to a 別紙 (the list is elsewhere)."""
     certain = possible = 0
     for raw in entries:
-        text = unicodedata.normalize("NFKC", raw or "").strip()
+        text = nfkc(raw or "").strip()
         text = re.sub(r"^-\s+", "", text)  # markdown-ish bullets of transcriptions
         if not text:
             continue
@@ -157,17 +155,17 @@ def annex_item_count(entries: list[str], file_name: str | None = None) -> tuple[
 
 
 @rule("R250", WARNING, "記録される項目の数の選択肢と別添の記録項目の数が合わない",
-      "{label}: 「{choice}」ですが、記録項目の一覧には{count}項目あります", reads=("II.kiroku_komoku", "記録項目の別添"))
+      "{label}: 「{choice}」ですが、記録項目の一覧には{count}項目あります", reads=("II.kiroku_komoku", "role:record_items"))
 def kiroku_komoku_count(ctx: Context) -> Iterator[Hit]:
     """④記録される項目 agrees with the number of items in the 記録項目 annex (entries that are items, not
     【group headings】 or file-title lines; not checked when the annex refers to a 別紙)."""
-    annex = "annex1" if ctx.form == "juten" else "annex2"
+    annex, key = ctx.role("record_items").split(".")
     for prefix, f in ctx.files():
         b = bracket(f.II.kiroku_komoku)
-        entries = getattr(f, annex).kiroku_komoku_list
+        entries = getattr(getattr(f, annex), key)
         if b is None or not entries:
             continue
-        counted = annex_item_count(entries, f.II.II_1)
+        counted = annex_item_count(entries, ctx.file_name(f))
         if counted is None:
             continue
         certain, possible = counted

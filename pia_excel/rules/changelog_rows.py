@@ -12,10 +12,6 @@ from .engine import ERROR, Context, Hit, is_filled, norm, rule
 MIN_LABEL = 3
 
 
-def _table(ctx: Context) -> str:
-    return "annex2" if ctx.form == "juten" else "annex3"
-
-
 @lru_cache(maxsize=None)
 def _labels(form: str) -> tuple[tuple[str, bool], ...]:
     """(normalised printed label, important) of every item and heading of the form, edition labels included."""
@@ -46,17 +42,17 @@ def important_item(form: str, text: str) -> bool | None:
 
 @rule("R601", ERROR, "※（重要な変更）の項目を事後としたのに提出時期に係る説明がない",
       "{label}: ※の項目（{item}）の変更を「事後」としていますが、提出時期に係る説明がありません",
-      reads=("変更箇所 項目", "変更箇所 提出時期", "変更箇所 提出時期に係る説明", "様式の※"))
+      reads=("role:changes", "important"))
 def important_change_afterwards(ctx: Context) -> Iterator[Hit]:
     """A change of a ※ item is a 重要な変更 and is submitted 事前; when it is reported 事後 (wording fixes, law
     renumbering …) the 提出時期に係る説明 says why. The item is recognised by the printed labels in 項目; rows whose
     項目 cannot be matched are not flagged; an empty 説明 under a row of the same 変更日 continues it (merged cell)."""
-    table = _table(ctx)
-    for n, row, explanation in _with_merged(getattr(ctx.doc, table).henko_kasho):
+    table, rows = ctx.changes()
+    for n, row, explanation in _with_merged(rows):
         if row.timing != "事後" or is_filled(explanation) or not row.item:
             continue
         if important_item(ctx.form, row.item):
-            path = f"{table}.henko_kasho[{n}].explanation"
+            path = f"{table}[{n}].explanation"
             yield Hit(path, {"label": f"変更箇所 {n}行目", "item": row.item.strip()[:40]})
 
 
@@ -73,15 +69,15 @@ def _with_merged(rows):
 
 
 @rule("R602", ERROR, "変更箇所の行に変更日・項目・提出時期の記入漏れ", "{label}: {missing}が記入されていません",
-      reads=("変更箇所",))
+      reads=("role:changes",))
 def incomplete_row(ctx: Context) -> Iterator[Hit]:
     """A 変更箇所 row that has any content also has its 変更日, 項目 and 提出時期 (values that could not be read are
     reported by R001/R002 instead). An empty 変更日 or 提出時期 below a filled one is taken as a merged cell."""
-    table = _table(ctx)
+    table, rows = ctx.changes()
     invalid = ctx.doc.invalid_values or {}
     seen: set[str] = set()  # columns given in some row above (a merged cell continues downwards)
-    for n, row in enumerate(getattr(ctx.doc, table).henko_kasho, start=1):
-        base = f"{table}.henko_kasho[{n}]"
+    for n, row in enumerate(rows, start=1):
+        base = f"{table}[{n}]"
         if row.is_empty() and not any(k.startswith(base + ".") for k in invalid):
             continue
         missing = [(f, name) for f, name in (("date", "変更日"), ("item", "項目"), ("timing", "提出時期"))

@@ -25,7 +25,7 @@ def count_agrees(count: int, used: int, blocks, slots: int) -> bool:
 
 
 @rule("R201", ERROR, "委託の有無の件数と委託事項の数が合わない",
-      "{label}: {problem}", reads=("II.itaku_umu", "II.itaku_umu_count", "II.itaku_jiko"))
+      "{label}: {problem}", reads=("II.itaku_umu", "II.itaku_jiko"))
 def itaku_count(ctx: Context) -> Iterator[Hit]:
     """委託する: the "（ N ）件" count is given and equals the number of 委託事項 blocks filled in (or exceeds it
     when the blocks refer to a 別紙 or the count exceeds the 20 slots of the form)."""
@@ -45,7 +45,7 @@ def itaku_count(ctx: Context) -> Iterator[Hit]:
 
 @rule("R202", ERROR, "委託しないのに委託事項が記入されている",
       "{label}: 委託の有無が「委託しない」ですが、{block}が記入されています",
-      reads=("II.itaku_umu", "II.itaku_umu_count", "II.itaku_jiko"))
+      reads=("II.itaku_umu", "II.itaku_jiko"))
 def itaku_none_blocks(ctx: Context) -> Iterator[Hit]:
     """委託しない: no 委託事項 block is filled in and the count is empty or 0."""
     for prefix, f in ctx.files():
@@ -82,7 +82,7 @@ def _filled_under(ctx: Context, prefix: str, heading: str) -> Iterator[str]:
 
 
 @rule("R204", ERROR, "委託しないのにⅢ-4（委託のリスク対策）が記入されている",
-      "{label}: {reason}のため、Ⅲ-4 は記入しません", reads=("II.itaku_umu", "III.III_4", "Ⅲ-4 の全項目"))
+      "{label}: {reason}のため、Ⅲ-4 は記入しません", reads=("II.itaku_umu", "III.III_4", "III.III_4.*"))
 def III4_filled_without_itaku(ctx: Context) -> Iterator[Hit]:
     """When 委託しない (Ⅱ-4 or the Ⅲ-4 box), the cells of Ⅲ-4 stay empty."""
     for prefix, f in ctx.files():
@@ -166,7 +166,7 @@ def teikyo_vs_III5(ctx: Context) -> Iterator[Hit]:
 
 
 @rule("R213", ERROR, "提供・移転しないのにⅢ-5（提供・移転のリスク対策）が記入されている",
-      "{label}: Ⅲ-5「提供・移転しない」に○があるため、Ⅲ-5 は記入しません", reads=("III.III_5", "Ⅲ-5 の全項目"))
+      "{label}: Ⅲ-5「提供・移転しない」に○があるため、Ⅲ-5 は記入しません", reads=("III.III_5", "III.III_5.*"))
 def III5_filled_without_teikyo(ctx: Context) -> Iterator[Hit]:
     """When Ⅲ-5 "提供・移転しない" is ticked, the cells of Ⅲ-5 stay empty."""
     for prefix, f in ctx.files():
@@ -200,7 +200,7 @@ def renkei_vs_III6(ctx: Context) -> Iterator[Hit]:
 
 
 @rule("R221", ERROR, "「接続しない」に○があるのに対応するⅢ-6のリスク対策が記入されている",
-      "{label}: 「{box}」に○があるため、このリスクは記入しません", reads=("III.III_6", "Ⅲ-6 リスク1～7"))
+      "{label}: 「{box}」に○があるため、このリスクは記入しません", reads=("III.III_6", "III.III_6.*"))
 def III6_filled_when_not_connected(ctx: Context) -> Iterator[Hit]:
     """接続しない（入手） covers Ⅲ-6 リスク1–4 (全項目) / リスク1 (重点); 接続しない（提供） covers リスク5–7 / リスク2:
     the cells of a covered risk stay empty."""

@@ -11,15 +11,10 @@ from .engine import WARNING, ERROR, Context, Hit, rule
 REASSESS_YEARS = 5
 
 
-def _procedure(ctx: Context) -> str:
-    return "V" if ctx.form == "juten" else "VI"
-
-
 def _dates_before_kohyo(ctx: Context) -> Iterator[tuple[str, str]]:
     """(path, label) of the dates that cannot be later than the 公表日."""
-    sec = _procedure(ctx)
-    yield f"{sec}.kiso_jisshi_bi", "基礎項目評価の実施日"
-    yield f"{sec}.daisansha_jisshi_bi", "第三者点検の実施日"
+    yield ctx.role("kiso_jisshi_bi"), "基礎項目評価の実施日"
+    yield ctx.role("daisansha_jisshi_bi"), "第三者点検の実施日"
     if ctx.form == "zenkomoku":
         yield "VI.ppc_teishutsu_bi", "個人情報保護委員会への提出日"
         yield "cover.ppc_shonin_bi", "個人情報保護委員会の承認日"
@@ -31,8 +26,9 @@ def definitely_after(a: WarekiDate, b: WarekiDate) -> bool:
 
 
 @rule("R301", ERROR, "日付の前後関係が誤っている（実施日・変更日が公表日より後）",
-      "{label}（{date}）が公表日（{kohyo}）より後になっています", reads=("cover.kohyo_bi", "基礎項目評価 実施日",
-                                                              "第三者点検 実施日", "変更箇所 変更日"))
+      "{label}（{date}）が公表日（{kohyo}）より後になっています", reads=("cover.kohyo_bi", "role:kiso_jisshi_bi",
+                                                              "role:daisansha_jisshi_bi", "VI.ppc_teishutsu_bi",
+                                                              "cover.ppc_shonin_bi", "role:changes"))
 def dates_after_kohyo(ctx: Context) -> Iterator[Hit]:
     """変更日, 基礎項目評価 実施日, 第三者点検 実施日 (and for 全項目 the 個人情報保護委員会 提出日/承認日) are not
     later than the 公表日. Late 変更日 are reported once, at the first late row."""
@@ -44,13 +40,13 @@ def dates_after_kohyo(ctx: Context) -> Iterator[Hit]:
         if isinstance(d, WarekiDate) and definitely_after(d, kohyo):
             yield Hit(path, {"label": label, "date": str(d), "kohyo": str(kohyo)})
     # change-log rows: one finding at the first late row (a stale 公表日 makes them all late)
-    table = "annex2" if ctx.form == "juten" else "annex3"
-    late = [(n, r.date) for n, r in enumerate(getattr(ctx.doc, table).henko_kasho, start=1)
+    table, rows = ctx.changes()
+    late = [(n, r.date) for n, r in enumerate(rows, start=1)
             if r.date is not None and definitely_after(r.date, kohyo)]
     if late:
         n, d = late[0]
         label = f"変更箇所 {n}行目の変更日" if len(late) == 1 else f"変更箇所 {n}行目ほか{len(late) - 1}行の変更日"
-        yield Hit(f"{table}.henko_kasho[{n}].date", {"label": label, "date": str(d), "kohyo": str(kohyo)})
+        yield Hit(f"{table}[{n}].date", {"label": label, "date": str(d), "kohyo": str(kohyo)})
 
 
 def _years_later(d: dt.date, years: int) -> dt.date:
@@ -62,15 +58,14 @@ def _years_later(d: dt.date, years: int) -> dt.date:
 
 @rule("R302", WARNING, "前回の評価から5年以上経過（再評価の時期）",
       "{label}（{date}）から{years}年以上経過しています（{today}時点）。再評価（評価の再実施）を検討してください",
-      reads=("cover.kohyo_bi", "基礎項目評価 実施日", "第三者点検 実施日"))
+      reads=("cover.kohyo_bi", "role:kiso_jisshi_bi", "role:daisansha_jisshi_bi"))
 def reassessment_due(ctx: Context) -> Iterator[Hit]:
     """The 公表日, and the last 実施日 (基礎項目評価 or 第三者点検), are less than 5 years before today (today is
     injectable for tests: ``validate(..., today=…)``, CLI ``--today``)."""
     today = ctx.today
-    sec = _procedure(ctx)
     candidates = [("cover.kohyo_bi", "公表日")]
-    jisshi = [(p, lbl) for p, lbl in ((f"{sec}.kiso_jisshi_bi", "基礎項目評価の実施日"),
-                                      (f"{sec}.daisansha_jisshi_bi", "第三者点検の実施日"))
+    jisshi = [(p, lbl) for p, lbl in ((ctx.role("kiso_jisshi_bi"), "基礎項目評価の実施日"),
+                                      (ctx.role("daisansha_jisshi_bi"), "第三者点検の実施日"))
               if isinstance(ctx.value(p), WarekiDate)]
     if jisshi:
         candidates.append(max(jisshi, key=lambda pl: ctx.value(pl[0]).last_date()))

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable, Iterable, Iterator
 
 from ..errors import ERROR, LEVELS, SEVERITIES, WARNING, Issue  # noqa: F401 (ERROR, WARNING: re-exported to the rules)
 from ..models import Document, Tick
-from ..spec import FORMS, FormSpec, Item, load_spec, template_path
+from ..spec import FORMS, FormSpec, Item, load_spec
+from ..spec.paths import template_path
+from ..spec import paths
+from ..spec.labels import finding_label
+from ..spec.text import compact as norm  # noqa: F401 (re-exported to the rules)
 
 
 #: the code of the finding that reports a rule which raised instead of checking
@@ -37,7 +41,7 @@ class Rule:
     severity: str
     title: str  # one line, Japanese: what the rule checks (catalogue, `pia-excel rules`)
     message: str  # Japanese message template, str.format fields supplied by the hits
-    reads: tuple[str, ...]  # template paths (or short descriptions) of the items the rule reads
+    reads: tuple[str, ...]  # selectors of the items the rule reads (template paths, "kind:…", "role:…", see paths.select)
     forms: tuple[str, ...]
     check: Callable[["Context"], Iterable[Hit]]
 
@@ -64,10 +68,43 @@ def rule(code: str, severity: str, title: str, message: str, *, reads: Iterable[
     def register(fn: Callable[["Context"], Iterable[Hit]]):
         if code in RULES or code == INTERNAL_CODE:
             raise ValueError(f"duplicate rule code {code}")
+        _check_reads(code, tuple(reads), tuple(forms))
         RULES[code] = Rule(code, severity, title, message, tuple(reads), tuple(forms), fn)
         return fn
 
     return register
+
+
+def _check_reads(code: str, reads: tuple[str, ...], forms: tuple[str, ...]) -> None:
+    """Every selector of ``reads`` names at least one item of one of the rule's forms (else ValueError)."""
+    for selector in reads:
+        try:
+            found = any(paths.select(load_spec(form), selector) for form in forms)
+        except ValueError as e:
+            raise ValueError(f"{code}: reads: {e}") from None
+        if not found:
+            raise ValueError(f"{code}: reads {selector!r} names no item of {'/'.join(forms)}")
+
+
+def reads_of(form: str) -> dict[str, list[str]]:
+    """Template path → codes of the rules that read the item, for every item of ``form`` that some rule reads."""
+    return {path: list(codes) for path, codes in _reads_of(form).items()}
+
+
+@lru_cache(maxsize=None)
+def _reads_of(form: str) -> dict[str, tuple[str, ...]]:
+    spec = load_spec(form)
+    out: dict[str, list[str]] = {}
+    for code in sorted(RULES):
+        r = RULES[code]
+        if form not in r.forms:
+            continue
+        for selector in r.reads:
+            for it in paths.select(spec, selector):
+                codes = out.setdefault(it.path, [])
+                if code not in codes:
+                    codes.append(code)
+    return {p: tuple(c) for p, c in out.items()}
 
 
 # ---------------------------------------------------------------------------------------------- context
@@ -75,11 +112,6 @@ def rule(code: str, severity: str, title: str, message: str, *, reads: Iterable[
 #: asks whether a cell that should stay empty was filled in
 PLACEHOLDERS = frozenset({"-", "ー", "－", "―", "‐", "−", "—", "なし", "無し", "該当なし", "該当無し", "特になし",
                           "記載なし", "対象外", "なし。", "該当なし。", "特になし。", "N/A", "n/a", "ー。", "／", "/"})
-
-
-def norm(text: str) -> str:
-    """NFKC, no whitespace: for comparing printed labels and texts."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 def is_filled(value: Any) -> bool:
@@ -120,8 +152,22 @@ class Context:
     # ---- structure
     def files(self) -> Iterator[tuple[str, Any]]:
         """(prefix, file model) for each 特定個人情報ファイル: ("files[1]", …)."""
-        for n, f in enumerate(self.doc.files, start=1):
-            yield f"files[{n}]", f
+        for _, prefix, f in paths.files(self.doc):
+            yield prefix, f
+
+    def role(self, name: str) -> str:
+        """The template path of the item with role ``name`` (see :data:`pia_excel.spec.ROLES`)."""
+        return self.spec.role(name).path
+
+    def changes(self) -> tuple[str, list]:
+        """(path, rows) of the 変更箇所 table: ("annex2.henko_kasho", […]) in 重点, ("annex3.henko_kasho", …) in
+        全項目; row ``n`` (1-based) is at ``f"{path}[{n}]"``."""
+        path = self.role("changes")
+        return path, self.value(path) or []
+
+    def file_name(self, f: Any) -> str | None:
+        """The 特定個人情報ファイル名 of a file model."""
+        return paths.role_value(self.spec, f, "file_name")
 
     def item(self, path: str) -> Item | None:
         """The spec item of an instance path (None for paths that are not items, e.g. option suffixes)."""
@@ -132,18 +178,7 @@ class Context:
 
     def value(self, path: str) -> Any:
         """The model value at an instance path (None when the path does not exist)."""
-        node: Any = self.doc
-        for part in re.findall(r"[^.\[\]]+|\[\d+\]", path):
-            if part.startswith("["):
-                i = int(part[1:-1]) - 1
-                if not isinstance(node, list) or not 0 <= i < len(node):
-                    return None
-                node = node[i]
-            else:
-                node = getattr(node, part, None)
-                if node is None:
-                    return None
-        return node
+        return paths.value_at(self.doc, path)
 
     # ---- checkboxes
     def option_index(self, item: Item, label: str) -> int | None:
@@ -181,60 +216,13 @@ class Context:
 
     # ---- messages
     def label(self, path: str) -> str:
-        """How a reviewer names the item: "Ⅱ-4 委託事項2 ③委託先名（ファイル1）"."""
-        item = self.item(path)
-        if item is None:
-            return path
-        sec = item.section
-        parts = []
-        top = item.ancestors()[0] if item.parent is not None else item
-        num = unicodedata.normalize("NFKC", top.no or "").rstrip(".") if top.no and top.no[:1] not in "①②③④⑤⑥⑦⑧⑨⑩" else ""
-        parts.append(f"{sec.no}-{num}" if sec.no and num else (sec.no or sec.title))
-        if top is item and num:  # a numbered item of its own ("Ⅰ-3 特定個人情報ファイル名")
-            text = f"{parts[0]} {item.label}"
-            m = re.match(r"files\[(\d+)\]", path)
-            return text + (f"（ファイル{m.group(1)}）" if m and len(self.doc.files) > 1 else "")
-        slots = re.findall(r"\.(\w+)\[(\d+)\]", path)
-        for key, n in slots:
-            if key != "files":
-                rep = next((a for a in item.ancestors() if a.kind == "repeat" and a.key == key), None)
-                if rep is not None:
-                    parts.append(f"{rep.label}{n}")
-        for a in item.ancestors()[1:]:
-            if a.kind == "heading" and re.match(r"リスク[0-9０-９]", a.no or ""):  # "リスク1", not a lone "リスク"
-                parts.append(unicodedata.normalize("NFKC", a.no).rstrip(":："))
-        if item.kind != "heading" or item.options:
-            printed = item.printed.replace("　※", "") if item.printed_label else item.label
-            if norm(printed) != norm(parts[0]):  # annexes: the section title is the item's label
-                parts.append(printed)
-        text = " ".join(p for p in parts if p)
-        m = re.match(r"files\[(\d+)\]", path)
-        if m and len(self.doc.files) > 1:
-            text += f"（ファイル{m.group(1)}）"
-        return text
+        """How a reviewer names the item: "Ⅱ-4 委託事項2 ③委託先名（ファイル1）" (:func:`~pia_excel.spec.labels.finding_label`)."""
+        return finding_label(self.spec, path, len(self.doc.files))
 
     # ---- walking the document
     def instances(self, *, sections: Iterable[str] | None = None) -> Iterator[tuple[str, Item, Any]]:
         """(instance path, item, value) of every value item, in print order; repeat blocks that exist only."""
-        want = set(sections) if sections is not None else None
-        for sec in self.spec.sections:
-            if want is not None and sec.key not in want:
-                continue
-            if sec.per_file:
-                for prefix, f in self.files():
-                    yield from self._walk(sec.fields(), getattr(f, sec.key), f"{prefix}.{sec.key}")
-            else:
-                yield from self._walk(sec.fields(), getattr(self.doc, sec.key), sec.key)
-
-    def _walk(self, items: list[Item], model: Any, prefix: str):
-        for it in items:
-            path = f"{prefix}.{it.key}"
-            value = getattr(model, it.key, None)
-            if it.kind == "repeat":
-                for n, block in enumerate(value or [], start=1):
-                    yield from self._walk(it.fields(), block, f"{path}[{n}]")
-            else:
-                yield path, it, value
+        return paths.walk(self.spec, self.doc, sections=sections)
 
     def under(self, section: str, heading: str) -> list[Item]:
         """Value items below a heading (e.g. Ⅲ-4 "III_4"), the heading itself excluded."""

@@ -8,10 +8,10 @@ The 改正番号法 (令和5年法律第48号) took effect on this point on 令�
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Iterator
 
 from ..wareki import WarekiDate
+from ..spec.text import nfkc
 from .engine import WARNING, Context, Hit, rule
 
 #: 改正番号法 施行日 for 別表第一/別表第二 (令和5年法律第48号; 利用特定個人情報の提供に関する命令 施行)
@@ -29,7 +29,7 @@ LOOKBACK = 80
 
 def stale_references(text: str) -> list[str]:
     """The pre-2024 番号法 references in ``text`` ("別表第1", "別表第二", "第19条第7号"), as written."""
-    t = unicodedata.normalize("NFKC", text)
+    t = nfkc(text)
     found = []
     for m in _STALE.finditer(t):
         start = max(t.rfind("\n", 0, m.start()) + 1, m.start() - LOOKBACK)
@@ -46,19 +46,15 @@ def document_date(ctx: Context) -> WarekiDate | None:
     """The date a document speaks for: its 公表日, else its latest 変更日 or 実施日."""
     if ctx.doc.cover.kohyo_bi is not None:
         return ctx.doc.cover.kohyo_bi
-    dates = [r.date for r in _rows(ctx) if r.date is not None]
-    sec = ctx.doc.V if ctx.form == "juten" else ctx.doc.VI
-    dates += [d for d in (sec.kiso_jisshi_bi, sec.daisansha_jisshi_bi) if d is not None]
+    dates = [r.date for r in ctx.changes()[1] if r.date is not None]
+    dates += [d for d in (ctx.value(ctx.role("kiso_jisshi_bi")), ctx.value(ctx.role("daisansha_jisshi_bi")))
+              if d is not None]
     return max(dates, key=lambda d: d.last_date()) if dates else None
-
-
-def _rows(ctx: Context):
-    return (ctx.doc.annex2 if ctx.form == "juten" else ctx.doc.annex3).henko_kasho
 
 
 @rule("R401", WARNING, "改正前（令和6年5月27日より前）の番号法の引用が残っている",
       "{label}: 改正前の番号法の引用「{refs}」があります（令和6年5月27日から、別表第一は「別表」、別表第二は"
-      "「番号法第19条第8号に基づく主務省令第2条の表」です）", reads=("全ての記述項目", "変更箇所 変更後の記載"))
+      "「番号法第19条第8号に基づく主務省令第2条の表」です）", reads=("kind:text", "role:changes"))
 def stale_law_reference(ctx: Context) -> Iterator[Hit]:
     """A document dated on or after 令和6年5月27日 does not cite 番号法 別表第1/別表第2 or 第19条第7号 (an ordinance's
     own 別表 is fine). The change log is checked only in rows dated on or after that day, 変更後の記載 only."""
@@ -70,10 +66,10 @@ def stale_law_reference(ctx: Context) -> Iterator[Hit]:
             refs = stale_references(value)
             if refs:
                 yield Hit(path, {"label": ctx.label(path), "refs": "」「".join(refs)})
-    table = "annex2" if ctx.form == "juten" else "annex3"
-    for n, row in enumerate(_rows(ctx), start=1):
+    table, rows = ctx.changes()
+    for n, row in enumerate(rows, start=1):
         if row.date is not None and row.date.to_date() >= AMENDMENT_DATE.to_date() and row.after:
             refs = stale_references(row.after)
             if refs:
-                yield Hit(f"{table}.henko_kasho[{n}].after",
+                yield Hit(f"{table}[{n}].after",
                           {"label": f"変更箇所 {n}行目 変更後の記載", "refs": "」「".join(refs)})

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..spec import Item, template_path
+from ..spec import Item
+from ..spec.paths import template_path
 from .engine import ERROR, WARNING, Context, Hit, is_filled, is_substantive, is_ticked, rule
 
 #: template paths never required (free remarks, 【任意】 parts, 【行政機関等のみ】 parts, boxes ticked by choice)
@@ -131,7 +132,7 @@ def switched_off(ctx: Context, prefix: str, item: Item) -> bool:
     return False
 
 
-@rule("R101", ERROR, "必須項目が未記入", "{label}: {what}", reads=("様式の全項目（任意・条件付きの項目を除く）",))
+@rule("R101", ERROR, "必須項目が未記入", "{label}: {what}", reads=("*",))
 def required(ctx: Context) -> Iterator[Hit]:
     """Every item the form expects is filled in. Not required: 特記事項, 備考, その他の措置・その他のリスク,
     【任意】 and 【行政機関等のみ】 parts, 評価書番号 (given at first submission), details that depend on an answer
@@ -195,7 +196,7 @@ def block_fields(ctx: Context) -> Iterator[Hit]:
 
 @rule("R103", ERROR, "回答に応じて必要な記載（具体的な方法・再委託の許諾方法など）が未記入",
       "{label}: 「{choice}」が「{value}」のため記入が必要です",
-      reads=("Ⅲ・Ⅳ・Ⅴ の選択肢とその具体的な内容", "II.itaku_jiko.saiitaku_umu"))
+      reads=("III.*", "IV.*", "V.*", "II.itaku_jiko.saiitaku_umu"))
 def details_after_answer(ctx: Context) -> Iterator[Hit]:
     """A detail that follows an answer (行っている → 具体的な管理方法, 定めている → 規定の内容, 有料 → 手数料額,
     再委託する → 再委託の許諾方法・再委託事項 …) is filled in, unless the part is switched off (委託しない …)."""
@@ -226,7 +227,7 @@ def _ticks(ctx: Context) -> Iterator[tuple[str, Item, int, object]]:
 
 
 @rule("R104", ERROR, "「その他」に○があるが（　）の内容が未記入", "{label}: 「その他」に○がありますが、（　）に内容が書かれていません",
-      reads=("「その他 （　）」のあるチェック欄",))
+      reads=("options:detail",))
 def other_needs_detail(ctx: Context) -> Iterator[Hit]:
     """A ticked "その他" box has its "（ … ）" detail filled in."""
     for path, item, i, t in _ticks(ctx):
@@ -237,7 +238,7 @@ def other_needs_detail(ctx: Context) -> Iterator[Hit]:
 
 @rule("R105", WARNING, "（　）のある選択肢に○があるが内容が未記入",
       "{label}: 「{option}」に○がありますが、（　）に内容（部署名・機関名など）が書かれていません",
-      reads=("入手元など「（　）」のあるチェック欄",))
+      reads=("options:detail",))
 def option_needs_detail(ctx: Context) -> Iterator[Hit]:
     """A ticked box other than その他 that prints a "（　）" (評価実施機関内の他部署, 民間事業者 …) names whom it means."""
     for path, item, i, t in _ticks(ctx):
@@ -248,7 +249,7 @@ def option_needs_detail(ctx: Context) -> Iterator[Hit]:
 
 @rule("R106", WARNING, "○のない選択肢に（　）の内容や件数が書かれている",
       "{label}: 「{option}」に○がありませんが、内容が書かれています（○をつけるか、内容を消してください）",
-      reads=("「（　）」のあるチェック欄",))
+      reads=("options:detail", "options:count"))
 def detail_without_tick(ctx: Context) -> Iterator[Hit]:
     """A detail or count written beside a box that is not ticked (kept by the reader as checked=False)."""
     for path, item, i, t in _ticks(ctx):

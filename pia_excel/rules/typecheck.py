@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from ..spec.paths import split_option
 from ..wareki import WarekiDate, WarekiError
 from .engine import ERROR, WARNING, Context, Hit, rule
 
@@ -62,7 +63,7 @@ def _label(ctx: Context, path: str) -> str:
 
 
 @rule("R001", ERROR, "選択肢の値が＜選択肢＞にない（提出時期は事前・事後のみ）",
-      "{label}: ＜選択肢＞にない値です（{value}）。{hint}", reads=("＜選択肢＞のある全項目", "変更箇所 提出時期"))
+      "{label}: ＜選択肢＞にない値です（{value}）。{hint}", reads=("kind:choice", "role:changes"))
 def choice_not_in_list(ctx: Context):
     """A choice cell holds a value that is not one of its printed ＜選択肢＞; a 変更箇所 row's 提出時期 is not
     事前 or 事後."""
@@ -72,7 +73,7 @@ def choice_not_in_list(ctx: Context):
 
 
 @rule("R002", ERROR, "和暦の日付として読めない・存在しない日付", "{label}: {reason}",
-      reads=("公表日・実施日・保有開始日・使用開始日・変更日など日付の全項目",))
+      reads=("kind:date", "role:changes"))
 def bad_date(ctx: Context):
     """A date cell that is not a valid 和暦 date (令和7年2月25日, 平成27年10月 …)."""
     for path, raw in _invalid(ctx, {"date"}):
@@ -85,7 +86,7 @@ def bad_date(ctx: Context):
 
 
 @rule("R003", ERROR, "件数が0以上の整数でない", "{label}: 件数は0以上の整数で記入してください（{value}）",
-      reads=("評価書番号", "委託の有無 件数", "提供・移転の有無 件数"))
+      reads=("cover.hyokasho_no", "II.itaku_umu", "II.teikyo_iten_umu"))
 def bad_count(ctx: Context):
     """A count cell ("（ 5 ）件", 評価書番号) that is not a whole number of zero or more."""
     for path, raw in _invalid(ctx, {"count"}):
@@ -93,16 +94,16 @@ def bad_count(ctx: Context):
 
 
 @rule("R004", WARNING, "チェック欄に○以外の記号", "{label}: チェック欄の値 {value} は○として扱いました（○を選んでください）",
-      reads=("チェック欄の全項目",))
+      reads=("kind:checkboxes",))
 def odd_tick_mark(ctx: Context):
     """A checkbox cell holds a mark other than ○ (e.g. "✓", "x"); it was read as ticked."""
     for issue in ctx.read_issues:
         if issue.code == "R004":
-            base = re.sub(r"\.o\d+$", "", issue.path)
+            base = split_option(issue.path)[0]
             yield Hit(issue.path, {"label": ctx.label(base), "value": repr(issue.value)})
 
 
-@rule("R005", ERROR, "その他の読み取れない値", "{label}: 読み取れない値です（{value}）", reads=("全項目",))
+@rule("R005", ERROR, "その他の読み取れない値", "{label}: 読み取れない値です（{value}）", reads=("*",))
 def other_invalid(ctx: Context):
     """Any other value the model rejects (an unknown checkbox label, more blocks than the form has …)."""
     for path, raw in (ctx.doc.invalid_values or {}).items():
@@ -111,7 +112,7 @@ def other_invalid(ctx: Context):
 
 
 @rule("R006", WARNING, "ブックの読み取りで気づいたこと（ラベルが見つからない、セルの文字数上限など）", "{label}: {message}",
-      reads=("全項目",))
+      reads=("*",))
 def reader_notices(ctx: Context):
     """What the reader noticed besides invalid values: a printed label it could not find (workbooks without our
     defined names), text at Excel's 32,767-character cell limit, control characters."""

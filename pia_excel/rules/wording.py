@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Iterator
 
+from ..spec.text import nfkc
 from .engine import WARNING, Context, Hit, rule
 
 #: words that end a title ("納税課長", "収納管理監", "部長事務取扱" …); longest first
@@ -26,7 +26,7 @@ _SHIMEI = re.compile(r"氏\s*名|名\s*前")
 def personal_name(text: str) -> str | None:
     """The personal name in a title text ("課長 山田太郎" → "山田太郎"), or None. Conservative: a known title word
     followed (to the end) by 2–6 kanji/kana that are no title or organisation words, or an explicit 氏名."""
-    t = unicodedata.normalize("NFKC", text).strip()
+    t = nfkc(text).strip()
     if not t:
         return None
     if _SHIMEI.search(t):

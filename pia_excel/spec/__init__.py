@@ -8,11 +8,18 @@ Item paths
 ----------
 A *template path* names an item without instance numbers: ``"I.systems.system_name"``. An *instance path*
 adds 1-based slot and file numbers as printed on the form: ``"I.systems[2].system_name"``,
-``"files[1].II.itaku_jiko[3].itaku_naiyo"``. Headings are layout only and never appear in paths.
+``"files[1].II.itaku_jiko[3].itaku_naiyo"``. Headings are layout only and never appear in paths. Every helper
+for paths, and the one walk over a document's files and repeat slots, is in :mod:`.paths` (``template_path`` …); how an item is named
+in print and in a 変更箇所 table is in :mod:`.labels`.
+
+Roles
+-----
+Items that code needs to find whatever their key in a form carry a ``role:`` in the YAML (:data:`ROLES`):
+``spec.role("file_name")`` is Ⅱ 1.特定個人情報ファイル名 in both forms, ``spec.role("changes")`` the 変更箇所
+table (別添2 in 重点, 別添3 in 全項目).
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -25,6 +32,16 @@ FORM_NAMES = {"juten": "重点項目評価書", "zenkomoku": "全項目評価書
 
 #: kinds that hold a value in the model
 VALUE_KINDS = frozenset({"text", "date", "count", "choice", "checkboxes", "list", "table", "repeat"})
+
+#: role → what it names; every form declares each role on exactly one item (checked on loading)
+ROLES = {
+    "file_name": "特定個人情報ファイル名 (per file; names the file in labels and reports)",
+    "changes": "the 変更箇所 table (別添2 in 重点, 別添3 in 全項目)",
+    "shikiichi": "しきい値判断結果",
+    "record_items": "the 特定個人情報ファイル記録項目 annex list (per file)",
+    "kiso_jisshi_bi": "基礎項目評価の実施日",
+    "daisansha_jisshi_bi": "第三者点検の実施日",
+}
 
 
 @dataclass(frozen=True)
@@ -56,6 +73,7 @@ class Item:
     law_reference: bool = False
     printed_label: bool = True
     header: bool = False  # printed on the repeat block's header row ("委託事項1　<名称>")
+    role: str | None = None  # what code finds this item by (see ROLES)
     src: dict = field(default_factory=dict)
     children: tuple["Item", ...] = ()
     parent: "Item | None" = field(default=None, repr=False)
@@ -209,10 +227,27 @@ class FormSpec:
     @property
     def changes_item(self) -> Item:
         """The 変更箇所 table (別添2 in 重点, 別添3 in 全項目)."""
-        return next(it for it in self.walk() if it.kind == "table")
+        return self.role("changes")
 
-    def item(self, template_path: str) -> Item:
-        return self._by_path()[template_path]
+    @property
+    def by_role(self) -> dict[str, Item]:
+        """Role → item (see :data:`ROLES`)."""
+        cached = self.__dict__.get("_by_role")
+        if cached is None:
+            cached = {it.role: it for it in self.walk() if it.role}
+            object.__setattr__(self, "_by_role", cached)
+        return cached
+
+    def role(self, name: str) -> Item:
+        """The item with role ``name``: ``spec.role("file_name").path`` → ``"II.II_1"``."""
+        try:
+            return self.by_role[name]
+        except KeyError:
+            raise KeyError(f"{self.form}: no item has role {name!r}; roles: {', '.join(ROLES)}") from None
+
+    def item(self, path: str) -> Item:
+        """The value item of a template path (KeyError when there is none)."""
+        return self._by_path()[path]
 
     @lru_cache(maxsize=None)
     def _by_path(self) -> dict[str, Item]:
@@ -240,7 +275,7 @@ def _item(d: dict) -> Item:
         choice_numbering=d.get("choice_numbering", "half"),
         options=tuple(_option(o) for o in d.get("options") or ()), count=bool(d.get("count")),
         default=d.get("default"), entries=tuple(d.get("entries") or ()), max=int(d.get("max") or 0), law_reference=bool(d.get("law_reference")),
-        printed_label=d.get("printed_label", True), header=bool(d.get("header")), src=dict(d.get("src") or {}), children=kids,
+        printed_label=d.get("printed_label", True), header=bool(d.get("header")), role=d.get("role"), src=dict(d.get("src") or {}), children=kids,
     )
     for k in kids:
         object.__setattr__(k, "parent", it)
@@ -272,13 +307,21 @@ def load_spec(form: str) -> FormSpec:
     spec = FormSpec(form=d["form"], title=d["title"], yoshiki=d["yoshiki"], editions=editions,
                     sections=tuple(sections))
     spec.value_items()  # fail early on duplicate paths
+    _check_roles(spec)
     return spec
 
 
-_INDEX = re.compile(r"\[(\d+)\]")
+def _check_roles(spec: FormSpec) -> None:
+    seen: dict[str, str] = {}
+    for it in spec.walk():
+        if it.role is None:
+            continue
+        if it.role not in ROLES:
+            raise ValueError(f"{spec.form}: {it.path}: unknown role {it.role!r}; known: {', '.join(ROLES)}")
+        if it.role in seen:
+            raise ValueError(f"{spec.form}: role {it.role!r} on both {seen[it.role]} and {it.path}")
+        seen[it.role] = it.path
+    missing = [r for r in ROLES if r not in seen]
+    if missing:
+        raise ValueError(f"{spec.form}: no item has role {', '.join(missing)}")
 
-
-def template_path(instance_path: str) -> str:
-    """``"files[1].II.itaku_jiko[3].itaku_naiyo"`` → ``"II.itaku_jiko.itaku_naiyo"``."""
-    p = _INDEX.sub("", instance_path)
-    return p[len("files."):] if p.startswith("files.") else p

@@ -1,4 +1,8 @@
-"""Printed 項目 paths of items, as written in the 変更箇所 annex.
+"""How an item is named: as a 変更箇所 項目 (the printed path of the item) and in a finding ("Ⅱ-4 委託事項2
+③委託先名"). The one owner of item names: the change log, the rules and the readers ask here.
+
+Printed 項目 paths
+-----------------
 
 An item's path is the chain of printed parts from its section down to the item, separated by single spaces:
 
@@ -7,7 +11,7 @@ An item's path is the chain of printed parts from its section down to the item, 
     "Ⅲ 特定個人情報ファイルの取扱いプロセスにおけるリスク対策 ３．特定個人情報の使用 リスク２：権限のない者…リスク その他の措置の内容"
     "表紙 公表日"
 
-Conventions (chosen from the real change logs in ``shared/reference/changelog_rows.tsv``):
+Conventions (chosen from the real change logs in ``tests/reference/changelog_rows.tsv``):
 
 - the section as its heading ("Ⅰ 基本情報"); the ※ marks and notes printed beside headings are left out;
 - numbered headings with a full-width number and "．" ("６．"), their label without a trailing parenthetical or
@@ -19,14 +23,23 @@ Conventions (chosen from the real change logs in ``shared/reference/changelog_ro
   ("③対象となる本人の範囲 その必要性");
 - per-file parts carry "（n）<ファイル名>" after the section when the document has more than one file.
 
-The same chain, as :class:`Part` objects, is what :mod:`.parse` matches real (abbreviated) 項目 strings against.
+The same chain, as :class:`Part` objects, is what :mod:`pia_excel.changelog.parse` matches real (abbreviated) 項目 strings against.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from ..spec import FormSpec, Item, Section
+from typing import TYPE_CHECKING
+
+from .paths import file_no as _file_no, instance_path, node_for_path, split_instance_path, template_path
+from .text import compact, nfkc, nospace as _nospace
+
+if TYPE_CHECKING:  # pragma: no cover
+    from . import FormSpec, Item, Section
+
+__all__ = ["Part", "parts_of", "join", "item_label", "label_for_path", "heading_kind", "section_text",
+           "finding_label", "instance_path", "node_for_path", "split_instance_path"]
 
 _FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 _HALFWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
@@ -71,7 +84,7 @@ class Part:
     @property
     def text(self) -> str:
         if self.kind == "section":
-            return _section_text(self.node)
+            return section_text(self.node)
         if self.kind == "file":
             name = re.sub(r"^\s*[（(]\s*[0-9０-９]+\s*[)）]\s*", "", self.label or "")  # "(1)住民基本台帳ファイル"
             return f"（{self.slot}）{name}"
@@ -93,7 +106,8 @@ def _is_numbered(no: str | None) -> bool:
     return bool(no) and no[:1] in "0123456789０１２３４５６７８９"
 
 
-def _section_text(section: Section) -> str:
+def section_text(section: "Section") -> str:
+    """A section as printed in a 項目 path: "Ⅰ 基本情報", "（別添１）事務の内容"."""
     text = re.sub(r"\s+", " ", section.heading.replace("\u3000", " ")).strip()
     return re.sub(r"([)）])\s+", r"\1", text)  # "（別添１） 事務の内容" → "（別添１）事務の内容"
 
@@ -133,10 +147,7 @@ def parts_of(item: Item, slots: dict[str, int] | None = None, file: tuple[int, s
 
 def _same_as_section(item: Item, section: Section) -> bool:
     """Annex items printed as the annex title itself ("（別添２） 特定個人情報ファイル記録項目")."""
-    def canon(s: str) -> str:
-        return re.sub(r"\s+", "", s)
-
-    return section.no is None and canon(item.label) in (canon(section.title), canon(section.heading))
+    return section.no is None and _nospace(item.label) in (_nospace(section.title), _nospace(section.heading))
 
 
 def join(parts: list[Part]) -> str:
@@ -149,54 +160,6 @@ def item_label(item: Item, slots: dict[str, int] | None = None,
     return join(parts_of(item, slots, file))
 
 
-_INSTANCE = re.compile(r"(?:files\[(\d+)\]\.)?(.*)$")
-_SLOT = re.compile(r"^(\w+)\[(\d+)\]$")
-
-
-def split_instance_path(path: str) -> tuple[int | None, str, dict[str, int]]:
-    """``"files[2].II.iten_saki[1].iten_konkyo"`` → (2, "II.iten_saki.iten_konkyo", {"iten_saki": 1})."""
-    m = _INSTANCE.match(path)
-    file_no = int(m.group(1)) if m.group(1) else None
-    slots: dict[str, int] = {}
-    keys = []
-    for seg in m.group(2).split("."):
-        sm = _SLOT.match(seg)
-        if sm:
-            slots[sm.group(1)] = int(sm.group(2))
-            keys.append(sm.group(1))
-        else:
-            keys.append(seg)
-    return file_no, ".".join(keys), slots
-
-
-def node_for_path(spec: FormSpec, template: str) -> Item:
-    """The spec node of a template path: value items, and repeat groups (``"II.iten_saki"``)."""
-    try:
-        return spec.item(template)
-    except KeyError:
-        pass
-    for it in spec.walk():
-        if it.kind in ("repeat", "heading") and it.path == template:
-            return it
-    raise KeyError(template)
-
-
-def instance_path(node: Item, slots: dict[str, int] | None = None, file_no: int | None = None) -> str:
-    """The instance path of a spec node with its repeat slots (and file number for per-file parts)."""
-    slots = slots or {}
-    segs = []
-    chain = [a for a in node.ancestors() if a.kind == "repeat"] + [node]
-    for it in chain:
-        seg = it.key
-        if it.kind == "repeat" and it.key in slots:
-            seg += f"[{slots[it.key]}]"
-        segs.append(seg)
-    path = node.section.key + "." + ".".join(segs)
-    if node.section.per_file:
-        path = f"files[{file_no or 1}].{path}"
-    return path
-
-
 def label_for_path(spec: FormSpec, path: str, file_names: dict[int, str | None] | None = None) -> str:
     """The 項目 text of an instance path. ``file_names`` (file number → name) is given for documents with
     more than one 特定個人情報ファイル; the file part is left out otherwise."""
@@ -204,3 +167,36 @@ def label_for_path(spec: FormSpec, path: str, file_names: dict[int, str | None] 
     node = node_for_path(spec, template)
     file = (file_no, (file_names or {}).get(file_no)) if file_names and file_no is not None else None
     return item_label(node, slots, file)
+
+
+# ---------------------------------------------------------------------------------------------- findings
+def finding_label(spec: "FormSpec", path: str, files: int = 1) -> str:
+    """How a reviewer names the item of an instance path in a finding: "Ⅱ-4 委託事項2 ③委託先名（ファイル1）"
+    (the file is named when the document has more than one, ``files``). Paths that are no item come back as they
+    are."""
+    try:
+        item = spec.item(template_path(path))
+    except KeyError:
+        return path
+    sec = item.section
+    parts = []
+    top = item.ancestors()[0] if item.parent is not None else item
+    num = nfkc(top.no).rstrip(".") if top.no and top.no[:1] not in "①②③④⑤⑥⑦⑧⑨⑩" else ""
+    parts.append(f"{sec.no}-{num}" if sec.no and num else (sec.no or sec.title))
+    n = _file_no(path)
+    in_file = f"（ファイル{n}）" if n is not None and files > 1 else ""
+    if top is item and num:  # a numbered item of its own ("Ⅰ-3 特定個人情報ファイル名")
+        return f"{parts[0]} {item.label}" + in_file
+    _, _, slots = split_instance_path(path)
+    for key, slot in slots.items():
+        rep = next((a for a in item.ancestors() if a.kind == "repeat" and a.key == key), None)
+        if rep is not None:
+            parts.append(f"{rep.label}{slot}")
+    for a in item.ancestors()[1:]:
+        if a.kind == "heading" and re.match(r"リスク[0-9０-９]", a.no or ""):  # "リスク1", not a lone "リスク"
+            parts.append(nfkc(a.no).rstrip(":："))
+    if item.kind != "heading" or item.options:
+        printed = item.printed.replace("　※", "") if item.printed_label else item.label
+        if compact(printed) != compact(parts[0]):  # annexes: the section title is the item's label
+            parts.append(printed)
+    return " ".join(p for p in parts if p) + in_file
