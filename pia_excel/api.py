@@ -4,11 +4,14 @@ call. Nothing here prints or exits; failures are :class:`~pia_excel.errors.PiaEr
 >>> from pia_excel import api
 >>> result = api.load("評価書.xlsx")                 # doctest: +SKIP
 >>> report = api.validate(result)                    # doctest: +SKIP
+>>> [(f.code, f.sheet, f.cell) for f in report.findings]   # doctest: +SKIP
 >>> api.save(result.doc, "評価書.json")              # doctest: +SKIP
+>>> rows = api.changelog(api.load("旧.xlsx").doc, result.doc, "令和7年2月25日")   # doctest: +SKIP
 >>> api.describe("files[1].II.itaku_umu", "juten").cell  # doctest: +SKIP
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from dataclasses import asdict, dataclass, field
@@ -16,12 +19,15 @@ from pathlib import Path
 from typing import Sequence
 
 from .batch import Input, collect_inputs
+from .changelog import ChangelogResult, ProposedRow, PublishResult, changelog_rows, changelog_since_baseline
+from .changelog import publish as publish_workbook
 from .changelog.parse import parse_item
 from .errors import InputError, Issue, PiaError, PlacementError, WorkbookError
 from .excel.reader import ReadResult
 from .models import DOCUMENTS, Document, new_document
 from .models.data import dump_text, to_data
-from .rules import reads_of
+from .rules import Report, reads_of, validate_result
+from .rules import validate as validate_document
 from .rules.cells import cell_of
 from .spec import FORM_NAMES, FormSpec, Item, load_spec
 from .spec.labels import label_for_path
@@ -31,7 +37,8 @@ from .storage import DATA_SUFFIXES, WORKBOOK_SUFFIXES, load, save
 __all__ = ["InputError", "Issue", "PiaError", "PlacementError", "ReadResult", "WorkbookError", "load", "new", "save",
            "to_data", "json_schema", "dump_text", "WORKBOOK_SUFFIXES", "DATA_SUFFIXES",
            "ConvertTask", "ConvertResult", "ConvertPlan", "convert_plan", "convert_one", "ItemInfo", "describe",
-           "describe_all", "items_markdown"]
+           "describe_all", "items_markdown", "validate", "changelog", "changelog_since_publish", "publish", "pdf",
+           "export"]
 
 
 def new(form: str, files: int = 1, edition: str | None = None) -> Document:
@@ -51,6 +58,48 @@ def json_schema(form: str) -> dict:
     if form not in DOCUMENTS:
         raise InputError(f"未知の様式です: {form}")
     return DOCUMENTS[form].model_json_schema()
+
+
+# ---------------------------------------------------------------------------------------------- verbs
+def validate(source: ReadResult | Document | str | os.PathLike, *, today: dt.date | None = None) -> Report:
+    """Check a document with every rule: a read workbook (its cells and reader notices are used), a document, or a
+    file (read first). Findings are :class:`~pia_excel.errors.Issue` s with code, sheet and cell."""
+    if isinstance(source, (str, os.PathLike)):
+        source = load(source)
+    if isinstance(source, ReadResult):
+        return validate_result(source, today=today)
+    return validate_document(source, today=today)
+
+
+def changelog(old: Document, new: Document, date) -> list[ProposedRow]:
+    """The 変更箇所 rows from ``old`` to ``new`` dated ``date`` (和暦), 提出時期 suggested from the ※ marks."""
+    return changelog_rows(old, new, date)
+
+
+def changelog_since_publish(path: str | os.PathLike, date, *, write: bool = True,
+                            output: str | os.PathLike | None = None) -> ChangelogResult:
+    """The 変更箇所 rows since the version stored by :func:`publish`, appended to the workbook (or ``output``)."""
+    return changelog_since_baseline(Path(path), date, write=write, output=output)
+
+
+def publish(path: str | os.PathLike, date, *, output: str | os.PathLike | None = None) -> PublishResult:
+    """Set 公表日 and store the current content in the workbook as the base of the next change log."""
+    return publish_workbook(Path(path), date, output=output)
+
+
+def pdf(source: Document | str | os.PathLike, out: str | os.PathLike, *,
+        keep_xlsx: str | os.PathLike | None = None):
+    """The print-ready PDF of a document or file (LibreOffice), written atomically to ``out``."""
+    from .pdf import write_pdf  # the print copy needs openpyxl: kept off the cold path of reading
+
+    return write_pdf(source, out, keep_xlsx=keep_xlsx)
+
+
+def export(inputs: Sequence[str | os.PathLike], output: str | os.PathLike, **options):
+    """One table of many workbooks (a row per workbook and per 特定個人情報ファイル) as csv, xlsx or parquet."""
+    from .export import export as export_tables  # pandas: kept off the cold path
+
+    return export_tables(inputs, output, **options)
 
 
 # ---------------------------------------------------------------------------------------------- convert

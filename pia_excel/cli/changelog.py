@@ -104,7 +104,7 @@ def changelog(old: Path, new: Path | None, date_text: str, output: Path | None, 
         return
 
     from .. import api
-    from ..changelog import append_to_document, append_to_file, changelog_rows
+    from ..changelog import append_to_document, append_to_file
 
     old_result = guard(api.load, old)
     new_result = guard(api.load, new)
@@ -112,7 +112,7 @@ def changelog(old: Path, new: Path | None, date_text: str, output: Path | None, 
     _issues(new_result, new)
     if old_result.doc.form != new_result.doc.form:
         raise Fail(f"様式が違う評価書は比較できません（{old}: {old_result.doc.form}、{new}: {new_result.doc.form}）")
-    rows = changelog_rows(old_result.doc, new_result.doc, date)
+    rows = api.changelog(old_result.doc, new_result.doc, date)
     if fmt:
         _print_rows(rows, fmt)
         return
@@ -139,14 +139,14 @@ def _baseline_changelog(path: Path, date, output: Path | None, in_place: bool, f
         raise Fail(f"{path}: 1つだけ指定するときは publish 済みのブック（.xlsx/.xlsm）を指定してください")
     if output is not None and output.suffix.lower() != path.suffix.lower():
         raise Fail(f"{output}: 出力は入力と同じ形式（{path.suffix}）にしてください")
-    from ..changelog import changelog_since_baseline
+    from .. import api
 
     if fmt:
-        res = guard(changelog_since_baseline, path, date, write=False)
+        res = guard(api.changelog_since_publish, path, date, write=False)
         _issues(res, path)
         _print_rows(res.proposed, fmt)
         return
-    res = guard(changelog_since_baseline, path, date, output=output)
+    res = guard(api.changelog_since_publish, path, date, output=output)
     _issues(res, path)
     a = res.appended
     _report(res.proposed, len(a.added), len(a.skipped), a.conflicts, output or path)
@@ -169,9 +169,9 @@ def publish(file: Path, date_text: str, output: Path | None) -> None:
         raise Fail(f"{file}: publish はブック（.xlsx/.xlsm）に対して行います")
     if output is not None and output.suffix.lower() != file.suffix.lower():
         raise Fail(f"{output}: 出力は入力と同じ形式（{file.suffix}）にしてください")
-    from ..changelog import publish as publish_workbook
+    from .. import api
 
-    res = guard(publish_workbook, file, date, output=output)
+    res = guard(api.publish, file, date, output=output)
     _issues(res, file)
     where = output or file
     if res.kohyo_bi_cell is None:

@@ -111,11 +111,11 @@ def export(sources: tuple[Path, ...], output: Path, jobs: int | None, no_validat
     ファイル数・エラー数/警告数と、ファイルごとの対象となる本人の数・記録される項目・委託・提供/移転・
     保有開始日を書き出します。読めないブックも「読取エラー」の行として残し、最後に終了コード2で終わります。
     """
-    from ..export import export as run_export
+    from .. import api
 
     found = guard(_count_workbooks, sources)
     with progress_bar(found, "集計中") as progress:
-        result = guard(run_export, sources, output, jobs=jobs, progress=progress,
+        result = guard(api.export, sources, output, jobs=jobs, progress=progress,
                         validate=not no_validate)
     for m in result.missing:
         click.echo(f"エラー: {m}", err=True)
@@ -153,7 +153,7 @@ def pdf(sources: tuple[Path, ...], output: Path, jobs: int | None, keep_xlsx: bo
     入力はブック（.xlsx/.xlsm）またはデータ（.json/.yaml）。フォルダは下の階層まで探し、
     出力フォルダに同じ階層・同じ名前（.pdf）で書き出します。
     """
-    from ..pdf import write_pdf
+    from .. import api
 
     single = len(sources) == 1 and not sources[0].is_dir() and output.suffix.lower() == ".pdf"
     if single:
@@ -161,7 +161,7 @@ def pdf(sources: tuple[Path, ...], output: Path, jobs: int | None, keep_xlsx: bo
         if not src.exists():
             raise Fail(f"{src}: ファイルがありません")
         keep = output.with_suffix(".print.xlsx") if keep_xlsx else None
-        result = guard(write_pdf, src, output, keep_xlsx=keep)
+        result = guard(api.pdf, src, output, keep_xlsx=keep)
         for note in result.notes:
             click.echo(f"注意: {note}", err=True)
         click.echo(f"PDFを作成しました: {output}（{result.pages}ページ）")
