@@ -92,3 +92,37 @@ def test_helpers():
     assert L.ref(3, 2) == "B3" and L.row_col("B3") == (3, 2) and L.row_col("$AA$10") == (10, 27)
     assert L.col_letter(26) == "Z" and L.col_letter(27) == "AA"
     assert L.absolute("A5:F30") == "$A$5:$F$30"
+
+
+def test_reader_takes_the_layout_only_for_unedited_names(tmp_path, monkeypatch):
+    """Our own workbooks are read through the layout; once a name moves (as with inserted rows) every name is
+    parsed."""
+    from openpyxl import load_workbook
+
+    from pia_excel.excel import reader
+    from pia_excel.excel.writer import write_workbook
+
+    parsed = []
+    parse = reader._NameReader.parse_names
+    monkeypatch.setattr(reader._NameReader, "parse_names", lambda self: (parsed.append(1), parse(self))[1])
+    doc = new_document("juten", files=2)
+    doc.I.busho = "財政部納税課"
+    doc.files[1].annex1.kiroku_komoku_list = ["1. 個人番号", "2. 氏名"]
+    path = tmp_path / "t.xlsx"
+    write_workbook(doc, path)
+    fast = reader.read_workbook(path)
+    assert not parsed
+    assert fast.doc == doc
+    wb = load_workbook(path)
+    dn = wb.defined_names["pia.I.busho"]
+    sheet, ref = next(iter(dn.destinations))
+    wb[sheet][ref.replace("$", "")].value = None  # the value moved to column G, and its name with it
+    wb[sheet].cell(row=int(ref.split("$")[-1]), column=7).value = "財政部納税課"
+    dn.attr_text = f"'{sheet}'!$G${ref.split('$')[-1]}"
+    wb.save(path)
+    slow = reader.read_workbook(path)
+    assert parsed
+    assert slow.doc == doc
+    assert slow.cells["I.busho"] != fast.cells["I.busho"]
+    assert {k: v for k, v in slow.cells.items() if k != "I.busho"} == {k: v for k, v in fast.cells.items()
+                                                                       if k != "I.busho"}

@@ -437,6 +437,23 @@ class Layout:
         """Defined name → :class:`Rows` of the data-dependent ranges (記録項目 lists, 変更箇所 table)."""
         return {names.to_name(s.rows.path): s.rows for s in self.sheets if s.rows is not None}
 
+    @cached_property
+    def range_sheets(self) -> dict[str, str]:
+        """Defined name of a data-dependent range → its sheet."""
+        return {names.to_name(s.rows.path): s.title for s in self.sheets if s.rows is not None}
+
+    @cached_property
+    def name_refs(self) -> dict[str, tuple[str, str, tuple[int, int, int, int]]]:
+        """Defined name → (sheet, cell, (min_col, min_row, max_col, max_row)) of every fixed name, as the
+        reader keeps them."""
+        out = {}
+        for s in self.sheets:
+            t = s.title
+            for c in s.cells:
+                if c.path is not None:
+                    out[names.to_name(c.path, c.suffix)] = (t, ref(c.row, c.col), (c.col, c.row, c.col, c.row))
+        return out
+
     def meta_names(self) -> dict[str, str]:
         return {names.FORM_NAME: f'"{self.form}"', names.EDITION_NAME: f'"{self.edition.id}"',
                 names.FILES_NAME: str(self.files)}
