@@ -31,6 +31,7 @@ from openpyxl.worksheet.merge import MergedCellRange
 from ..errors import ApplyError
 from ..excel import styles
 from ..excel.reader import WorkbookError, open_workbook
+from ..excel.layout import TABLE_COLUMNS, TABLE_HEADS
 from ..excel.writer import MAX_CELL, absolute, quote_sheet, save_atomic
 from ..models import ChangeRow
 from ..spec import load_spec
@@ -40,7 +41,7 @@ __all__ = ["AppendResult", "ApplyError", "append_rows", "append_to_file", "exist
            "row_key", "TABLE_NAMES"]
 
 TABLE_NAMES = ("pia.annex2.henko_kasho", "pia.annex3.henko_kasho")
-HEADERS = ("変更日", "項目", "変更前の記載", "変更後の記載", "提出時期", "提出時期に係る説明")
+HEADERS = TABLE_HEADS
 
 
 @dataclass
@@ -285,7 +286,8 @@ def append_rows(wb, rows: list[ChangeRow]) -> AppendResult:
         _extend(t, end)
     for i, row in enumerate(todo):
         r = start + i
-        values = [str(row.date) if row.date else None, row.item, row.before, row.after, row.timing, row.explanation]
+        values = [getattr(row, f) for f in TABLE_COLUMNS]
+        values[0] = str(row.date) if row.date else None
         values = [_clean(v, f"{ws.title}!{get_column_letter(c)}{r}", result.warnings)
                   for v, c in zip(values, t.cols)]
         for c, v in zip(t.cols, values):

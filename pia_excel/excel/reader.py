@@ -23,7 +23,7 @@ from ..spec import FORM_NAMES, FormSpec, Item, load_spec
 from . import names
 from .bylabel import read_by_labels
 from .cells import SheetRows, WorkbookCells, bounds, parse_ref
-from .layout import col_letter, layout
+from .layout import TABLE_COLUMNS, col_letter, layout
 from .values import (MAX_CELL, NOTICE_CODE, ODD_MARK_CODE, TICK_MARKS, ReadResult, cell_choice, cell_count,  # noqa: F401
                      cell_date, cell_text)
 
@@ -265,9 +265,11 @@ class _NameReader:
     def table(self, path: str) -> list[dict]:
         rows = []
         for r in self.range_rows(path):
-            vals = [cell_text(v) for v in r[:6]] + [None] * (6 - len(r[:6]))
-            rows.append({"date": cell_date(r[0]) if r else None, "item": vals[1], "before": vals[2], "after": vals[3],
-                         "timing": vals[4].strip() if vals[4] else None, "explanation": vals[5]})
+            n = len(TABLE_COLUMNS)
+            row = dict(zip(TABLE_COLUMNS, [cell_text(v) for v in r[:n]] + [None] * (n - len(r[:n]))))
+            row["date"] = cell_date(r[0]) if r else None
+            row["timing"] = row["timing"].strip() if row["timing"] else None
+            rows.append(row)
         while rows and all(v is None for v in rows[-1].values()):
             rows.pop()
         return rows
