@@ -36,7 +36,7 @@ def test_names_texts_and_sheets_as_written(built):
     assert lay.titles == wb.sheetnames
     expected = dict(lay.fixed_names) | lay.meta_names()
     for name, rows in lay.range_names.items():
-        title = next(s.title for s in lay.sheets if s.rows is rows)
+        title = lay.range_sheets[name]
         expected[name] = f"{L.quote_sheet(title)}!{L.absolute(rows.name_ref(rows.spare))}"
     assert {name: dn.attr_text for name, dn in wb.defined_names.items()} == expected
 
@@ -64,7 +64,7 @@ def test_cells_roles_texts_and_merges_as_written(built):
 def test_blocks_and_rows():
     lay = L.layout("zenkomoku", "r7-05", 2)
     sheet = lay.sheet("Ⅱ ファイルの概要(2)")
-    slots = [b for b in sheet.blocks if b.path == "files[2].II.itaku_jiko"]
+    slots = [b for b in sheet.blocks if sheet.path(b.path) == "files[2].II.itaku_jiko"]
     assert [b.slot for b in slots] == list(range(1, 21))
     first = next(c for c in sheet.cells if c.row == slots[0].first_row and c.col == 1)
     assert (first.role, first.text) == (L.BLOCK_HEADER, "委託事項1")
@@ -80,12 +80,15 @@ def test_blocks_and_rows():
 
 def test_option_cells_and_roles():
     lay = L.layout("juten")
-    by_name = {c.path + c.suffix: c for s in lay.sheets for c in s.cells if c.path}
-    mark = by_name["files[1].II.nyushu_moto.o1"]
-    assert mark.role == L.MARK_CELL and mark.name == "pia.files.1.II.nyushu_moto.o1"
+    by_name = {s.path(c): (s, c) for s in lay.sheets for c in s.cells if c.path}
+    sheet, mark = by_name["files[1].II.nyushu_moto.o1"]
+    assert mark.role == L.MARK_CELL and sheet.name(mark) == "pia.files.1.II.nyushu_moto.o1"
+    by_name = {k: c for k, (s, c) in by_name.items()}
     details = [c for c in by_name.values() if c.role == L.DETAIL]
     assert details and all(c.suffix.endswith(".detail") for c in details)
     assert L.layout("juten") is L.layout("juten", "h30-05", 1)  # cached
+    three = L.layout("juten", None, 3)
+    assert three.sheet("Ⅱ ファイルの概要(3)").part is three.sheet("Ⅱ ファイルの概要(1)").part  # shared by the files
 
 
 def test_helpers():

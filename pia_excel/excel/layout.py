@@ -7,7 +7,9 @@ and the number of 特定個人情報ファイル (every repeat slot is laid out 
 the rows of the 記録項目 list and of the 変更箇所 table depend on the data: the layout gives their first row and
 the cells of one row (:class:`Rows`); they extend by ``len(values) + spare`` rows.
 
-Rows and columns are 1-based numbers; "A1" strings are made only at the edge (:func:`ref`).
+The cells of a part are computed once and shared by every 特定個人情報ファイル: their paths are relative to
+the sheet (``Sheet.prefix`` + ``Cell.path`` is the item instance path). Rows and columns are 1-based numbers;
+"A1" strings are made only at the edge (:func:`ref`).
 """
 from __future__ import annotations
 
@@ -101,7 +103,7 @@ def display_label(item: Item, edition_labels: dict) -> str:
 @dataclass(frozen=True, slots=True)
 class Cell:
     """One placed cell: its position and merge, its role, the printed text (labels, hints) or, for value cells,
-    the item instance path (checkbox options: the checkbox item's path and an option suffix)."""
+    the item path within the sheet (checkbox options: the checkbox item's path and an option suffix)."""
 
     row: int
     col: int
@@ -126,17 +128,13 @@ class Cell:
             return None
         return f"{self.ref}:{ref(self.last_row, self.last_col)}"
 
-    @property
-    def name(self) -> str | None:
-        """The defined name of a value cell (list and table ranges are named by :class:`Rows`)."""
-        return None if self.path is None else names.to_name(self.path, self.suffix)
 
 
 @dataclass(frozen=True)
 class Block:
     """The rows of one repeat slot (slots after the used ones are hidden by the writer)."""
 
-    path: str  # the repeat group's path, e.g. "files[1].II.itaku_jiko"
+    path: str  # the repeat group's path within the sheet, e.g. "II.itaku_jiko"
     slot: int
     first_row: int
     last_row: int
@@ -145,8 +143,8 @@ class Block:
 @dataclass(frozen=True)
 class Rows:
     """The data rows of the 記録項目 list or the 変更箇所 table: from ``first_row`` down, one row per value
-    plus ``spare``; ``cells`` are those of one row (row numbers 0). The range named ``path`` covers columns
-    ``name_cols`` of all the rows."""
+    plus ``spare``; ``cells`` are those of one row (row numbers 0). The range named after ``path`` (within the
+    sheet) covers columns ``name_cols`` of all the rows."""
 
     path: str
     item: Item
@@ -162,16 +160,76 @@ class Rows:
 
 
 @dataclass
-class Sheet:
-    title: str
+class Part:
+    """The cells of one part's sheet, shared by the sheets of every 特定個人情報ファイル."""
+
     section: Section
-    file_no: int | None
     columns: int
     cells: list[Cell] = field(default_factory=list)
     print_title_rows: tuple[int, int] | None = None
     blocks: list[Block] = field(default_factory=list)
     rows: Rows | None = None
     last_row: int = 0  # last row of the fixed part
+
+    @cached_property
+    def named(self) -> list[tuple[str, str, Cell]]:
+        """(path + option suffix, name without prefix, cell) of every value cell, in writing order."""
+        return [(c.path + c.suffix, c.path.replace("[", ".").replace("]", "") + c.suffix, c)
+                for c in self.cells if c.path is not None]
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of the workbook: its title and its part's cells; ``prefix`` + a cell's path is the item
+    instance path ("files[2]." on the sheets of the second file, "" elsewhere)."""
+
+    title: str
+    file_no: int | None
+    part: Part
+
+    @property
+    def section(self) -> Section:
+        return self.part.section
+
+    @property
+    def cells(self) -> list[Cell]:
+        return self.part.cells
+
+    @property
+    def blocks(self) -> list[Block]:
+        return self.part.blocks
+
+    @property
+    def rows(self) -> Rows | None:
+        return self.part.rows
+
+    @property
+    def columns(self) -> int:
+        return self.part.columns
+
+    @property
+    def print_title_rows(self) -> tuple[int, int] | None:
+        return self.part.print_title_rows
+
+    @property
+    def last_row(self) -> int:
+        return self.part.last_row
+
+    @property
+    def prefix(self) -> str:
+        return "" if self.file_no is None else f"files[{self.file_no}]."
+
+    def path(self, cell_or_path: Cell | str) -> str:
+        """The item instance path of a cell (with its option suffix) or of a path within this sheet."""
+        if isinstance(cell_or_path, str):
+            return self.prefix + cell_or_path
+        return self.prefix + cell_or_path.path + cell_or_path.suffix
+
+    def name(self, cell_or_path: Cell | str) -> str:
+        """The defined name of a value cell, or of a list or table range given by its path."""
+        if isinstance(cell_or_path, str):
+            return names.to_name(self.prefix + cell_or_path)
+        return names.to_name(self.prefix + cell_or_path.path, cell_or_path.suffix)
 
     @property
     def is_table(self) -> bool:
@@ -200,7 +258,7 @@ def _numbered(item: Item) -> list[str]:
 class _Builder:
     """Walks a section in print order and places its cells, in the order the writer writes them."""
 
-    def __init__(self, sheet: Sheet, edition: Edition):
+    def __init__(self, sheet: Part, edition: Edition):
         self.sheet, self.edition, self.labels = sheet, edition, edition.labels
         self.r = 1
 
@@ -358,12 +416,15 @@ class _Builder:
         self.sheet.rows = Rows(path, item, self.r, cells, SPARE_TABLE_ROWS, (1, len(TABLE_COLUMNS)))
 
 
-def _section_sheet(spec: FormSpec, edition: Edition, section: Section, file_no: int | None) -> Sheet:
+@lru_cache(maxsize=64)
+def _part(form: str, edition_id: str, section_key: str) -> Part:
+    """The cells of a part (paths within the sheet), computed once per form, edition and part."""
+    spec = load_spec(form)
+    edition, section = spec.edition(edition_id), spec.section(section_key)
     first = section.items[0]
-    columns = TABLE_SHEET_COLUMNS if first.kind == "table" else FORM_COLUMNS
-    sheet = Sheet(sheet_name(section, file_no), section, file_no, columns)
-    b = _Builder(sheet, edition)
-    prefix = section.key if file_no is None else f"files[{file_no}].{section.key}"
+    part = Part(section, TABLE_SHEET_COLUMNS if first.kind == "table" else FORM_COLUMNS)
+    b = _Builder(part, edition)
+    prefix = section.key
     if section.key == "cover":
         b.put(1, 1, FORM_TITLE, last_col=5, text=spec.title)
         b.r = 2
@@ -376,8 +437,8 @@ def _section_sheet(spec: FormSpec, edition: Edition, section: Section, file_no: 
             b.table_rows(first, f"{prefix}.{first.key}")
         else:
             b.items(section.items, prefix)
-    sheet.last_row = b.r - 1
-    return sheet
+    part.last_row = b.r - 1
+    return part
 
 
 # ---------------------------------------------------------------------------------------------- the layout
@@ -389,14 +450,19 @@ class Layout:
         self.edition = self.spec.edition(edition)
         self.form, self.files = form, files
         self.sheets: list[Sheet] = []
+
+        def add(section: Section, file_no: int | None) -> None:
+            part = _part(form, self.edition.id, section.key)
+            self.sheets.append(Sheet(sheet_name(section, file_no), file_no, part))
+
         for section in self.spec.sections:
             if section.per_file:
                 if section is self.spec.file_sections[0]:
                     for n in range(1, files + 1):
                         for fs in self.spec.file_sections:
-                            self.sheets.append(_section_sheet(self.spec, self.edition, fs, n))
+                            add(fs, n)
                 continue
-            self.sheets.append(_section_sheet(self.spec, self.edition, section, None))
+            add(section, None)
 
     @property
     def titles(self) -> list[str]:
@@ -408,17 +474,19 @@ class Layout:
         """Item instance path (with option suffixes) → (sheet, first cell) of every named cell and range."""
         out: dict[str, tuple[str, str]] = {}
         for s in self.sheets:
-            t = s.title
-            for c in s.cells:
-                if c.path is not None:
-                    out[c.path + c.suffix] = (t, ref(c.row, c.col))
+            t, prefix = s.title, s.prefix
+            for key, _, c in s.part.named:
+                out[prefix + key] = (t, ref(c.row, c.col))
             if s.rows is not None:
-                out[s.rows.path] = (t, ref(s.rows.first_row, s.rows.name_cols[0]))
+                out[prefix + s.rows.path] = (t, ref(s.rows.first_row, s.rows.name_cols[0]))
         return out
 
     @cached_property
     def cell_map(self) -> CellMap:
         return CellMap(self.cells, self.titles)
+
+    def _name_prefix(self, sheet: Sheet) -> str:
+        return names.PREFIX if sheet.file_no is None else f"{names.PREFIX}files.{sheet.file_no}."
 
     @cached_property
     def fixed_names(self) -> dict[str, str]:
@@ -426,21 +494,20 @@ class Layout:
         (all but the list and table ranges), as the writer writes them."""
         out: dict[str, str] = {}
         for s in self.sheets:
-            q = quote_sheet(s.title) + "!$"
-            for c in s.cells:
-                if c.path is not None:
-                    out[names.to_name(c.path, c.suffix)] = f"{q}{col_letter(c.col)}${c.row}"
+            q, np = quote_sheet(s.title) + "!$", self._name_prefix(s)
+            for _, name, c in s.part.named:
+                out[np + name] = f"{q}{col_letter(c.col)}${c.row}"
         return out
 
     @cached_property
     def range_names(self) -> dict[str, Rows]:
         """Defined name → :class:`Rows` of the data-dependent ranges (記録項目 lists, 変更箇所 table)."""
-        return {names.to_name(s.rows.path): s.rows for s in self.sheets if s.rows is not None}
+        return {s.name(s.rows.path): s.rows for s in self.sheets if s.rows is not None}
 
     @cached_property
     def range_sheets(self) -> dict[str, str]:
         """Defined name of a data-dependent range → its sheet."""
-        return {names.to_name(s.rows.path): s.title for s in self.sheets if s.rows is not None}
+        return {s.name(s.rows.path): s.title for s in self.sheets if s.rows is not None}
 
     @cached_property
     def name_refs(self) -> dict[str, tuple[str, str, tuple[int, int, int, int]]]:
@@ -448,10 +515,9 @@ class Layout:
         reader keeps them."""
         out = {}
         for s in self.sheets:
-            t = s.title
-            for c in s.cells:
-                if c.path is not None:
-                    out[names.to_name(c.path, c.suffix)] = (t, ref(c.row, c.col), (c.col, c.row, c.col, c.row))
+            t, np = s.title, self._name_prefix(s)
+            for _, name, c in s.part.named:
+                out[np + name] = (t, ref(c.row, c.col), (c.col, c.row, c.col, c.row))
         return out
 
     def meta_names(self) -> dict[str, str]:

@@ -121,10 +121,11 @@ class _Values:
         v = self.get(path)
         return self.invalid.get(path) if v is None else v
 
-    def tick(self, cell: Cell):
-        by_label = self.ticks.get(cell.path)
+    def tick(self, path: str, cell: Cell):
+        """The tick of a checkbox option cell (``path``: the checkbox item's instance path)."""
+        by_label = self.ticks.get(path)
         if by_label is None:
-            by_label = self.ticks[cell.path] = {t.label: t for t in self.get(cell.path)}
+            by_label = self.ticks[path] = {t.label: t for t in self.get(path)}
         opt = cell.item.options[cell.option - 1]
         return by_label.get(opt.label) or by_label.get(self.labels.get(opt.label, opt.label))
 
@@ -244,7 +245,7 @@ class _SheetWriter:
         for b in sheet.blocks:
             n = used.get(b.path)
             if n is None:
-                n = used[b.path] = len(values.get(b.path))
+                n = used[b.path] = len(values.get(sheet.prefix + b.path))
             if b.slot > 1 and b.slot > n:
                 for rr in range(b.first_row, b.last_row + 1):
                     dim = self.ws.row_dimensions[rr]
@@ -263,36 +264,38 @@ class _SheetWriter:
                 self.ws.row_dimensions[c.row].height = 30
             return
         a1 = L.ref(c.row, c.col)
+        path = self.sheet.prefix + c.path
         if role == L.VALUE:
-            v = values.value(c.path)
+            v = values.value(path)
             if c.kind == "date" and v is not None:
                 v = str(v)
-            self.put(c.row, c.col, c.last_row, c.last_col, v, _VALUE_LOOK[c.kind], role=role, path=c.path)
+            self.put(c.row, c.col, c.last_row, c.last_col, v, _VALUE_LOOK[c.kind], role=role, path=path)
             if c.kind == "choice":
                 self.dropdown(a1, c.item.choices, "＜選択肢＞から選んでください")
             elif c.kind == "count":
                 self.count_validation(a1)
         elif role == L.COUNT:
-            self.put(c.row, c.col, c.last_row, c.last_col, values.value(c.path), _LOOK[role], role=role, path=c.path)
+            self.put(c.row, c.col, c.last_row, c.last_col, values.value(path), _LOOK[role], role=role, path=path)
             self.count_validation(a1)
         else:  # a checkbox option's mark, detail or count
-            tick = values.tick(c)
+            tick = values.tick(path, c)
             if role == L.MARK_CELL:
                 v = MARK if tick and tick.checked else None
             elif role == L.DETAIL:
                 v = tick.detail if tick else None
             else:
                 v = tick.count if tick else None
-            self.put(c.row, c.col, c.last_row, c.last_col, v, _LOOK[role], role=role, path=c.path)
+            self.put(c.row, c.col, c.last_row, c.last_col, v, _LOOK[role], role=role, path=path)
             if role == L.MARK_CELL:
                 self.dropdown(a1, (MARK,), "該当する場合は○を選んでください")
             elif role == L.OPTION_COUNT:
                 self.count_validation(a1)
-        self.ctx.defined.append((c.name, self.ws.title, a1))
+        self.ctx.defined.append((names.to_name(path, c.suffix), self.ws.title, a1))
 
     def data_rows(self, rows: L.Rows, values: _Values) -> None:
         """The 記録項目 list (one value per row) or the 変更箇所 table, plus the spare rows kept for typing."""
-        data = values.get(rows.path)
+        base = self.sheet.prefix + rows.path
+        data = values.get(base)
         table = rows.item.kind == "table"
         count = len(data) + rows.spare
         for i in range(count):
@@ -300,9 +303,9 @@ class _SheetWriter:
             d = data[i] if i < len(data) else None
             for c in rows.cells:
                 if c.role == L.LIST_ROW:
-                    v, path = d, c.path
+                    v, path = d, base
                 elif c.role == L.TABLE_ROW:
-                    path = f"{c.path}[{i + 1}]"
+                    path = f"{base}[{i + 1}]"
                     v = None if d is None else getattr(d, c.field)
                     if d is not None and v is None:
                         v = values.invalid.get(f"{path}.{c.field}")
@@ -313,7 +316,7 @@ class _SheetWriter:
                 self.put(r, c.col, r, c.last_col, v, _LOOK[c.role], role=c.role, path=path)
             if table:
                 self.dropdown(L.ref(r, L.TABLE_COLUMNS.index("timing") + 1), L.TIMINGS, "事前 または 事後")
-        self.ctx.defined.append((names.to_name(rows.path), self.ws.title, rows.name_ref(count)))
+        self.ctx.defined.append((names.to_name(base), self.ws.title, rows.name_ref(count)))
 
     def finish(self) -> None:
         ws = self.ws
