@@ -31,8 +31,8 @@ from openpyxl.worksheet.merge import MergedCellRange
 from ..errors import ApplyError
 from ..excel import styles
 from ..excel.reader import WorkbookError, open_workbook
-from ..excel.layout import TABLE_COLUMNS, TABLE_HEADS
-from ..excel.writer import MAX_CELL, absolute, quote_sheet, save_atomic
+from ..excel.layout import TABLE_COLUMNS, TABLE_HEADS, absolute, quote_sheet
+from ..excel.writer import MAX_CELL, save_atomic
 from ..models import ChangeRow
 from ..spec import load_spec
 from ..wareki import WarekiDate, WarekiError

@@ -28,8 +28,7 @@ from ..errors import ERROR, Issue, PlacementError
 from ..models import Document, PiaModel
 from . import layout as L
 from . import names, styles
-from .layout import (GROUP_STARTS, LIST_HEADER, LISTS_SHEET, MARK, SPARE_LIST_ROWS, SPARE_TABLE_ROWS,  # noqa: F401
-                     Cell, Layout, Sheet, absolute, display_label, quote_sheet, sheet_name)
+from .layout import LISTS_SHEET, MARK, Cell, Sheet, absolute, quote_sheet
 
 MAX_CELL = 32767
 
