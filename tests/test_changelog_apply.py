@@ -11,7 +11,7 @@ from pia_excel import api
 from pia_excel.changelog import ApplyError, append_rows, append_to_file, changelog_rows
 from pia_excel.changelog.apply import open_for_edit
 from pia_excel.excel.reader import read_workbook
-from pia_excel.excel.writer import SPARE_TABLE_ROWS
+from pia_excel.excel.layout import SPARE_TABLE_ROWS
 from pia_excel.models import ChangeRow
 
 from test_changelog_support import set_path

@@ -10,7 +10,8 @@ import yaml
 from openpyxl import load_workbook
 
 from pia_excel.excel import styles
-from pia_excel.excel.writer import LISTS_SHEET, write_workbook
+from pia_excel.excel.layout import LISTS_SHEET
+from pia_excel.excel.writer import write_workbook
 from pia_excel.models import new_document
 from pia_excel.spec import load_spec
 

@@ -29,7 +29,8 @@ from openpyxl.worksheet.merge import MergedCellRange
 from ..errors import ApplyError
 from ..excel import names, styles
 from ..excel.reader import WorkbookError, open_workbook
-from ..excel.writer import MAX_CELL, absolute, quote_sheet, save_atomic
+from ..excel.layout import TABLE_COLUMNS, TABLE_HEADS, absolute, quote_sheet
+from ..excel.writer import MAX_CELL, save_atomic
 from ..models import ChangeRow
 from ..spec import FORMS, load_spec
 from ..spec.text import compact
@@ -38,7 +39,7 @@ from ..wareki import WarekiDate, WarekiError
 __all__ = ["AppendResult", "ApplyError", "append_rows", "append_to_file", "existing_rows", "open_for_edit",
            "row_key", "table_names"]
 
-HEADERS = ("変更日", "項目", "変更前の記載", "変更後の記載", "提出時期", "提出時期に係る説明")
+HEADERS = TABLE_HEADS
 
 
 @dataclass
@@ -288,7 +289,8 @@ def append_rows(wb, rows: list[ChangeRow]) -> AppendResult:
         _extend(t, end)
     for i, row in enumerate(todo):
         r = start + i
-        values = [str(row.date) if row.date else None, row.item, row.before, row.after, row.timing, row.explanation]
+        values = [getattr(row, f) for f in TABLE_COLUMNS]
+        values[0] = str(row.date) if row.date else None
         values = [_clean(v, f"{ws.title}!{get_column_letter(c)}{r}", result.warnings)
                   for v, c in zip(values, t.cols)]
         for c, v in zip(t.cols, values):

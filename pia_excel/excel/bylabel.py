@@ -11,7 +11,7 @@ from typing import Any
 
 from ..spec import Edition, FormSpec, Item, Section
 from ..spec.text import label_key
-from . import writer
+from .layout import LIST_HEADER, LISTS_SHEET, TABLE_COLUMNS, TABLE_HEADS, display_label
 from ..errors import WARNING, Issue
 from .values import NOTICE_CODE, ReadResult, cell_choice, cell_count, cell_date, cell_text
 
@@ -78,7 +78,7 @@ class _LabelReader:
                 continue
             if it.header:
                 continue
-            label = writer.display_label(it, self.edition.labels)
+            label = display_label(it, self.edition.labels)
             kind = it.value_kind
             hit = self.find(f"{it.no or ''}{label}") or (self.find(label) if it.no else None)
             if it.kind == "heading":  # heading with checkboxes (Ⅲ-4 委託しない …)
@@ -167,7 +167,7 @@ class _LabelReader:
 
     def list_values(self) -> list[str]:
         vals = []
-        head = self.find(writer.LIST_HEADER, 0)
+        head = self.find(LIST_HEADER, 0)
         for r in range(head[0] + 1 if head else self.cursor, len(self.grid.rows)):
             row = [v for c, v in self.grid.rows[r] if c >= 2]
             vals.append(cell_text(row[0]) if row else None)
@@ -176,15 +176,15 @@ class _LabelReader:
         return ["" if v is None else v for v in vals]
 
     def table_rows(self) -> list[dict]:
-        head = self.find("変更日", 0)
+        head = self.find(TABLE_HEADS[0], 0)
         rows = []
         if head is None:
             return rows
         for r in range(head[0] + 1, len(self.grid.rows)):
             cells = {c: v for c, v in self.grid.rows[r]}
-            vals = [cells.get(c) for c in range(head[1], head[1] + 6)]
-            rows.append({"date": cell_date(vals[0]), "item": cell_text(vals[1]), "before": cell_text(vals[2]),
-                         "after": cell_text(vals[3]), "timing": cell_text(vals[4]), "explanation": cell_text(vals[5])})
+            row = {f: cell_text(cells.get(head[1] + i)) for i, f in enumerate(TABLE_COLUMNS)}
+            row["date"] = cell_date(cells.get(head[1]))
+            rows.append(row)
         while rows and all(v is None for v in rows[-1].values()):
             rows.pop()
         return rows
@@ -219,7 +219,7 @@ def read_by_labels(book, spec: FormSpec, edition: Edition, result: ReadResult) -
     files: list[dict] = []
     counters: dict[str, int] = {}
     for sheet in book.sheetnames:
-        if sheet == writer.LISTS_SHEET or not book.visible(sheet):
+        if sheet == LISTS_SHEET or not book.visible(sheet):
             continue
         grid = _Grid(sheet, book.rows(sheet))
         sec = _sheet_section(grid, spec)

@@ -49,12 +49,17 @@ def read_defined_names(path: Path) -> dict[str, str]:
     with zipfile.ZipFile(path) as z:
         xml = z.read("xl/workbook.xml").decode("utf-8")
     out = {}
-    for m in _DEFINED_NAME.finditer(xml):
-        attrs = m.group(1)
-        name = _NAME_ATTR.search(attrs)
-        if name is None or "localSheetId" in attrs:
+    for attrs, text in _DEFINED_NAME.findall(xml):
+        if "localSheetId" in attrs:
             continue
-        out[html.unescape(name.group(1))] = html.unescape(m.group(2))
+        if attrs.startswith(' name="'):  # how Excel and openpyxl write it
+            name = attrs[7:attrs.find('"', 7)]
+        else:
+            m = _NAME_ATTR.search(attrs)
+            if m is None:
+                continue
+            name = m.group(1)
+        out[html.unescape(name) if "&" in name else name] = html.unescape(text) if "&" in text else text
     return out
 
 

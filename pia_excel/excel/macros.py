@@ -41,7 +41,8 @@ from ..models import Document, new_document
 from ..spec import FORMS
 from . import result_sheet
 from .result_sheet import RESULT_BUTTON_ROW, RESULT_SHEET
-from .writer import LISTS_SHEET, build_workbook, save_atomic
+from .layout import LISTS_SHEET
+from .writer import build_workbook, save_atomic
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 #: VBA sources (``*.bas``) behind the buttons; PIA_EXCEL_MACROS overrides (e.g. for an installed, non-editable copy)

@@ -23,10 +23,12 @@ from ..spec import FORM_NAMES, FormSpec, Item, load_spec
 from . import names
 from .bylabel import read_by_labels
 from .cells import SheetRows, WorkbookCells, bounds, parse_ref
+from .layout import TABLE_COLUMNS, col_letter, layout
 from .values import (MAX_CELL, NOTICE_CODE, ODD_MARK_CODE, TICK_MARKS, ReadResult, cell_choice, cell_count,  # noqa: F401
                      cell_date, cell_text)
 
-#: marks accepted as "ticked" in a checkbox cell (○ is what the form prints)
+#: more 特定個人情報ファイル than any real document has: such meta values are not trusted for the fast path
+MAX_FILES = 999
 
 
 def check_file(path: Path) -> None:
@@ -126,6 +128,37 @@ class _NameReader:
         #: defined name → (sheet, first cell, (min_col, min_row, max_col, max_row))
         self.refs: dict[str, tuple[str, str, tuple[int, int, int, int]]] = {}
         self.nfiles = 0
+        if not self.from_layout():
+            self.parse_names()
+
+    def from_layout(self) -> bool:
+        """Take the refs from the layout when the workbook's defined names are exactly those the writer gives
+        a workbook of its form, edition and number of files (pia-excel's own workbooks, unedited in structure)."""
+        dn = self.book.defined_names
+        files = dn.get(names.FILES_NAME, "")
+        edition = dn.get(names.EDITION_NAME, "").strip('"')
+        if not files.isdigit() or not 0 < int(files) <= MAX_FILES or edition not in {e.id for e in self.spec.editions}:
+            return False
+        lay = layout(self.spec.form, edition, int(files))
+        fixed = lay.fixed_names
+        ranges = lay.range_names
+        if len(dn) != len(fixed) + len(ranges) + len(lay.meta_names()) or not fixed.items() <= dn.items():
+            return False
+        refs = dict(lay.name_refs)
+        for name, rows in ranges.items():
+            ref = parse_ref(dn.get(name, ""))
+            first = f"{col_letter(rows.name_cols[0])}{rows.first_row}"
+            if ref is None or ref[1].split(":")[0] != first or ref[0] != lay.range_sheets[name]:
+                return False
+            refs[name] = (ref[0], first, bounds(ref[1]))
+        if not set(lay.titles) <= set(self.book.sheetnames):
+            return False
+        self.refs, self.nfiles = refs, lay.files
+        return True
+
+    def parse_names(self) -> None:
+        """Parse every defined name (workbooks whose rows were moved, or made by other tools)."""
+        book = self.book
         for name, text in book.defined_names.items():
             if not name.startswith(names.PREFIX) or name.startswith("pia.meta."):
                 continue
@@ -232,9 +265,11 @@ class _NameReader:
     def table(self, path: str) -> list[dict]:
         rows = []
         for r in self.range_rows(path):
-            vals = [cell_text(v) for v in r[:6]] + [None] * (6 - len(r[:6]))
-            rows.append({"date": cell_date(r[0]) if r else None, "item": vals[1], "before": vals[2], "after": vals[3],
-                         "timing": vals[4].strip() if vals[4] else None, "explanation": vals[5]})
+            n = len(TABLE_COLUMNS)
+            row = dict(zip(TABLE_COLUMNS, [cell_text(v) for v in r[:n]] + [None] * (n - len(r[:n]))))
+            row["date"] = cell_date(r[0]) if r else None
+            row["timing"] = row["timing"].strip() if row["timing"] else None
+            rows.append(row)
         while rows and all(v is None for v in rows[-1].values()):
             rows.pop()
         return rows

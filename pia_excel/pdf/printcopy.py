@@ -1,8 +1,9 @@
 """Print-ready PDF of a 評価書: our workbook, laid out for paper, rendered by headless LibreOffice.
 
 The document is first written by our writer (``build_workbook``); a *print copy* of that workbook is then
-adjusted for paper and converted with :func:`pia_excel.pdf.render.to_pdf`. The copy is never read back, so it may
-change anything that only matters on screen:
+adjusted for paper and converted with :func:`pia_excel.pdf.render.to_pdf`; what each cell is (a choice, a mark,
+an input hint, a heading, a group row, the list or table rows) comes from the layout (``excel/layout.py``).
+The copy is never read back, so it may change anything that only matters on screen:
 
 - one font that the install script guarantees (Noto Sans CJK JP), so the text metrics below are the ones
   LibreOffice really uses (``ＭＳ ゴシック`` falls back to a mix of DejaVu Sans and Noto glyphs on Linux, or to
@@ -43,8 +44,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import storage
 from ..errors import Issue
-from ..excel import names, styles
-from ..excel.writer import LISTS_SHEET, build_workbook
+from ..excel import layout as L
+from ..excel.writer import build_workbook
 from ..models import Document
 from .render import pdf_page_count, to_pdf
 
@@ -80,9 +81,8 @@ TABLE_COLUMNS = {"A": 12.5, "B": 17.0, "C": 22.0, "D": 22.0, "E": 5.5, "F": 16.0
 _EMPTY_MARK = "[　 ]"
 _EMPTY_CHOICE = "[　　　]"
 _EMPTY_DETAIL = "（　　）"
-_HINT = re.compile(r"^(例：|（\s*）件：|（　）件：)")
-_GROUP_ROW = re.compile(r"^.+\d+～\d+$")
-_HEADING_FILLS = {styles.HEADING_FILL.fgColor.rgb, styles.GROUP_FILL.fgColor.rgb}
+#: rows a block under them is kept with on a page
+_HEADING_ROLES = frozenset({L.TITLE, L.HEADING, L.GROUP_ROW, L.BLOCK_HEADER})
 
 
 # ---------------------------------------------------------------------------------------------- metrics
@@ -226,30 +226,13 @@ def build_print_workbook(doc: Document) -> tuple[Workbook, PrintPlan]:
     """Our workbook of ``doc``, adjusted for printing (see the module docstring)."""
     wb, problems = build_workbook(doc)
     plan = PrintPlan(problems=list(problems))
-    roles = _cell_roles(wb)
-    for ws in wb.worksheets:
-        if ws.title == LISTS_SHEET or ws.sheet_state != "visible":
-            continue
-        plan.sheets.append(_SheetLayout(ws, roles.get(ws.title, {})).run())
+    for sheet in L.layout_of(doc).sheets:
+        plan.sheets.append(_SheetLayout(wb[sheet.title], sheet).run())
     # the print copy is never read back: its names and dropdowns would only point at moved cells
     for name in list(wb.defined_names):
         del wb.defined_names[name]
     _use_print_font(wb)
     return wb, plan
-
-
-def _cell_roles(wb: Workbook) -> dict[str, dict[str, str]]:
-    """Sheet → cell → "mark" | "detail" | "count" for the checkbox cells, found by their defined names."""
-    out: dict[str, dict[str, str]] = {}
-    for name, dn in wb.defined_names.items():
-        if not name.startswith(names.PREFIX):
-            continue
-        m = re.search(r"\.o\d+(\.(detail|count))?$", name)
-        if not m:
-            continue
-        for sheet, ref in dn.destinations:
-            out.setdefault(sheet, {})[ref.replace("$", "")] = m.group(2) or "mark"
-    return out
 
 
 def _use_print_font(wb: Workbook) -> None:
@@ -270,13 +253,13 @@ def _font(cell) -> tuple[float, bool]:
 
 
 class _SheetLayout:
-    def __init__(self, ws: Worksheet, roles: dict[str, str]):
+    def __init__(self, ws: Worksheet, sheet: L.Sheet):
         self.ws = ws
-        self.roles = roles
-        unlocked_cols = {c for (r, c), cell in ws._cells.items()
-                         if cell.has_style and cell.protection.locked is False}
-        self.table = ws.max_column >= 6  # the change-log table (6 columns)
-        self.list = not self.table and unlocked_cols == {2}  # the 記録項目 annex: one entry per row in B
+        self.sheet = sheet
+        self.table = sheet.is_table  # the change-log table (6 columns)
+        self.list = sheet.is_list  # the 記録項目 annex: one entry per row in B
+        #: rows (as written) of headings, group rows and repeat block headers
+        self.headings = {c.row for c in sheet.cells if c.col == 1 and c.role in _HEADING_ROLES and c.text}
         self.widths = TABLE_COLUMNS if self.table else FORM_COLUMNS
         self.chunk_max = TABLE_CHUNK_MAX if self.table else CHUNK_MAX
         self.n_rows = ws.max_row
@@ -300,30 +283,24 @@ class _SheetLayout:
         ws = self.ws
         merges = {(rng.min_row, rng.min_col): rng for rng in ws.merged_cells.ranges}
         dropped, added = [], []
-        for (r, c), cell in list(ws._cells.items()):
-            if isinstance(cell, MergedCell):
-                continue
-            role = self.roles.get(cell.coordinate)
-            fmt = cell.number_format
+        for c, cell in self._look_cells():
+            role = c.role
             v = cell.value
             filled = v not in (None, "")
-            if role == "mark":
-                cell.value = f"[ {v} ]" if filled else _EMPTY_MARK
-            elif role == "detail" or fmt == styles.DETAIL_FORMAT:
+            if role == L.MARK_CELL or (role == L.VALUE and c.kind == "choice"):
+                empty = _EMPTY_MARK if role == L.MARK_CELL else _EMPTY_CHOICE
+                cell.value = f"[ {v} ]" if filled else empty
+            elif role == L.DETAIL:
                 cell.value = f"（ {v} ）" if filled else _EMPTY_DETAIL
-            elif role == "count" or fmt == styles.COUNT_FORMAT:
+            elif role in (L.COUNT, L.OPTION_COUNT):
                 cell.value = f"（ {v} ）件" if filled else "（　 ）件"
-                hint = ws._cells.get((r, c + 1))
-                if role is None and hint is not None and isinstance(hint.value, str) and _HINT.match(hint.value):
+                rng = merges.get((c.row, c.col + 1))
+                if role == L.COUNT and rng is not None:
                     # an item's count row: the input hint beside the count goes, the count takes its place
-                    hint.value = None
-                    rng = merges.get((r, c + 1))
-                    if rng is not None:
-                        dropped.append(rng)
-                        added.append(f"{cell.coordinate}:{get_column_letter(rng.max_col)}{r}")
-            elif fmt == styles.CHOICE_FORMAT:
-                cell.value = f"[ {v} ]" if filled else _EMPTY_CHOICE
-            elif isinstance(v, str) and _HINT.match(v):
+                    ws._cells[(c.row, c.col + 1)].value = None
+                    dropped.append(rng)
+                    added.append(f"{L.ref(c.row, c.col)}:{get_column_letter(rng.max_col)}{c.row}")
+            elif role == L.HINT:
                 cell.value = None
                 continue
             else:
@@ -334,23 +311,33 @@ class _SheetLayout:
             keep = [str(rng) for rng in ws.merged_cells.ranges if rng not in dropped]
             ws.merged_cells = MultiCellRange(keep + added)
 
+    def _look_cells(self):
+        """(layout cell, sheet cell) of every placed cell; a merged choice's covered cells too, as they carry
+        the same number format in the workbook."""
+        cells = self.ws._cells
+        for c in self.sheet.cells:
+            last = c.last_col if c.role == L.VALUE and c.kind == "choice" else c.col
+            for col in range(c.col, last + 1):
+                cell = cells.get((c.row, col))
+                if cell is not None:
+                    yield c, cell
+
     # ---------------------------------------------------------------- what does not print
     def hide_unused(self) -> None:
         ws = self.ws
         dims = ws.row_dimensions
         last = ws.max_row
         # "委託事項6～10": a group row whose first slot is hidden has nothing to show
-        for r in range(1, last):
-            v = self._value(r)
-            if isinstance(v, str) and _GROUP_ROW.match(v) and dims[r + 1].hidden:
-                dims[r].hidden = True
-                dims[r].outlineLevel = 1
+        for c in self.sheet.cells:
+            if c.role == L.GROUP_ROW and c.row < last and dims[c.row + 1].hidden:
+                dims[c.row].hidden = True
+                dims[c.row].outlineLevel = 1
         # the spare rows kept for typing at the end of the list annex and the change-log table
-        if not (self.table or self.list):
+        rows = self.sheet.rows
+        if rows is None or not self.table:  # list annexes keep theirs (as the copy always did)
             return
-        cols = range(1, 7) if self.table else range(2, 3)
-        data_rows = sorted({r for (r, c), cell in ws._cells.items()
-                            if c in cols and cell.has_style and cell.protection.locked is False})
+        cols = [c.col for c in rows.cells if c.role in L.VALUE_ROLES]
+        data_rows = list(range(rows.first_row, last + 1))
         if not data_rows:
             return
         filled = [r for r in data_rows if any(self._value(r, c) not in (None, "") for c in cols)]
@@ -431,6 +418,9 @@ class _SheetLayout:
             nr += 1 + len(extra.get(r, ()))
         self.n_rows = nr - 1
         self.first = first
+        # headings keep their role in their new rows, and in continuation rows their text runs on into
+        self.headings = {first[r] for r in self.headings} | {
+            first[r] + i for r in self.headings for i, texts in enumerate(extra.get(r, ()), start=1) if 1 in texts}
         if not extra:
             return first
         last = {r: first[r] + len(extra.get(r, ())) for r in first}
@@ -562,11 +552,7 @@ class _SheetLayout:
         return SheetPlan(ws.title, scale, len(breaks) + 1, breaks)
 
     def _is_heading(self, r: int) -> bool:
-        cell = self.ws._cells.get((r, 1))
-        if cell is None or cell.value in (None, ""):
-            return False
-        fill = cell.fill
-        return fill is not None and fill.fgColor is not None and fill.fgColor.rgb in _HEADING_FILLS
+        return r in self.headings
 
 
 # ---------------------------------------------------------------------------------------------- API

@@ -1,94 +1,18 @@
 """Where an item instance path sits in a workbook: "files[1].II.itaku_umu" → ("Ⅱ ファイルの概要(1)", "C52").
 
 Workbooks read by the reader carry their own map (``ReadResult.cells``). Documents loaded from JSON/YAML have
-none: their cells are those of the workbook ``build_workbook`` makes of them. The writer lays out every repeat
-slot whatever the values, so that map depends only on form, edition and the number of files, and is cached;
-rows of list annexes and of the 変更箇所 table are computed from the first cell of their range.
+none: their cells are those of the generated workbook, known from the layout (``excel/layout.py``).
 """
 from __future__ import annotations
 
-import re
-from functools import lru_cache
-
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
-
-from ..excel import names
-from ..excel.reader import ReadResult
-from ..models import Document, new_document
-
-#: columns of the 変更箇所 table, in order (ChangeRow fields)
-TABLE_COLUMNS = ("date", "item", "before", "after", "timing", "explanation")
-
-_ROW = re.compile(r"^(?P<base>.+)\[(?P<n>\d+)\](?:\.(?P<field>\w+))?$")
-
-
-class CellMap:
-    """Sheet and cell of item paths, with fallbacks for option cells, list/table rows and repeat blocks."""
-
-    def __init__(self, cells: dict[str, tuple[str, str]], sheet_order: list[str] | None = None):
-        self.cells = dict(cells)
-        self.sheet_order = list(sheet_order or [])
-        if not self.sheet_order:
-            for sheet, _ in self.cells.values():
-                if sheet not in self.sheet_order:
-                    self.sheet_order.append(sheet)
-
-    def locate(self, path: str | None) -> tuple[str, str] | None:
-        if not path:
-            return None
-        cells = self.cells
-        if path in cells:
-            return cells[path]
-        for suffix in (".o1", "[1]"):
-            if path + suffix in cells:
-                return cells[path + suffix]
-        m = _ROW.match(path)
-        if m and m.group("base") in cells:  # a row of a list annex or of the 変更箇所 table
-            sheet, ref = cells[m.group("base")]
-            col, row = coordinate_from_string(ref)
-            row += int(m.group("n")) - 1
-            fld = m.group("field")
-            if fld in TABLE_COLUMNS:
-                col = get_column_letter(column_index_from_string(col) + TABLE_COLUMNS.index(fld))
-            return sheet, f"{col}{row}"
-        # a repeat block or a heading: its first cell
-        hits = [v for k, v in cells.items() if k.startswith(path + ".") or k.startswith(path + "[")]
-        if hits:
-            return min(hits, key=lambda sc: (self.sheet_rank(sc[0]), _row_col(sc[1])))
-        return None
-
-    def sheet_rank(self, sheet: str | None) -> int:
-        try:
-            return self.sheet_order.index(sheet)
-        except ValueError:
-            return len(self.sheet_order)
-
-
-def _row_col(ref: str) -> tuple[int, int]:
-    col, row = coordinate_from_string(ref)
-    return row, column_index_from_string(col)
-
-
-@lru_cache(maxsize=32)
-def _layout(form: str, edition: str, nfiles: int) -> CellMap:
-    from ..excel.writer import build_workbook
-
-    wb, _ = build_workbook(new_document(form, files=nfiles, edition=edition))
-    cells: dict[str, tuple[str, str]] = {}
-    for name, dn in wb.defined_names.items():
-        path = names.from_name(name)
-        if path is None:
-            continue
-        dests = list(dn.destinations)
-        if dests:
-            sheet, ref = dests[0]
-            cells[path] = (sheet, ref.replace("$", "").split(":")[0])
-    return CellMap(cells, [ws.title for ws in wb.worksheets])
+from ..excel.layout import TABLE_COLUMNS, CellMap, layout_of  # noqa: F401
+from ..excel.values import ReadResult
+from ..models import Document
 
 
 def layout_for(doc: Document) -> CellMap:
     """The cells of ``doc`` as written by ``build_workbook``."""
-    return _layout(doc.form, doc.edition, len(doc.files))
+    return layout_of(doc).cell_map
 
 
 def cell_map(result: ReadResult | None = None, doc: Document | None = None) -> CellMap:

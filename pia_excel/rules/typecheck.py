@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from ..excel.layout import TABLE_COLUMNS, TABLE_HEADS
 from ..spec.paths import split_option
 from ..wareki import WarekiDate, WarekiError
 from .engine import ERROR, WARNING, Context, Hit, rule
@@ -53,8 +54,7 @@ def _label(ctx: Context, path: str) -> str:
         return ctx.label(path[: -len("_count")]) + "（件数）"
     if re.search(r"henko_kasho\[(\d+)\]\.\w+$", path):
         n = re.search(r"henko_kasho\[(\d+)\]", path).group(1)
-        col = {"date": "変更日", "timing": "提出時期", "item": "項目", "before": "変更前の記載", "after": "変更後の記載",
-               "explanation": "提出時期に係る説明"}.get(path.rsplit(".", 1)[1], "")
+        col = dict(zip(TABLE_COLUMNS, TABLE_HEADS)).get(path.rsplit(".", 1)[1], "")
         return f"変更箇所 {n}行目 {col}"
     m = _TICK_FIELD.match(path)
     if m:
