@@ -12,8 +12,8 @@ import unicodedata
 from typing import Any
 
 from ..spec import Edition, FormSpec, Item, Section
-from . import writer
 from ..errors import WARNING, Issue
+from .cells import column_letter
 from .values import NOTICE_CODE, ReadResult, cell_choice, cell_count, cell_date, cell_text
 
 _PRINTED_HINTS = ("＜選択肢＞", "例：", "（　）件：")
@@ -36,9 +36,7 @@ class _Grid:
             [(c, v) for c, v in enumerate(row, start=1) if v not in (None, "")] for row in rows]
 
     def coord(self, r: int, c: int) -> str:
-        from openpyxl.utils import get_column_letter
-
-        return f"{get_column_letter(c)}{r + 1}"
+        return f"{column_letter(c)}{r + 1}"
 
 
 class _LabelReader:
@@ -74,6 +72,8 @@ class _LabelReader:
 
     # ---- items
     def fields(self, items, prefix: str, end: int | None = None) -> dict:
+        from .writer import display_label  # the writer imports openpyxl: kept off the cold path of reading by names
+
         out: dict = {}
         for it in items:
             if it.kind == "static":
@@ -87,7 +87,7 @@ class _LabelReader:
                 continue
             if it.header:
                 continue
-            label = writer.display_label(it, self.edition.labels)
+            label = display_label(it, self.edition.labels)
             kind = it.value_kind
             hit = self.find(f"{it.no or ''}{label}") or (self.find(label) if it.no else None)
             if it.kind == "heading":  # heading with checkboxes (Ⅲ-4 委託しない …)
@@ -176,7 +176,9 @@ class _LabelReader:
 
     def list_values(self) -> list[str]:
         vals = []
-        head = self.find(writer.LIST_HEADER, 0)
+        from .writer import LIST_HEADER  # the writer imports openpyxl: kept off the cold path of reading by names
+
+        head = self.find(LIST_HEADER, 0)
         for r in range(head[0] + 1 if head else self.cursor, len(self.grid.rows)):
             row = [v for c, v in self.grid.rows[r] if c >= 2]
             vals.append(cell_text(row[0]) if row else None)
@@ -223,12 +225,14 @@ def _sheet_section(grid: _Grid, spec: FormSpec) -> Section | None:
 
 def read_by_labels(book, spec: FormSpec, edition: Edition, result: ReadResult) -> dict:
     """Read a document from a :class:`~pia_excel.excel.cells.WorkbookCells`-like ``book`` by its labels."""
+    from .writer import LISTS_SHEET  # the writer imports openpyxl: kept off the cold path of reading by names
+
     reader = _LabelReader(spec, edition, result)
     data: dict = {"form": spec.form, "edition": edition.id}
     files: list[dict] = []
     counters: dict[str, int] = {}
     for sheet in book.sheetnames:
-        if sheet == writer.LISTS_SHEET or not book.visible(sheet):
+        if sheet == LISTS_SHEET or not book.visible(sheet):
             continue
         grid = _Grid(sheet, book.rows(sheet))
         sec = _sheet_section(grid, spec)

@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
-
 from ..excel import names
+from ..excel.cells import column_index, column_letter, row_col, split_cell
 from ..excel.reader import ReadResult
 from ..models import Document, new_document
 
@@ -45,16 +44,16 @@ class CellMap:
         m = _ROW.match(path)
         if m and m.group("base") in cells:  # a row of a list annex or of the 変更箇所 table
             sheet, ref = cells[m.group("base")]
-            col, row = coordinate_from_string(ref)
+            col, row = split_cell(ref)
             row += int(m.group("n")) - 1
             fld = m.group("field")
             if fld in TABLE_COLUMNS:
-                col = get_column_letter(column_index_from_string(col) + TABLE_COLUMNS.index(fld))
+                col = column_letter(column_index(col) + TABLE_COLUMNS.index(fld))
             return sheet, f"{col}{row}"
         # a repeat block or a heading: its first cell
         hits = [v for k, v in cells.items() if k.startswith(path + ".") or k.startswith(path + "[")]
         if hits:
-            return min(hits, key=lambda sc: (self.sheet_rank(sc[0]), _row_col(sc[1])))
+            return min(hits, key=lambda sc: (self.sheet_rank(sc[0]), row_col(sc[1])))
         return None
 
     def sheet_rank(self, sheet: str | None) -> int:
@@ -62,11 +61,6 @@ class CellMap:
             return self.sheet_order.index(sheet)
         except ValueError:
             return len(self.sheet_order)
-
-
-def _row_col(ref: str) -> tuple[int, int]:
-    col, row = coordinate_from_string(ref)
-    return row, column_index_from_string(col)
 
 
 @lru_cache(maxsize=32)
