@@ -8,7 +8,7 @@ are alike, then measures per workbook, in worker processes (``--jobs``, default 
 
 - ``openpyxl``:   ``openpyxl.load_workbook(path)`` (default mode): the baseline every ratio is against
 - ``calamine``:   python-calamine reading every cell of every sheet (second baseline)
-- ``read``:       ``pia_excel.api.load`` (the reader, read-only openpyxl, defined names)
+- ``read``:       ``pia_excel.api.load`` (the reader: python-calamine values, defined names)
 - ``read+validate``: ``api.load`` then ``rules.validate_result`` (what ``pia-excel validate`` does per file)
 - ``diff``:       two versions read + ``changelog.changelog_rows`` (what ``pia-excel changelog OLD NEW`` does)
 - ``write``:      ``api.save`` of the document as a workbook (template generation with the values filled in)
@@ -269,7 +269,7 @@ def cold_start(folder: Path, repeat: int) -> None:
     ]
     results = [(label, *_cold(cmd, n), note) for label, cmd, n, note in rows]
     base, openpyxl_time = results[0][1], results[1][1]
-    print(f"{'':<52}{'seconds':>9}{'×pass':>8}{'×openpyxl':>11}{'peak RSS':>11}")
+    print(f"{'':<60}{'seconds':>9}{'×pass':>8}{'×openpyxl':>11}{'peak RSS':>11}")
     for label, wall, rss, note in results:
         print(f"{label:<60}{wall:>9.3f}{wall / base:>8.1f}{wall / openpyxl_time:>11.2f}{rss / 1024:>8.0f} MiB"
               + (f"   ({note})" if note else ""))
