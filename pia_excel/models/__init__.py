@@ -27,6 +27,9 @@ class _Documents(Mapping):
         module, name = _CLASSES[form]
         return getattr(importlib.import_module(f"{__name__}.{module}"), name)
 
+    def __contains__(self, form: object) -> bool:  # without importing the form's models
+        return form in _CLASSES
+
     def __iter__(self) -> Iterator[str]:
         return iter(_CLASSES)
 
