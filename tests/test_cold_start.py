@@ -53,3 +53,17 @@ def test_first_validation_imports_no_pandas():
     imported = _imported(_cli("validate", str(SAMPLE)))
     assert "pia_excel.models" in imported  # the run did validate
     assert not imported & {"pandas", "pyarrow", "xlsxwriter", "xlwings"}
+
+
+def test_a1_helpers_agree_with_openpyxl():
+    """The reading path's own A1 helpers (excel/cells.py) give what openpyxl's utilities give."""
+    from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
+
+    from pia_excel.excel.cells import bounds, column_index, column_letter, row_col
+
+    for n in list(range(1, 800)) + [16384]:
+        assert column_letter(n) == get_column_letter(n)
+        assert column_index(get_column_letter(n)) == n
+    for ref in ("A1", "C52", "$C$52", "B4:F30", "$AA$10:$XFD$1048576"):
+        assert bounds(ref.replace("$", "")) == range_boundaries(ref)
+    assert row_col("AB7") == (7, column_index_from_string("AB"))
