@@ -22,8 +22,6 @@ from __future__ import annotations
 import os
 import time
 import traceback
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Generic, Iterable, Iterator, Sequence, TypeVar
@@ -176,6 +174,10 @@ def run_batch(items: Sequence[P], fn: Callable[[P], T], jobs: int | None = None,
 def _run_pool(items: Sequence[P], indexes: Iterable[int], fn: Callable[[P], T], jobs: int, max_pending: int,
               done: Callable[[int, Outcome[T]], None]) -> list[int]:
     """Run ``fn`` over ``items[indexes]``; return the indexes lost to a broken pool."""
+    # multiprocessing: slow import kept off the cold path (one file, --help, an Excel button run in this process)
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
     todo: Iterator[int] = iter(indexes)
     lost: list[int] = []
     with ProcessPoolExecutor(max_workers=jobs) as pool:

@@ -218,6 +218,22 @@ def test_fast_open_saves_the_same_workbook_as_openpyxl(kushiro_xlsx, tmp_path):
         assert [n for n in a.namelist() if not n.startswith("docProps") and a.read(n) != b.read(n)] == []
 
 
+def test_fast_open_changes_nothing_global(kushiro_xlsx):
+    """The faster merged-cell cleaning belongs to the workbook being opened: no openpyxl class is patched, and the
+    opened workbook's sheets merge cells afterwards with openpyxl's own code."""
+    from openpyxl.workbook.workbook import Workbook
+    from openpyxl.worksheet.merge import MergedCellRange
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from pia_excel.changelog.apply import open_for_edit
+
+    before = (MergedCellRange.format, Worksheet._clean_merge_range, Workbook.create_sheet)
+    wb = open_for_edit(kushiro_xlsx)
+    assert (MergedCellRange.format, Worksheet._clean_merge_range, Workbook.create_sheet) == before
+    assert "create_sheet" not in wb.__dict__
+    assert all("_clean_merge_range" not in ws.__dict__ for ws in wb.worksheets)
+
+
 def test_warns_when_the_workbook_has_dropdowns_openpyxl_cannot_keep(kushiro_xlsx, tmp_path):
     """Excel 2010 "extended" data validations (e.g. in the PPC's own file) are lost on an openpyxl save: say so."""
     src = tmp_path / "x14.xlsx"

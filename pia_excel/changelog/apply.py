@@ -14,17 +14,17 @@ from __future__ import annotations
 import datetime as dt
 from copy import copy
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
-from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles.borders import Border
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.cell_range import MultiCellRange
-from openpyxl.worksheet.merge import MergedCellRange
 
 from ..errors import ApplyError
 from ..excel import names, styles
@@ -62,20 +62,22 @@ class _Table:
 
 
 # ------------------------------------------------------------------------------------------------- opening
-def _fast_merged_format(self) -> None:
-    """Same result as openpyxl's ``MergedCellRange.format`` (edge borders and protection copied from the
-    top-left cell onto the merged cells), with the style lookups cached: openpyxl's own version compares style
+def _fast_clean_merge_range(ws, cache: dict, mcr) -> None:
+    """Same result as openpyxl's ``Worksheet._clean_merge_range`` (the cells of a merged range but its top-left
+    one become ``MergedCell``; edge borders and protection are copied from the top-left cell onto them), with the
+    style lookups cached in ``cache`` (one per workbook): openpyxl's ``MergedCellRange.format`` compares style
     objects one by one and takes seconds on a form with two thousand merged ranges."""
-    ws = self.ws
-    wb = ws.parent
-    cache = wb.__dict__.setdefault("_pia_merge_cache", {})
-    start = self.start_cell
+    cells = mcr.cells
+    next(cells)  # the top-left cell keeps its value
+    for row, col in cells:
+        ws._cells[row, col] = MergedCell(ws, row, col)
+    start = mcr.start_cell
     start_border = start._style.borderId if start._style is not None else 0
     for name in ("top", "left", "right", "bottom"):
         side = getattr(start.border, name)
         if side and side.style is None:
             continue
-        for coord in getattr(self, name):
+        for coord in getattr(mcr, name):
             cell = ws._cells.get(coord)
             if cell is None:
                 cell = MergedCell(ws, row=coord[0], column=coord[1])
@@ -89,7 +91,7 @@ def _fast_merged_format(self) -> None:
             else:
                 cell._style.borderId = cache[key]
     protection = start._style.protectionId if start.protection is not None else None
-    for coord in self.cells:
+    for coord in mcr.cells:
         cell = ws._cells.get(coord)
         if cell is None:
             cell = MergedCell(ws, row=coord[0], column=coord[1])
@@ -100,20 +102,44 @@ def _fast_merged_format(self) -> None:
             cell._style.protectionId = protection
 
 
+class _EditReader(ExcelReader):
+    """openpyxl's reader (what ``load_workbook`` runs) whose worksheets clean their merged ranges with
+    :func:`_fast_clean_merge_range`. Only the sheets of this one workbook are affected, and only while it is read:
+    the override is an attribute of each sheet object, removed again by :meth:`read`."""
+
+    def read_workbook(self) -> None:
+        super().read_workbook()
+        wb, cache = self.wb, {}
+        create_sheet = wb.create_sheet
+
+        def create_fast_sheet(title=None, index=None):
+            ws = create_sheet(title, index)
+            ws._clean_merge_range = partial(_fast_clean_merge_range, ws, cache)
+            return ws
+
+        wb.create_sheet = create_fast_sheet
+
+    def read(self) -> None:
+        try:
+            super().read()
+        finally:
+            wb = getattr(self, "wb", None)
+            if wb is not None:
+                wb.__dict__.pop("create_sheet", None)
+                for ws in wb._sheets:
+                    ws.__dict__.pop("_clean_merge_range", None)
+
+
 def open_for_edit(path: str | Path):
     """Open a workbook for editing (formulas kept, macros kept for .xlsm); clear errors for unreadable files."""
     path = Path(path)
     open_workbook(path, read_only=True).close()  # the reader's checks and messages for unreadable files
-    original = MergedCellRange.format
-    MergedCellRange.format = _fast_merged_format
     try:
-        wb = load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm", keep_links=True)
+        reader = _EditReader(path, keep_vba=path.suffix.lower() == ".xlsm", keep_links=True)
+        reader.read()
     except Exception as e:  # pragma: no cover - open_workbook has already read it once
         raise WorkbookError(f"{path}: Excelブックとして読めません（{type(e).__name__}: {e}）") from None
-    finally:
-        MergedCellRange.format = original
-    wb.__dict__.pop("_pia_merge_cache", None)
-    return wb
+    return reader.wb
 
 
 # ------------------------------------------------------------------------------------------------- the table

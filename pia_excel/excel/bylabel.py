@@ -13,6 +13,7 @@ from ..spec import Edition, FormSpec, Item, Section
 from ..spec.text import label_key
 from .layout import LIST_HEADER, LISTS_SHEET, TABLE_COLUMNS, TABLE_HEADS, display_label
 from ..errors import WARNING, Issue
+from .cells import column_letter
 from .values import NOTICE_CODE, ReadResult, cell_choice, cell_count, cell_date, cell_text
 
 _PRINTED_HINTS = ("＜選択肢＞", "例：", "（　）件：")
@@ -27,9 +28,7 @@ class _Grid:
             [(c, v) for c, v in enumerate(row, start=1) if v not in (None, "")] for row in rows]
 
     def coord(self, r: int, c: int) -> str:
-        from openpyxl.utils import get_column_letter
-
-        return f"{get_column_letter(c)}{r + 1}"
+        return f"{column_letter(c)}{r + 1}"
 
 
 class _LabelReader:

@@ -14,8 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils.cell import range_boundaries
-
+_CELL = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 _REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!(\$?[A-Z]+\$?\d+(?::\$?[A-Z]+\$?\d+)?)$")
 
 try:  # pragma: no cover - exercised through whichever backend is installed
@@ -33,10 +32,45 @@ def parse_ref(attr_text: str) -> tuple[str, str] | None:
     return sheet, m.group(3).replace("$", "")
 
 
+def column_index(letters: str) -> int:
+    """``"A"`` → 1, ``"AB"`` → 28."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def column_letter(index: int) -> str:
+    """1 → ``"A"``, 28 → ``"AB"``."""
+    out = ""
+    while index > 0:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def split_cell(ref: str) -> tuple[str, int]:
+    """``"C52"`` (or ``"$C$52"``) → ``("C", 52)``."""
+    m = _CELL.match(ref)
+    if m is None:
+        raise ValueError(f"not a cell reference: {ref!r}")
+    return m.group(1), int(m.group(2))
+
+
+def row_col(ref: str) -> tuple[int, int]:
+    """``"C52"`` → (52, 3): the sort key of a cell in reading order."""
+    col, row = split_cell(ref)
+    return row, column_index(col)
+
+
 @lru_cache(maxsize=None)
 def bounds(ref: str) -> tuple[int, int, int, int]:
-    """``"B4:F30"`` → (min_col, min_row, max_col, max_row), 1-based (cached: the same refs recur on every sheet)."""
-    return range_boundaries(ref)
+    """``"B4:F30"`` (or one cell) → (min_col, min_row, max_col, max_row), 1-based (cached: the same refs recur on
+    every sheet)."""
+    first, _, last = ref.partition(":")
+    min_row, min_col = row_col(first)
+    max_row, max_col = row_col(last) if last else (min_row, min_col)
+    return min_col, min_row, max_col, max_row
 
 
 _DEFINED_NAME = re.compile(r"<(?:\w+:)?definedName\b([^>]*)>([^<]*)</(?:\w+:)?definedName>")
@@ -92,7 +126,7 @@ class WorkbookCells(SheetRows):
             self._visible = {m.name: str(m.visible).endswith("Visible") and not str(m.visible).endswith("Hidden")
                              for m in self._book.sheets_metadata}
         else:  # pragma: no cover
-            from openpyxl import load_workbook
+            from openpyxl import load_workbook  # only without python-calamine: slow import kept off the cold path
 
             self._book = load_workbook(self.path, read_only=True, data_only=True, keep_links=False)
             self.sheetnames = list(self._book.sheetnames)

@@ -45,8 +45,29 @@ from .layout import LISTS_SHEET
 from .writer import build_workbook, save_atomic
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-#: VBA sources (``*.bas``) behind the buttons; PIA_EXCEL_MACROS overrides (e.g. for an installed, non-editable copy)
-MACROS_DIR = Path(os.environ.get("PIA_EXCEL_MACROS", ROOT / "macros"))
+#: the data package the wheel ships ``macros/*.bas`` in (pyproject.toml maps it onto the repository's macros/)
+VBA_PACKAGE = "pia_excel._vba"
+
+
+def _macros_dir() -> Path:
+    """Where the VBA sources behind the buttons are: ``PIA_EXCEL_MACROS`` when set; else the directory of the data
+    package :data:`VBA_PACKAGE` (an installed wheel); else ``macros/`` of the checkout this code runs from (a
+    checkout, and editable installs: setuptools' editable finder does not resolve a data package without
+    ``__init__.py`` mapped outside its parent, and macros/ holds only VBA)."""
+    if os.environ.get("PIA_EXCEL_MACROS"):
+        return Path(os.environ["PIA_EXCEL_MACROS"])
+    try:
+        spec = importlib.util.find_spec(VBA_PACKAGE)
+    except ImportError:  # pragma: no cover
+        spec = None
+    for location in (spec.submodule_search_locations or []) if spec is not None else []:
+        if any(Path(location).glob("*.bas")):
+            return Path(location)
+    return ROOT / "macros"
+
+
+#: VBA sources (``*.bas``) behind the buttons
+MACROS_DIR = _macros_dir()
 TEMPLATES_DIR = ROOT / "workbook_templates"
 
 COVER_SHEET = "表紙"
@@ -128,7 +149,7 @@ def vba_modules(macros_dir: Path | None = None) -> list[VBAModule]:
     ours = sorted(macros_dir.glob("*.bas"))
     if not ours:
         raise TemplateError(f"{macros_dir}: マクロのソース（*.bas）が見つかりません"
-                            "（pia-excel のリポジトリから実行するか、PIA_EXCEL_MACROS で場所を指定してください）")
+                            "（pia-excel をインストールし直すか、PIA_EXCEL_MACROS で場所を指定してください）")
     modules = [_module(p, "standard") for p in ours]
     xw = xlwings_dir()
     modules.append(_module(xw / "xlwings.bas", "standard"))

@@ -13,8 +13,6 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from pydantic import ValidationError
 
 from ..errors import ERROR, WARNING, Issue, WorkbookError
@@ -24,7 +22,7 @@ from . import names
 from .bylabel import read_by_labels
 from .cells import SheetRows, WorkbookCells, bounds, parse_ref
 from .layout import TABLE_COLUMNS, col_letter, layout
-from .values import (MAX_CELL, NOTICE_CODE, ODD_MARK_CODE, TICK_MARKS, ReadResult, cell_choice, cell_count,  # noqa: F401
+from .values import (ILLEGAL_CHARACTERS_RE, MAX_CELL, NOTICE_CODE, ODD_MARK_CODE, TICK_MARKS, ReadResult, cell_choice, cell_count,  # noqa: F401
                      cell_date, cell_text)
 
 #: more 特定個人情報ファイル than any real document has: such meta values are not trusted for the fast path
@@ -57,6 +55,8 @@ def _unreadable(path: Path, e: Exception) -> WorkbookError:
 
 def open_workbook(path: Path, *, keep_vba: bool = False, read_only: bool = False):
     """Open with openpyxl (for editing), turning every kind of unreadable file into one :class:`WorkbookError`."""
+    from openpyxl import load_workbook  # slow import (pulls numpy in) kept off the cold path: reading uses calamine
+
     path = Path(path)
     check_file(path)
     try:

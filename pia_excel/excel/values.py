@@ -16,6 +16,8 @@ from ..spec.text import compact, nfkc
 from ..wareki import WarekiDate
 
 MAX_CELL = 32767
+#: control characters Excel cannot hold in a cell (the same set as openpyxl's, which refuses to write them)
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 #: codes of the rules that report reader notices (rules/typecheck.py): a mark other than ○, anything else noticed.
 #: Invalid values carry no code: the rules file them by the kind of item (R001-R005).
 ODD_MARK_CODE = "R004"

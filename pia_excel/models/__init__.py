@@ -1,15 +1,51 @@
-"""Pydantic models of the forms (generated from the spec; see ``codegen.py``)."""
+"""Pydantic models of the forms (generated from the spec; see ``codegen.py``).
+
+A form's models are built when first used (``DOCUMENTS[form]``, ``JutenDocument`` …): building the pydantic
+classes of a form takes tens of milliseconds, and one run usually needs one form.
+"""
 from __future__ import annotations
 
-from typing import Any, Union
+import importlib
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Union
 
 from ..spec import load_spec
 from .base import ChangeRow, PiaModel, Tick
-from .juten import JutenDocument
-from .zenkomoku import ZenkomokuDocument
 
-Document = Union[JutenDocument, ZenkomokuDocument]
-DOCUMENTS: dict[str, type[PiaModel]] = {"juten": JutenDocument, "zenkomoku": ZenkomokuDocument}
+if TYPE_CHECKING:
+    from .juten import JutenDocument
+    from .zenkomoku import ZenkomokuDocument
+
+Document = Union["JutenDocument", "ZenkomokuDocument"]
+#: form → (module, document class)
+_CLASSES = {"juten": ("juten", "JutenDocument"), "zenkomoku": ("zenkomoku", "ZenkomokuDocument")}
+
+
+class _Documents(Mapping):
+    """form → document class, each form's module imported on first access."""
+
+    def __getitem__(self, form: str) -> type[PiaModel]:
+        module, name = _CLASSES[form]
+        return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+
+    def __contains__(self, form: object) -> bool:  # without importing the form's models
+        return form in _CLASSES
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_CLASSES)
+
+    def __len__(self) -> int:
+        return len(_CLASSES)
+
+
+DOCUMENTS: Mapping[str, type[PiaModel]] = _Documents()
+
+
+def __getattr__(name: str):
+    for form, (_, cls_name) in _CLASSES.items():
+        if name == cls_name:
+            return DOCUMENTS[form]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = ["ChangeRow", "Document", "DOCUMENTS", "JutenDocument", "PiaModel", "Tick", "ZenkomokuDocument",
            "document_class", "new_document", "parse_document"]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from ..excel.cells import row_col
 from ..excel.reader import ReadResult
 from ..models import Document
 from . import brackets, changelog_rows, consistency, dates, law, required, typecheck, wording  # noqa: F401 (registers)
@@ -85,13 +86,7 @@ def _finding(rule: Rule, hit: Hit, cells: CellMap, file: str | None) -> Finding:
 
 
 def _order(f: Finding, cells: CellMap):
-    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
-
-    if f.cell:
-        col, row = coordinate_from_string(f.cell)
-        pos = (row, column_index_from_string(col))
-    else:
-        pos = (0, 0)
+    pos = row_col(f.cell) if f.cell else (0, 0)
     return (cells.sheet_rank(f.sheet) if f.sheet else -1, pos, f.code)
 
 

@@ -9,17 +9,27 @@ from __future__ import annotations
 import json
 from collections import OrderedDict
 from pathlib import Path
-from typing import Iterable
-
-from openpyxl import Workbook
+from typing import TYPE_CHECKING, Iterable
 
 from ..errors import Issue
-from ..excel import result_sheet
-from ..excel.result_sheet import ERROR_RGB, FILLS, RECORD_SHEET, RESULT_SHEET, WARNING_RGB, clear_annotations  # noqa: F401
 from ..spec import FORM_NAMES
 from . import Report
 
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+
 NO_CELL = "（セル位置なし）"
+#: names of the 検証結果 sheet still importable from here; they live in excel.result_sheet, which imports openpyxl
+_RESULT_SHEET_NAMES = frozenset({"ERROR_RGB", "FILLS", "RECORD_SHEET", "RESULT_SHEET", "WARNING_RGB",
+                                 "clear_annotations"})
+
+
+def __getattr__(name: str):
+    if name in _RESULT_SHEET_NAMES:
+        from ..excel import result_sheet  # openpyxl: slow import kept off the cold path (text/JSON reports)
+
+        return getattr(result_sheet, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # ---------------------------------------------------------------------------------------------- text / JSON
@@ -72,6 +82,8 @@ def render_json_dicts(dicts: Iterable[dict], unreadable: Iterable[tuple[str, str
 # ---------------------------------------------------------------------------------------------- workbook
 def annotate(wb: Workbook, report: Report, *, name: str | None = None) -> None:
     """The 検証結果 sheet of ``report`` written into ``wb`` (see :mod:`pia_excel.excel.result_sheet`)."""
+    from ..excel import result_sheet  # openpyxl: slow import kept off the cold path (text/JSON reports)
+
     result_sheet.annotate(wb, report.findings, title=name or (report.source.name if report.source else ""),
                           summary=f"{FORM_NAMES[report.doc.form]}　{counts_text(report)}")
 
