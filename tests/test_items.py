@@ -108,7 +108,7 @@ def test_unknown_item_is_one_japanese_line_and_exit_2(args):
 
 def test_docs_items_md_is_current():
     assert (DOCS / "items.md").read_text(encoding="utf-8") == api.items_markdown(), \
-        "docs/items.md is out of date: run python -m pia_excel.cli.items_doc -o docs/items.md"
+        "docs/items.md is out of date: run python -m pia_excel.cli.docs items -o docs/items.md"
 
 
 # ---------------------------------------------------------------------------------------------- what rules read

@@ -223,11 +223,14 @@ def test_docs_rules_md_is_up_to_date():
     from pia_excel.rules.catalogue import render_markdown
 
     assert DOCS.read_text(encoding="utf-8") == render_markdown(), \
-        "docs/rules.md is out of date: run python -m pia_excel.rules.catalogue -o docs/rules.md"
+        "docs/rules.md is out of date: run python -m pia_excel.cli.docs rules -o docs/rules.md"
 
 
 def test_catalogue_check_mode(tmp_path):
-    from pia_excel.rules.catalogue import main as catalogue
+    from pia_excel.cli.docs import main
+
+    def catalogue(args):
+        return main(["rules", *args])
 
     stale = tmp_path / "rules.md"
     stale.write_text("old", encoding="utf-8")

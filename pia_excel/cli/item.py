@@ -1,5 +1,5 @@
 """``pia-excel item``: what the form says about one item (a thin layer over :func:`pia_excel.api.describe`).
-docs/items.md is made by the same function (:mod:`.items_doc`)."""
+docs/items.md is made by the same function (:mod:`.docs`)."""
 from __future__ import annotations
 
 import json
