@@ -3,7 +3,8 @@
 Used for workbooks made from the PPC's own Excel file or whose sheets were copied into a new book. The sheets are
 matched to the parts by their headings (Ⅱ/記録項目/Ⅲ repeat per file, in order); inside a part the items are
 searched in print order: a value is the first filled cell right of its label, a checkbox is ticked when the
-cell left of its option label holds a mark. What cannot be found is reported, never guessed.
+cell left of its option label holds ○ (the same marks as the reader by names: ``values.mark_state``). What cannot
+be found is reported, never guessed.
 """
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from typing import Any
 from ..spec import Edition, FormSpec, Item, Section
 from ..spec.text import label_key
 from .layout import LIST_HEADER, LISTS_SHEET, TABLE_COLUMNS, TABLE_HEADS, display_label
-from ..errors import WARNING, Issue
+from ..errors import ERROR, WARNING, Issue
 from .cells import column_letter
-from .values import NOTICE_CODE, ReadResult, cell_choice, cell_count, cell_date, cell_text
+from .values import (INVALID_MARK, NOTICE_CODE, ODD_MARK_CODE, TICKED, ReadResult, cell_choice, cell_count, cell_date,
+                     cell_text, mark_state, odd_mark_message)
 
 _PRINTED_HINTS = ("＜選択肢＞", "例：", "（　）件：")
 
@@ -36,6 +38,8 @@ class _LabelReader:
         self.spec, self.edition, self.result = spec, edition, result
         self.grid: _Grid | None = None
         self.cursor = 0
+        #: ○ cells holding a mark that is neither ○ nor a "no" mark: option cell path → the mark as written
+        self.invalid: dict[str, str] = {}
 
     # ---- search
     def find(self, label: str, start: int | None = None) -> tuple[int, int] | None:
@@ -124,7 +128,14 @@ class _LabelReader:
                 tick["detail"] = cell_text(extra)
             if opt.count and extra is not None:
                 tick["count"] = cell_count(extra)
-            if cell_text(mark) is None:
+            state = mark_state(cell_text(mark))
+            if state == INVALID_MARK:  # never a tick: kept as written (invalid_values) and reported at its cell
+                text = cell_text(mark)
+                self.invalid[f"{path}.o{i}"] = text
+                sheet, ref = self.result.cells[f"{path}.o{i}"]
+                self.result.issues.append(Issue(ODD_MARK_CODE, ERROR, odd_mark_message(text), f"{path}.o{i}", sheet,
+                                                ref, value=text))
+            if state != TICKED:
                 if len(tick) == 1:
                     continue
                 tick["checked"] = False
@@ -232,4 +243,5 @@ def read_by_labels(book, spec: FormSpec, edition: Edition, result: ReadResult) -
         else:
             data[sec.key] = reader.section(sec, grid, sec.key)
     data["files"] = files or [{}]
+    data["invalid_values"] = reader.invalid
     return data

@@ -22,8 +22,8 @@ from . import names
 from .bylabel import read_by_labels
 from .cells import SheetRows, WorkbookCells, bounds, parse_ref
 from .layout import TABLE_COLUMNS, col_letter, layout
-from .values import (ILLEGAL_CHARACTERS_RE, MAX_CELL, NOTICE_CODE, ODD_MARK_CODE, TICK_MARKS, ReadResult, cell_choice, cell_count,  # noqa: F401
-                     cell_date, cell_text)
+from .values import (ILLEGAL_CHARACTERS_RE, INVALID_MARK, MAX_CELL, NOTICE_CODE, ODD_MARK_CODE, TICK_MARKS, TICKED,  # noqa: F401
+                     ReadResult, cell_choice, cell_count, cell_date, cell_text, mark_state, odd_mark_message)
 
 #: more 特定個人情報ファイル than any real document has: such meta values are not trusted for the fast path
 MAX_FILES = 999
@@ -128,6 +128,8 @@ class _NameReader:
         #: defined name → (sheet, first cell, (min_col, min_row, max_col, max_row))
         self.refs: dict[str, tuple[str, str, tuple[int, int, int, int]]] = {}
         self.nfiles = 0
+        #: ○ cells holding a mark that is neither ○ nor a "no" mark: option cell path → the mark as written
+        self.invalid: dict[str, str] = {}
         if not self.from_layout():
             self.parse_names()
 
@@ -246,14 +248,16 @@ class _NameReader:
             mark = cell_text(self.cell(path, names.option_suffix(i)))
             detail = cell_text(self.cell(path, names.option_suffix(i, "detail"))) if opt.detail else None
             count = cell_count(self.cell(path, names.option_suffix(i, "count"))) if opt.count else None
-            if mark is None and detail is None and count is None:
+            state = mark_state(mark)
+            if state == INVALID_MARK:  # never a tick: kept as written (invalid_values) and reported at its cell
+                self.invalid[path + names.option_suffix(i)] = mark
+                self.issue(path + names.option_suffix(i), odd_mark_message(mark), mark, code=ODD_MARK_CODE,
+                           severity=ERROR)
+            if state != TICKED and detail is None and count is None:
                 continue
-            if mark is not None and mark.strip() not in TICK_MARKS:
-                self.issue(path + names.option_suffix(i), f"チェック欄の値 {mark!r} は○として扱いました", mark,
-                           code=ODD_MARK_CODE)
             label = self.edition_labels.get(opt.label, opt.label)
             tick: dict = {"label": label}
-            if mark is None:
+            if state != TICKED:
                 tick["checked"] = False
             if detail is not None:
                 tick["detail"] = detail
@@ -274,9 +278,9 @@ class _NameReader:
             rows.pop()
         return rows
 
-    def issue(self, path: str, message: str, value: Any = None, code: str = NOTICE_CODE) -> None:
+    def issue(self, path: str, message: str, value: Any = None, code: str = NOTICE_CODE, severity: str = WARNING) -> None:
         sheet, cell = self.result.cells.get(path, (None, None))
-        self.result.issues.append(Issue(code, WARNING, message, path, sheet, cell, value=value))
+        self.result.issues.append(Issue(code, severity, message, path, sheet, cell, value=value))
 
 
 def read_workbook(path: str | Path) -> ReadResult:
@@ -314,6 +318,7 @@ def read_opened(book, path: Path) -> ReadResult:
             data[sec.key] = reader.fields(sec.fields(), sec.key)
         data["files"] = [{fs.key: reader.fields(fs.fields(), f"files[{n}].{fs.key}") for fs in spec.file_sections}
                          for n in range(1, max(nfiles, 1) + 1)]
+        data["invalid_values"] = reader.invalid
     result.doc = validate_leniently(doc_cls, data, result)
     return result
 

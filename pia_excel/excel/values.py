@@ -18,11 +18,37 @@ from ..wareki import WarekiDate
 MAX_CELL = 32767
 #: control characters Excel cannot hold in a cell (the same set as openpyxl's, which refuses to write them)
 ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
-#: codes of the rules that report reader notices (rules/typecheck.py): a mark other than ○, anything else noticed.
-#: Invalid values carry no code: the rules file them by the kind of item (R001-R005).
+#: codes of the rules that report reader notices (rules/typecheck.py): a mark that is neither ○ nor a "no" mark,
+#: anything else noticed. Invalid values carry no code: the rules file them by the kind of item (R001-R005).
 ODD_MARK_CODE = "R004"
 NOTICE_CODE = "R006"
-TICK_MARKS = frozenset("○〇◯●◉OoＯｏ✓✔レ☑■1") | {"TRUE", "True", "true"}
+#: the marks that tick a ○ cell: ○ and its look-alikes (compared after NFKC and without spaces)
+TICK_MARKS = frozenset({"○", "〇", "◯"})
+#: the marks staff write for "no": the cell is not ticked (full and half width alike)
+UNTICK_MARKS = frozenset(nfkc(m) for m in (
+    "×", "✕", "✖", "╳", "-", "－", "‐", "−", "–", "—", "―", "ー", "ｰ", "なし", "ナシ", "ﾅｼ", "無", "0", "０"))
+#: what :func:`mark_state` says of a ○ cell
+TICKED, UNTICKED, INVALID_MARK = "ticked", "unticked", "invalid"
+
+
+def mark_state(text: str | None) -> str | None:
+    """What a ○ cell's text means: ``TICKED`` (○ 〇 ◯), ``UNTICKED`` (a "no" mark such as ×, -, なし, 0),
+    ``INVALID_MARK`` (anything else: ✔, 1, TRUE, レ, x … is never counted as a tick) or ``None`` (empty)."""
+    if text is None:
+        return None
+    mark = "".join(nfkc(text).split())
+    if not mark:
+        return None
+    if mark in TICK_MARKS:
+        return TICKED
+    if mark in UNTICK_MARKS:
+        return UNTICKED
+    return INVALID_MARK
+
+
+def odd_mark_message(mark: str) -> str:
+    """The reader's notice for a ○ cell holding an :data:`INVALID_MARK`."""
+    return f"チェック欄の値 {mark!r} は○として扱いません（該当する場合は○、該当しない場合は空欄にしてください）"
 
 
 @dataclass

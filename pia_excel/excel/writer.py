@@ -280,7 +280,8 @@ class _SheetWriter:
         else:  # a checkbox option's mark, detail or count
             tick = values.tick(path, c)
             if role == L.MARK_CELL:
-                v = MARK if tick and tick.checked else None
+                # an unreadable mark (✔, 1 …) is written back as it was read, never as ○
+                v = MARK if tick and tick.checked else values.invalid.get(path + c.suffix)
             elif role == L.DETAIL:
                 v = tick.detail if tick else None
             else:

@@ -287,9 +287,11 @@ class _SheetLayout:
             role = c.role
             v = cell.value
             filled = v not in (None, "")
-            if role == L.MARK_CELL or (role == L.VALUE and c.kind == "choice"):
-                empty = _EMPTY_MARK if role == L.MARK_CELL else _EMPTY_CHOICE
-                cell.value = f"[ {v} ]" if filled else empty
+            if role == L.MARK_CELL:
+                # only a real tick prints as ticked: an unreadable mark kept by the writer (✔, 1 …) prints empty
+                cell.value = f"[ {L.MARK} ]" if v == L.MARK else _EMPTY_MARK
+            elif role == L.VALUE and c.kind == "choice":
+                cell.value = f"[ {v} ]" if filled else _EMPTY_CHOICE
             elif role == L.DETAIL:
                 cell.value = f"（ {v} ）" if filled else _EMPTY_DETAIL
             elif role in (L.COUNT, L.OPTION_COUNT):

@@ -252,6 +252,7 @@ def option_needs_detail(ctx: Context) -> Iterator[Hit]:
       reads=("options:detail", "options:count"))
 def detail_without_tick(ctx: Context) -> Iterator[Hit]:
     """A detail or count written beside a box that is not ticked (kept by the reader as checked=False)."""
+    invalid = ctx.doc.invalid_values or {}
     for path, item, i, t in _ticks(ctx):
-        if not is_ticked(t):
+        if not is_ticked(t) and f"{path}.o{i}" not in invalid:  # an unreadable mark is R004's
             yield Hit(f"{path}.o{i}", {"label": ctx.label(path), "option": t.label})

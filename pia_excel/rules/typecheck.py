@@ -6,15 +6,19 @@ from __future__ import annotations
 import re
 
 from ..excel.layout import TABLE_COLUMNS, TABLE_HEADS
-from ..spec.paths import split_option
 from ..wareki import WarekiDate, WarekiError
 from .engine import ERROR, WARNING, Context, Hit, rule
 
 _TICK_FIELD = re.compile(r"^(?P<base>.+)\[(?P<n>\d+)\]\.(?P<field>detail|count|label)$")
+#: a ○ cell's path ("files[1].II.nyushu_moto.o2"): kept in invalid_values when it holds an unreadable mark
+_MARK_CELL = re.compile(r"^(?P<base>.+)\.o(?P<n>\d+)$")
 
 
 def _kind(ctx: Context, path: str) -> str:
-    """What kind of value the path holds: choice, date, count, timing, checkboxes, text or unknown."""
+    """What kind of value the path holds: choice, date, count, timing, mark, checkboxes, text or unknown."""
+    m = _MARK_CELL.match(path)
+    if m and ctx.item(m.group("base")) is not None:
+        return "mark"
     if re.search(r"henko_kasho\[\d+\]\.timing$", path):
         return "timing"
     if re.search(r"henko_kasho\[\d+\]\.date$", path):
@@ -93,21 +97,23 @@ def bad_count(ctx: Context):
         yield Hit(_where(ctx, path), {"label": _label(ctx, path), "value": raw})
 
 
-@rule("R004", WARNING, "チェック欄に○以外の記号", "{label}: チェック欄の値 {value} は○として扱いました（○を選んでください）",
+@rule("R004", ERROR, "チェック欄に○以外の記号（×・－・なし等は○なしとして読む）",
+      "{label}: チェック欄の値 {value} は○として扱いません（該当する場合は○、該当しない場合は空欄にしてください）",
       reads=("kind:checkboxes",))
 def odd_tick_mark(ctx: Context):
-    """A checkbox cell holds a mark other than ○ (e.g. "✓", "x"); it was read as ticked."""
-    for issue in ctx.read_issues:
-        if issue.code == "R004":
-            base = split_option(issue.path)[0]
-            yield Hit(issue.path, {"label": ctx.label(base), "value": repr(issue.value)})
+    """A checkbox cell holds a mark that is neither ○ (〇, ◯) nor a mark for "no" (×, ✕, ✖, -, ー, ―, なし, 無,
+    0, full or half width): e.g. "✔", "1", "TRUE", "レ", "x". It is never counted as a tick; the reader keeps it
+    as written in ``invalid_values`` so writing the document back loses nothing."""
+    for path, raw in _invalid(ctx, {"mark"}):
+        base = _MARK_CELL.match(path).group("base")
+        yield Hit(path, {"label": ctx.label(base), "value": repr(raw)})
 
 
 @rule("R005", ERROR, "その他の読み取れない値", "{label}: 読み取れない値です（{value}）", reads=("*",))
 def other_invalid(ctx: Context):
     """Any other value the model rejects (an unknown checkbox label, more blocks than the form has …)."""
     for path, raw in (ctx.doc.invalid_values or {}).items():
-        if _kind(ctx, path) not in {"choice", "timing", "date", "count"}:
+        if _kind(ctx, path) not in {"choice", "timing", "date", "count", "mark"}:
             yield Hit(_where(ctx, path), {"label": _label(ctx, path), "value": str(raw)[:80]})
 
 
