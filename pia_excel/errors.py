@@ -53,6 +53,11 @@ class WorkbookError(InputError):
     """A workbook that cannot be read as a 評価書 (not xlsx, corrupt, encrypted, another workbook)."""
 
 
+class UnfinishedError(InputError):
+    """A document that still carries a marker left for its author (【要確認】 …) where a finished one is needed
+    (the published PDF)."""
+
+
 class PlacementError(PiaError):
     """Content that cannot be written into the workbook as given; nothing was written."""
 

@@ -631,6 +631,20 @@ def test_r501_name_in_title():
     assert found(doc, "R501") == []
 
 
+def test_r502_marker_left_for_the_author():
+    doc = juten()
+    doc.I.jimu_naiyo = "住民税の収納事務【要確認】"
+    doc.files[0].II.nyushu_moto = [Tick(label="その他", detail="［要修正］関係機関")]
+    doc.annex2.henko_kasho = [ChangeRow(date=W("令和7年2月25日"), item="II 特定個人情報ファイルの概要 3. ①入手元",
+                                        timing="事後", explanation="【要確認】法改正によるもの")]
+    assert found(doc, "R502") == at(doc, "R502", "I.jimu_naiyo", "files[1].II.nyushu_moto.o6.detail",
+                                    "annex2.henko_kasho[1].explanation")
+    assert found(juten(), "R502") == []
+    doc = juten()
+    doc.I.jimu_naiyo = "〔判読不能〕を含む転記（仮称）"
+    assert found(doc, "R502") == []
+
+
 # ---------------------------------------------------------------------------------------------- change log
 def test_r601_important_item_afterwards_needs_explanation():
     doc = juten()

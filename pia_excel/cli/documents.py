@@ -144,7 +144,9 @@ def _count_workbooks(sources) -> int:
               help="出力先。1ファイルなら .pdf、複数・フォルダなら出力フォルダ")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help=JOBS_HELP)
 @click.option("--keep-xlsx", is_flag=True, help="PDFにした印刷用ブックも .print.xlsx として残す（1ファイルのとき）")
-def pdf(sources: tuple[Path, ...], output: Path, jobs: int | None, keep_xlsx: bool) -> None:
+@click.option("--draft", is_flag=True,
+              help="下書きとして作る（【要確認】など作成者向けの印が残っていても作成し、各ページに「下書き」と入れる）")
+def pdf(sources: tuple[Path, ...], output: Path, jobs: int | None, keep_xlsx: bool, draft: bool) -> None:
     """公表用のPDFを作ります（LibreOffice で印刷。A4縦、部ごとに改ページ）。
 
     \b
@@ -152,6 +154,7 @@ def pdf(sources: tuple[Path, ...], output: Path, jobs: int | None, keep_xlsx: bo
     pia-excel pdf 評価書フォルダ/ -o PDFフォルダ/
     入力はブック（.xlsx/.xlsm）またはデータ（.json/.yaml）。フォルダは下の階層まで探し、
     出力フォルダに同じ階層・同じ名前（.pdf）で書き出します。
+    【要確認】など作成者向けの印が残っている文書は作成しません（--draft なら下書きとして作成）。
     """
     from .. import api
 
@@ -161,17 +164,17 @@ def pdf(sources: tuple[Path, ...], output: Path, jobs: int | None, keep_xlsx: bo
         if not src.exists():
             raise Fail(f"{src}: ファイルがありません")
         keep = output.with_suffix(".print.xlsx") if keep_xlsx else None
-        result = guard(api.pdf, src, output, keep_xlsx=keep)
+        result = guard(api.pdf, src, output, keep_xlsx=keep, draft=draft)
         for note in result.notes:
             click.echo(f"注意: {note}", err=True)
         click.echo(f"PDFを作成しました: {output}（{result.pages}ページ）")
         return
     if output.exists() and not output.is_dir():
         raise Fail(f"{output}: 出力先はフォルダを指定してください（複数のPDFを書き出します）")
-    _pdf_batch(sources, output, jobs)
+    _pdf_batch(sources, output, jobs, draft)
 
 
-def _pdf_batch(sources: tuple[Path, ...], outdir: Path, jobs: int | None) -> None:
+def _pdf_batch(sources: tuple[Path, ...], outdir: Path, jobs: int | None, draft: bool = False) -> None:
     from ..batch import collect_inputs, run_batch
     from ..pdf import PdfTask, pdf_one
     from ..storage import DATA_SUFFIXES, WORKBOOK_SUFFIXES
@@ -184,7 +187,7 @@ def _pdf_batch(sources: tuple[Path, ...], outdir: Path, jobs: int | None) -> Non
             refused.append(f"{inp.path}: 出力先 {dst} が {taken[dst.resolve()]} の出力と重なります")
             continue
         taken[dst.resolve()] = inp.path
-        tasks.append(PdfTask(inp.path, dst))
+        tasks.append(PdfTask(inp.path, dst, draft))
     if not tasks and not refused:
         for m in missing:
             click.echo(f"エラー: {m}", err=True)

@@ -43,13 +43,19 @@ from openpyxl.worksheet.pagebreak import Break, RowBreak
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import storage
-from ..errors import Issue
+from ..errors import Issue, UnfinishedError
 from ..excel import layout as L
 from ..excel.writer import build_workbook
 from ..models import Document
+from ..rules import validate, validate_result
+from ..rules.wording import MARKER_CODE
 from .render import pdf_page_count, to_pdf
 
-__all__ = ["PdfResult", "PdfTask", "PrintPlan", "build_print_workbook", "pdf_one", "wrap", "write_pdf"]
+__all__ = ["DRAFT_MARK", "PdfResult", "PdfTask", "PrintPlan", "build_print_workbook", "check_finished", "pdf_one", "wrap",
+           "write_pdf"]
+
+#: what every page of a draft PDF carries (``pdf --draft``: a document that still has markers for its author)
+DRAFT_MARK = "下書き"
 
 #: the font of the print copy: installed by scripts/install_system_deps.sh (fonts-noto-cjk)
 PRINT_FONT = "Noto Sans CJK JP"
@@ -222,12 +228,18 @@ class PrintPlan:
 
 
 # ---------------------------------------------------------------------------------------------- the print copy
-def build_print_workbook(doc: Document) -> tuple[Workbook, PrintPlan]:
-    """Our workbook of ``doc``, adjusted for printing (see the module docstring)."""
+def build_print_workbook(doc: Document, *, draft: bool = False) -> tuple[Workbook, PrintPlan]:
+    """Our workbook of ``doc``, adjusted for printing (see the module docstring); ``draft``: every page carries
+    :data:`DRAFT_MARK` in its header."""
     wb, problems = build_workbook(doc)
     plan = PrintPlan(problems=list(problems))
     for sheet in L.layout_of(doc).sheets:
         plan.sheets.append(_SheetLayout(wb[sheet.title], sheet).run())
+    if draft:
+        for ws in wb.worksheets:
+            for header in (ws.oddHeader, ws.evenHeader, ws.firstHeader):
+                header.right.text = DRAFT_MARK
+                header.right.size = 14
     # the print copy is never read back: its names and dropdowns would only point at moved cells
     for name in list(wb.defined_names):
         del wb.defined_names[name]
@@ -567,10 +579,30 @@ class PdfResult:
     notes: list[str] = field(default_factory=list)
 
 
+def check_finished(result_or_doc, name: str | os.PathLike | None = None) -> None:
+    """Raise :class:`UnfinishedError` (one line naming the file and the cell) when the document still has a marker
+    left for its author (rule R502: 【要確認】 …)."""
+    if hasattr(result_or_doc, "issues"):  # what storage.load read (its cells are those of the file)
+        report = validate_result(result_or_doc, codes=[MARKER_CODE])
+    else:
+        report = validate(result_or_doc, codes=[MARKER_CODE])
+    if not report.findings:
+        return
+    first = report.findings[0]
+    where = f"{first.sheet}!{first.cell}" if first.sheet and first.cell else first.path
+    more = f"（ほか{len(report.findings) - 1}か所）" if len(report.findings) > 1 else ""
+    markers = first.message.rsplit("作成者向けの印「", 1)[-1].split("」が残って", 1)[0]  # R502's message
+    raise UnfinishedError(f"{name or '文書'}: {where} に作成者向けの印「{markers}」が残っています{more}"
+                          "（印を消してから作成するか、下書きとして --draft を付けてください）",
+                          path=name, sheet=first.sheet, cell=first.cell)
+
+
 def write_pdf(source: Document | str | os.PathLike, out_pdf: str | os.PathLike, *,
-              keep_xlsx: str | os.PathLike | None = None, timeout: float = 300) -> PdfResult:
+              keep_xlsx: str | os.PathLike | None = None, timeout: float = 300, draft: bool = False) -> PdfResult:
     """Print-ready PDF of a document, or of a workbook/JSON/YAML file, written atomically to ``out_pdf``.
 
+    A document that still has a marker left for its author (【要確認】 …) is refused (:class:`UnfinishedError`)
+    unless ``draft``: then every page carries :data:`DRAFT_MARK`.
     ``keep_xlsx`` also saves the print copy of the workbook there (to look at what LibreOffice was given)."""
     out_pdf = Path(out_pdf)
     notes: list[str] = []
@@ -580,9 +612,13 @@ def write_pdf(source: Document | str | os.PathLike, out_pdf: str | os.PathLike, 
         result = storage.load(src)
         notes += [f"{src}: {issue}" for issue in result.issues]
         doc = result.doc
+        if not draft:
+            check_finished(result, src)
     else:
         doc = source
-    wb, plan = build_print_workbook(doc)
+        if not draft:
+            check_finished(doc)
+    wb, plan = build_print_workbook(doc, draft=draft)
     notes += [f"{out_pdf}: {p}" for p in plan.problems]
     out_pdf.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="pia-excel-pdf-") as tmp:
@@ -598,8 +634,9 @@ def write_pdf(source: Document | str | os.PathLike, out_pdf: str | os.PathLike, 
 class PdfTask:
     src: Path
     dst: Path
+    draft: bool = False
 
 
 def pdf_one(task: PdfTask) -> PdfResult:
     """Batch worker of ``pia-excel pdf IN... -o OUTDIR``."""
-    return write_pdf(task.src, task.dst)
+    return write_pdf(task.src, task.dst, draft=task.draft)

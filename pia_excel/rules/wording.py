@@ -1,11 +1,13 @@
-"""R501: a personal name where the form asks for a title only (②所属長の役職名)."""
+"""R501: a personal name where the form asks for a title only (②所属長の役職名). R502: a marker left for the
+author (【要確認】 written by ``changelog`` into 説明, 【要修正】, ［TODO］ …) in any text cell."""
 from __future__ import annotations
 
 import re
 from typing import Iterator
 
+from ..excel.layout import TABLE_COLUMNS, TABLE_HEADS
 from ..spec.text import nfkc
-from .engine import WARNING, Context, Hit, rule
+from .engine import ERROR, WARNING, Context, Hit, rule
 
 #: words that end a title ("納税課長", "収納管理監", "部長事務取扱" …); longest first
 TITLE_WORDS = tuple(sorted({
@@ -55,3 +57,60 @@ def name_in_title(ctx: Context) -> Iterator[Hit]:
         name = personal_name(text)
         if name:
             yield Hit("I.shozokucho_yakushoku", {"label": ctx.label("I.shozokucho_yakushoku"), "name": name})
+
+
+#: markers left for the author: a bracketed 要確認/要修正/TODO … (after NFKC: 【要確認】, ［要修正］, 〔TODO: …〕,
+#: [確認中]); ``changelog`` writes 【要確認】 (:data:`pia_excel.changelog.REVIEW_MARK`) into 説明. Not 〔判読不能〕
+#: (a transcription note) nor （仮称）.
+_MARKER_WORDS = ("要確認", "要修正", "要検討", "要記入", "要調整", "要更新", "確認中", "検討中", "調整中", "修正中", "作成中",
+                 "未確定", "TODO", "TBD", "FIXME", "XXX")
+_MARKER = re.compile(r"[【\[〔〖〘]\s*(?:" + "|".join(_MARKER_WORDS) + r")[^】\]〕〗〙\n]{0,40}[】\]〕〗〙]"
+                     r"|[★☆]\s*(?:" + "|".join(_MARKER_WORDS) + ")", re.IGNORECASE)
+
+
+def author_markers(text: str | None) -> list[str]:
+    """The markers left for the author in ``text`` ("【要確認】", "［TODO］" …), as written (after NFKC)."""
+    if not text:
+        return []
+    return list(dict.fromkeys(m.group(0) for m in _MARKER.finditer(nfkc(text))))
+
+
+def _texts(ctx: Context) -> Iterator[tuple[str, str, str]]:
+    """(path of the cell, label, text) of every text the author wrote: values, （　） details, list entries,
+    変更箇所 rows."""
+    for path, item, value in ctx.instances():
+        if isinstance(value, str):
+            yield path, ctx.label(path), value
+        elif isinstance(value, list):
+            for n, v in enumerate(value, start=1):
+                if isinstance(v, str):
+                    yield f"{path}[{n}]", ctx.label(path), v
+                elif hasattr(v, "detail") and hasattr(v, "label"):  # a tick: its （　） detail
+                    idx = ctx.option_index(item, v.label) if item is not None else None
+                    if isinstance(v.detail, str) and idx is not None:
+                        yield f"{path}.o{idx}.detail", ctx.label(path), v.detail
+    table, rows = ctx.changes()
+    for n, row in enumerate(rows, start=1):
+        for fld, head in zip(TABLE_COLUMNS, TABLE_HEADS):
+            v = getattr(row, fld, None)
+            if isinstance(v, str):
+                yield f"{table}[{n}].{fld}", f"変更箇所 {n}行目 {head}", v
+    for path, raw in (ctx.doc.invalid_values or {}).items():
+        yield path, ctx.label(path), raw
+
+
+MARKER_CODE = "R502"
+
+
+@rule(MARKER_CODE, ERROR, "作成者向けの印（【要確認】など）が残っている",
+      "{label}: 作成者向けの印「{markers}」が残っています（確認して印を消してください）", reads=("*",))
+def author_marker_left(ctx: Context) -> Iterator[Hit]:
+    """A marker left for the author is still in a text: 【要確認】 (which ``changelog`` writes into 提出時期に係る説明
+    of the rows it proposes), or a bracketed 要修正, 要検討, 確認中, TODO … (【】, ［］, 〔〕) or ★要確認. ``pdf``
+    refuses such a document unless ``--draft`` is given."""
+    seen = set()
+    for path, label, text in _texts(ctx):
+        markers = author_markers(text)
+        if markers and path not in seen:
+            seen.add(path)
+            yield Hit(path, {"label": label, "markers": "」「".join(markers)})
