@@ -124,6 +124,8 @@ def describe_exception(exc: BaseException) -> str:
     """One line for a failure: the message of the library's own errors, else what the OS said, else the type."""
     if isinstance(exc, PiaError):
         return exc.one_line()
+    if getattr(exc, "user_message", None):  # atomic.ReadOnlyError: says itself what happened
+        return str(exc.user_message)
     if isinstance(exc, PermissionError):
         return f"{exc.filename or ''}: 書き込み（読み込み）の権限がありません"
     if isinstance(exc, OSError):

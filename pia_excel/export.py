@@ -140,6 +140,8 @@ def export(inputs: Sequence[str | os.PathLike], output: str | os.PathLike | None
     if output is not None:
         _check_output(Path(output))
     found, missing = collect_inputs(inputs, WORKBOOK_SUFFIXES)
+    if output is not None:
+        _refuse_inputs(Path(output), [i.path for i in found])
     do_validate = True if validate is None else validate
     tasks = [_Task(i.path, do_validate) for i in found]
     outcomes = run_batch(tasks, _summarize_path, jobs, progress)
@@ -165,6 +167,14 @@ def _check_output(path: Path) -> None:
         raise InputError(f"{path}: 出力形式を拡張子から判断できません（.csv .xlsx .parquet のいずれか）")
     if path.is_dir():
         raise InputError(f"{path}: フォルダです（出力ファイル名を指定してください）")
+
+
+def _refuse_inputs(output: Path, inputs: list[Path]) -> None:
+    """The table (and the file table beside a CSV/Parquet one) never replaces an input workbook."""
+    keys = {p.resolve(): p for p in inputs}
+    for out in (output,) if output.suffix.lower() == ".xlsx" else (output, files_path(output)):
+        if out.resolve() in keys:
+            raise InputError(f"{out}: 入力のブックと同じです（-o には別のファイルを指定してください。入力は上書きしません）")
 
 
 def files_path(path: Path) -> Path:

@@ -30,6 +30,20 @@ class Fail(click.ClickException):
         click.echo(f"エラー: {self.message}", err=True)
 
 
+def refuse_existing(output: Path, force: bool) -> None:
+    """An existing file is replaced only when asked (``--force``)."""
+    if not force and (output.exists() or output.is_symlink()):
+        raise Fail(f"{output}: すでにあるファイルです（置き換えるには --force を付けてください）")
+
+
+def refuse_inputs(output: Path, inputs, option: str) -> None:
+    """An output never replaces one of the inputs."""
+    key = output.resolve()
+    for inp in inputs:
+        if Path(inp).resolve() == key:
+            raise Fail(f"{output}: 入力ファイルと同じです（{option} には別のファイルを指定してください。入力は上書きしません）")
+
+
 def guard(fn, *args, **kwargs):
     """Call the library; its errors (and the OS's) become one line on stderr and exit code 2."""
     try:

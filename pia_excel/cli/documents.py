@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .common import FORM_HELP, FORMS, JOBS_HELP, Fail, finish_batch, guard, progress_bar, with_path
+from .common import FORM_HELP, FORMS, JOBS_HELP, Fail, finish_batch, guard, progress_bar, refuse_existing, with_path
 
 
 @click.command()
@@ -19,9 +19,12 @@ from .common import FORM_HELP, FORMS, JOBS_HELP, Fail, finish_batch, guard, prog
 @click.option("--edition", default=None, help="様式の版（全項目: r7-05 または h30-05。省略時は最新）")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="出力先 .xlsx")
-def new(form: str, files: int, edition: str | None, output: Path) -> None:
+@click.option("--force", is_flag=True, help="出力先のファイルがすでにあっても置き換える")
+def new(form: str, files: int, edition: str | None, output: Path, force: bool) -> None:
     """公式様式どおりの空のブックを作成します。"""
     from .. import api
+
+    refuse_existing(output, force)
 
     doc = guard(api.new, form, files, edition)
     guard(api.save, doc, output)
@@ -36,7 +39,8 @@ def new(form: str, files: int, edition: str | None, output: Path) -> None:
 @click.option("--to", "fmt", type=click.Choice(["json", "yaml", "xlsx"]), default=None,
               help="出力形式（フォルダ・複数ファイルの変換で指定）")
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None, help=JOBS_HELP)
-def convert(sources: tuple[Path, ...], output: Path, fmt: str | None, jobs: int | None) -> None:
+@click.option("--force", is_flag=True, help="出力先のファイルがすでにあっても置き換える（1ファイルのとき。入力は置き換えません）")
+def convert(sources: tuple[Path, ...], output: Path, fmt: str | None, jobs: int | None, force: bool) -> None:
     """ブック（.xlsx/.xlsm）とデータ（.json/.yaml）を相互に変換します。
 
     \b
@@ -50,7 +54,7 @@ def convert(sources: tuple[Path, ...], output: Path, fmt: str | None, jobs: int 
     """
     single = len(sources) == 1 and fmt is None and not sources[0].is_dir() and not output.is_dir()
     if single:
-        _convert_single(sources[0], output)
+        _convert_single(sources[0], output, force)
         return
     if fmt is None:
         raise Fail("複数のファイルやフォルダを変換するときは --to json|yaml|xlsx で出力形式を指定してください")
@@ -59,9 +63,10 @@ def convert(sources: tuple[Path, ...], output: Path, fmt: str | None, jobs: int 
     _convert_batch(sources, output, fmt, jobs)
 
 
-def _convert_single(source: Path, output: Path) -> None:
+def _convert_single(source: Path, output: Path, force: bool = False) -> None:
     if output.resolve() == source.resolve():
         raise Fail(f"{source}: 入力と同じファイルには書き込みません（別の出力先を指定してください）")
+    refuse_existing(output, force)
     from .. import api
 
     result = guard(api.load, source)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from .common import Fail, guard, progress_bar
+from .common import Fail, guard, progress_bar, refuse_inputs
 
 #: show a progress bar from this many inputs on
 PROGRESS_MIN = 5
@@ -42,6 +42,8 @@ def validate(paths, fmt, report_xlsx, in_place, summary, progress, today, jobs) 
 
     today_date = guard(run.parse_today, today)
     files, unreadable = run.collect(paths)
+    if summary:
+        refuse_inputs(summary, [*files, *(p for p in paths if p.is_file())], "--summary")
     rows: list[dict] = [run.summary_row(None, name, message) for name, message in unreadable]
     if report_xlsx and len(files) + len(unreadable) > 1:
         if report_xlsx.exists() and not report_xlsx.is_dir():

@@ -43,7 +43,8 @@ from openpyxl.worksheet.pagebreak import Break, RowBreak
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import storage
-from ..errors import Issue, UnfinishedError
+from ..atomic import atomic_path, check_writable
+from ..errors import Issue, RenderError, UnfinishedError
 from ..excel import layout as L
 from ..excel.writer import build_workbook
 from ..models import Document
@@ -621,13 +622,23 @@ def write_pdf(source: Document | str | os.PathLike, out_pdf: str | os.PathLike, 
     wb, plan = build_print_workbook(doc, draft=draft)
     notes += [f"{out_pdf}: {p}" for p in plan.problems]
     out_pdf.parent.mkdir(parents=True, exist_ok=True)
+    check_writable(out_pdf)  # a read-only PDF is refused before LibreOffice runs
     with tempfile.TemporaryDirectory(prefix="pia-excel-pdf-") as tmp:
         xlsx = Path(tmp) / (out_pdf.stem + ".xlsx")
         wb.save(xlsx)
         if keep_xlsx is not None:
             shutil.copyfile(xlsx, keep_xlsx)
-        to_pdf(xlsx, out_pdf, timeout=timeout)
-    return PdfResult(src, out_pdf, pdf_page_count(out_pdf), plan.pages, notes)
+        # the new PDF is made and checked (poppler reads its pages) before it replaces an older one
+        new_pdf = to_pdf(xlsx, Path(tmp) / "new.pdf", timeout=timeout)
+        try:
+            pages = pdf_page_count(new_pdf)
+        except RenderError:
+            pages = 0
+        if pages < 1:
+            raise RenderError(f"{out_pdf}: 作成したPDFを読めませんでした（ページがありません。元のファイルはそのままです）")
+        with atomic_path(out_pdf) as part:
+            shutil.copyfile(new_pdf, part)
+    return PdfResult(src, out_pdf, pages, plan.pages, notes)
 
 
 @dataclass(frozen=True)

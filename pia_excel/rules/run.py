@@ -137,7 +137,8 @@ def check_one(job: tuple[Path, dt.date | None, bool, Path | None]) -> Checked:
             else:
                 report.write_annotated(rep, out, source=path)
     except PermissionError as e:
-        checked.write_problem = f"{e.filename or name}: 書き込みの権限がありません（Excelで開いていませんか）"
+        checked.write_problem = getattr(e, "user_message", None) or (
+            f"{e.filename or name}: 書き込みの権限がありません（Excelで開いていませんか）")
     except OSError as e:
         checked.write_problem = f"{getattr(e, 'filename', '') or name}: {e.strerror or e}"
     return checked
