@@ -28,11 +28,10 @@ def cell_map(result: ReadResult | None = None, doc: Document | None = None) -> C
 
 
 def _sheet_order(result: ReadResult, built: CellMap) -> list[str]:
-    order = [s for s in built.sheet_order]
-    for sheet, _ in result.cells.values():
-        if sheet not in order:
-            order.append(sheet)
-    return order
+    """The generated workbook's sheet order, then the read workbook's other sheets as first met."""
+    order = dict.fromkeys(built.sheet_order)
+    order.update(dict.fromkeys(sheet for sheet, _ in result.cells.values()))
+    return list(order)
 
 
 def cell_of(path: str, *, result: ReadResult | None = None, doc: Document | None = None) -> tuple[str, str] | None:
