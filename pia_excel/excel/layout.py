@@ -172,6 +172,11 @@ class Part:
     last_row: int = 0  # last row of the fixed part
 
     @cached_property
+    def positions(self) -> dict[str, tuple[int, int]]:
+        """Path within the sheet (+ option suffix) → (row, column) of every value cell."""
+        return {key: (c.row, c.col) for key, _, c in self.named}
+
+    @cached_property
     def named(self) -> list[tuple[str, str, Cell]]:
         """(path + option suffix, name without prefix, cell) of every value cell, in writing order."""
         return [(c.path + c.suffix, c.path.replace("[", ".").replace("]", "") + c.suffix, c)
@@ -439,6 +444,11 @@ def _part(form: str, edition_id: str, section_key: str) -> Part:
             b.items(section.items, prefix)
     part.last_row = b.r - 1
     return part
+
+
+def part(form: str, edition_id: str, section_key: str) -> Part:
+    """The cells of one part (shared by the sheets of every 特定個人情報ファイル; cached)."""
+    return _part(form, edition_id, section_key)
 
 
 # ---------------------------------------------------------------------------------------------- the layout

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 import zipfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from ..spec import FORM_NAMES, FormSpec, Item, load_spec
 from . import names
 from .bylabel import read_by_labels
 from .cells import SheetRows, WorkbookCells, bounds, parse_ref
-from .layout import TABLE_COLUMNS, col_letter, layout
+from .layout import TABLE_COLUMNS, Layout, col_letter, layout, part, sheet_name
 from .values import (ILLEGAL_CHARACTERS_RE, MAX_CELL, NOTICE_CODE, ODD_MARK_CODE, TICK_MARKS, ReadResult, cell_choice, cell_count,  # noqa: F401
                      cell_date, cell_text)
 
@@ -128,6 +129,8 @@ class _NameReader:
         #: defined name → (sheet, first cell, (min_col, min_row, max_col, max_row))
         self.refs: dict[str, tuple[str, str, tuple[int, int, int, int]]] = {}
         self.nfiles = 0
+        #: the layout the workbook's names match exactly (then values are read by row and column)
+        self.layout: Layout | None = None
         if not self.from_layout():
             self.parse_names()
 
@@ -153,7 +156,7 @@ class _NameReader:
             refs[name] = (ref[0], first, bounds(ref[1]))
         if not set(lay.titles) <= set(self.book.sheetnames):
             return False
-        self.refs, self.nfiles = refs, lay.files
+        self.refs, self.nfiles, self.layout = refs, lay.files, lay
         return True
 
     def parse_names(self) -> None:
@@ -222,12 +225,9 @@ class _NameReader:
             elif kind == "checkboxes":
                 out[it.key] = self.ticks(it, path)
             elif kind == "list":
-                vals = [cell_text(r[0]) for r in self.range_rows(path)]
-                while vals and vals[-1] is None:
-                    vals.pop()
-                out[it.key] = ["" if v is None else v for v in vals]
+                out[it.key] = _list(self.range_rows(path))
             elif kind == "table":
-                out[it.key] = self.table(path)
+                out[it.key] = _table(self.range_rows(path))
             elif kind == "choice":
                 out[it.key] = cell_choice(self.cell(path), it, self.edition_labels)
             elif kind == "count":
@@ -262,21 +262,179 @@ class _NameReader:
             out.append(tick)
         return out
 
-    def table(self, path: str) -> list[dict]:
-        rows = []
-        for r in self.range_rows(path):
-            n = len(TABLE_COLUMNS)
-            row = dict(zip(TABLE_COLUMNS, [cell_text(v) for v in r[:n]] + [None] * (n - len(r[:n]))))
-            row["date"] = cell_date(r[0]) if r else None
-            row["timing"] = row["timing"].strip() if row["timing"] else None
-            rows.append(row)
-        while rows and all(v is None for v in rows[-1].values()):
-            rows.pop()
-        return rows
-
     def issue(self, path: str, message: str, value: Any = None, code: str = NOTICE_CODE) -> None:
         sheet, cell = self.result.cells.get(path, (None, None))
         self.result.issues.append(Issue(code, WARNING, message, path, sheet, cell, value=value))
+
+
+def _list(rows: list[tuple]) -> list[str]:
+    vals = [cell_text(r[0]) for r in rows]
+    while vals and vals[-1] is None:
+        vals.pop()
+    return ["" if v is None else v for v in vals]
+
+
+def _table(range_rows: list[tuple]) -> list[dict]:
+    rows = []
+    n = len(TABLE_COLUMNS)
+    for r in range_rows:
+        row = dict(zip(TABLE_COLUMNS, [cell_text(v) for v in r[:n]] + [None] * (n - len(r[:n]))))
+        row["date"] = cell_date(r[0]) if r else None
+        row["timing"] = row["timing"].strip() if row["timing"] else None
+        rows.append(row)
+    while rows and all(v is None for v in rows[-1].values()):
+        rows.pop()
+    return rows
+
+
+# ---- the fast path: value cells by the layout's row and column
+# A part's plan lists, in the order _NameReader.fields visits them, what to read: (op, key, path within the
+# sheet, 0-based (row, col) or None, item) for single cells, the slots' plans of a repeat group, the options of
+# a checkbox list, the path of a list or table range. Computed once per form, edition and part.
+_TEXT, _CHOICE, _COUNT, _DATE, _REPEAT, _TICKS, _LIST, _TABLE = range(8)
+_SIMPLE = {"text": _TEXT, "choice": _CHOICE, "count": _COUNT, "date": _DATE}
+
+
+@lru_cache(maxsize=64)
+def _plan(form: str, edition_id: str, section_key: str) -> tuple:
+    spec = load_spec(form)
+    pos = part(form, edition_id, section_key).positions
+    labels = spec.edition(edition_id).labels
+
+    def at(path: str):
+        rc = pos.get(path)
+        return None if rc is None else (rc[0] - 1, rc[1] - 1)
+
+    def compile_items(items: list[Item], prefix: str) -> tuple:
+        ops: list[tuple] = []
+        for it in items:
+            path = f"{prefix}.{it.key}"
+            kind = it.value_kind
+            if kind == "repeat":
+                slots = tuple(compile_items(it.fields(), f"{path}[{slot}]") for slot in range(1, it.max + 1))
+                ops.append((_REPEAT, it.key, path, None, slots))
+            elif kind == "checkboxes":
+                opts = []
+                for i, opt in enumerate(it.options, start=1):
+                    mark = names.option_suffix(i)
+                    detail = at(path + names.option_suffix(i, "detail")) if opt.detail else None
+                    count = at(path + names.option_suffix(i, "count")) if opt.count else None
+                    opts.append((mark, at(path + mark), detail, count, labels.get(opt.label, opt.label)))
+                ops.append((_TICKS, it.key, path, None, tuple(opts)))
+            elif kind == "list":
+                ops.append((_LIST, it.key, path, None, it))
+            elif kind == "table":
+                ops.append((_TABLE, it.key, path, None, it))
+            else:
+                ops.append((_SIMPLE.get(kind, _TEXT), it.key, path, at(path), it))
+            if it.count:
+                ops.append((_COUNT, f"{it.key}_count", f"{path}_count", at(f"{path}_count"), it))
+        return tuple(ops)
+
+    return compile_items(spec.section(section_key).fields(), section_key)
+
+
+class _GridReader:
+    """Reads one sheet's values by the row and column of the layout (the workbook's names are exactly the
+    layout's): the same values, issues and order as :class:`_NameReader`, without a lookup per cell."""
+
+    def __init__(self, names_reader: _NameReader, sheet: str, prefix: str):
+        self.nr, self.sheet, self.prefix = names_reader, sheet, prefix
+        self.data, self.r0, self.c0 = names_reader.book.grid(sheet)
+        self.labels = names_reader.edition_labels
+
+    def get(self, rc: tuple[int, int] | None) -> Any:
+        if rc is None:
+            return None
+        i = rc[0] - self.r0
+        if 0 <= i < len(self.data):
+            row = self.data[i]
+            j = rc[1] - self.c0
+            if 0 <= j < len(row):
+                v = row[j]
+                return None if v == "" else v
+        return None
+
+    def text(self, rc, path: str) -> Any:
+        """The value at ``rc``; text Excel would not hold is reported at ``path`` (within the sheet)."""
+        v = self.get(rc)
+        if v.__class__ is str and (len(v) >= MAX_CELL or ILLEGAL_CHARACTERS_RE.search(v)):
+            self.nr.check_text(self.prefix + path, v)
+        return v
+
+    def run(self, ops: tuple) -> dict:
+        out: dict = {}
+        for op, key, path, rc, arg in ops:
+            if op == _TEXT:
+                v = self.text(rc, path)
+                out[key] = None if v is None else cell_text(v)
+            elif op == _CHOICE:
+                out[key] = cell_choice(self.text(rc, path), arg, self.labels)
+            elif op == _COUNT:
+                out[key] = cell_count(self.text(rc, path))
+            elif op == _DATE:
+                out[key] = cell_date(self.text(rc, path))
+            elif op == _REPEAT:
+                blocks = [self.run(slot) for slot in arg]
+                while blocks and not any(v not in (None, []) for v in blocks[-1].values()):
+                    blocks.pop()
+                out[key] = blocks
+            elif op == _TICKS:
+                out[key] = self.ticks(path, arg)
+            elif op == _LIST:
+                out[key] = _list(self.range_rows(path))
+            else:
+                out[key] = _table(self.range_rows(path))
+        return out
+
+    def ticks(self, path: str, options: tuple) -> list[dict]:
+        out = []
+        for suffix, mark_rc, detail_rc, count_rc, label in options:
+            mark = cell_text(self.text(mark_rc, path + suffix))
+            detail = cell_text(self.text(detail_rc, path + suffix + ".detail")) if detail_rc is not None else None
+            count = cell_count(self.text(count_rc, path + suffix + ".count")) if count_rc is not None else None
+            if mark is None and detail is None and count is None:
+                continue
+            if mark is not None and mark.strip() not in TICK_MARKS:
+                self.nr.issue(self.prefix + path + suffix, f"チェック欄の値 {mark!r} は○として扱いました", mark,
+                              code=ODD_MARK_CODE)
+            tick: dict = {"label": label}
+            if mark is None:
+                tick["checked"] = False
+            if detail is not None:
+                tick["detail"] = detail
+            if count is not None:
+                tick["count"] = count
+            out.append(tick)
+        return out
+
+    def range_rows(self, path: str) -> list[tuple]:
+        full = self.prefix + path
+        ref = self.nr.refs.get(names.to_name(full))
+        if ref is None:
+            return []
+        _, _, (min_col, min_row, max_col, max_row) = ref
+        get = self.get
+        rows = [tuple(get((r - 1, c - 1)) for c in range(min_col, max_col + 1)) for r in range(min_row, max_row + 1)]
+        for i, row in enumerate(rows, start=1):
+            for v in row:
+                if isinstance(v, str):
+                    self.nr.check_text(f"{full}[{i}]", v)
+        return rows
+
+
+def _read_by_layout(reader: _NameReader, spec: FormSpec, data: dict) -> None:
+    """Fill ``data`` from the sheets of ``reader.layout`` (the fast path of :func:`read_opened`)."""
+    lay = reader.layout
+    reader.result.cells.update(lay.cells)
+    edition = lay.edition.id
+    for sec in spec.sections:
+        if sec.per_file:
+            continue
+        data[sec.key] = _GridReader(reader, sheet_name(sec, None), "").run(_plan(spec.form, edition, sec.key))
+    data["files"] = [{fs.key: _GridReader(reader, sheet_name(fs, n), f"files[{n}].").run(
+                          _plan(spec.form, edition, fs.key)) for fs in spec.file_sections}
+                     for n in range(1, max(lay.files, 1) + 1)]
 
 
 def read_workbook(path: str | Path) -> ReadResult:
@@ -305,6 +463,9 @@ def read_opened(book, path: Path) -> ReadResult:
     reader = _NameReader(book, spec, ed.labels, result)
     if not reader.refs:
         data = read_by_labels(book, spec, ed, result)
+    elif reader.layout is not None and ed.id == reader.layout.edition.id:
+        data = {"form": form, "edition": ed.id}
+        _read_by_layout(reader, spec, data)
     else:
         data: dict = {"form": form, "edition": ed.id}
         nfiles = reader.files()
