@@ -28,9 +28,10 @@ def cell_map(result: ReadResult | None = None, doc: Document | None = None) -> C
 
 
 def _sheet_order(result: ReadResult, built: CellMap) -> list[str]:
-    order = [s for s in built.sheet_order]
-    for sheet, _ in result.cells.values():
-        if sheet not in order:
+    order = list(built.sheet_order)
+    known = set(order)
+    for sheet in dict.fromkeys([sheet for sheet, _ in result.cells.values()]):
+        if sheet not in known:
             order.append(sheet)
     return order
 

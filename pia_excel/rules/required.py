@@ -7,6 +7,7 @@ item (a detail that only follows certain answers, the parts of Ⅲ that 委託�
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterator
 
 from ..spec import Item
@@ -98,6 +99,7 @@ def _what(item: Item) -> str:
     return "記入されていません"
 
 
+@lru_cache(maxsize=None)
 def _detail_targets(form: str) -> dict[str, tuple[str, str]]:
     """detail template path → (choice template path)."""
     out = {}
@@ -112,11 +114,16 @@ def _optional(ctx: Context, tpath: str, item: Item) -> bool:
             or tpath in ELSEWHERE or tpath in _detail_targets(ctx.form))
 
 
+@lru_cache(maxsize=None)
+def _ancestor_keys(item: Item) -> frozenset[str]:
+    return frozenset(a.key for a in item.ancestors())
+
+
 def switched_off(ctx: Context, prefix: str, item: Item) -> bool:
     """True when the item belongs to a part of Ⅲ that the document says does not apply (委託しない …)."""
     if item.section.key != "III":
         return False
-    keys = {a.key for a in item.ancestors()}
+    keys = _ancestor_keys(item)
     f = ctx.value(prefix)
     if "III_4" in keys:
         return bool(ctx.ticked(f"{prefix}.III.III_4")) or f.II.itaku_umu == "委託しない"
