@@ -111,10 +111,9 @@ class SheetRows:
     def rows(self, sheet: str) -> list[list[Any]]:  # pragma: no cover - implemented by subclasses
         raise NotImplementedError
 
-    def grid(self, sheet: str) -> tuple[list[list[Any]], int, int]:
-        """(rows, first row, first column): the values of a sheet as stored, rows and columns 0-based from the
-        first ones given. Empty cells may be None or ""."""
-        return self.rows(sheet), 0, 0
+    def grid(self, sheet: str) -> list[list[Any]]:
+        """Rows of values from A1 as stored: like :meth:`rows`, but empty cells may be None or ""."""
+        return self.rows(sheet)
 
     def value(self, sheet: str, row: int, col: int) -> Any:
         """Value at 1-based row/column (None outside the used range)."""
@@ -133,7 +132,7 @@ class WorkbookCells(SheetRows):
         self.path = Path(path)
         self.defined_names = read_defined_names(self.path)
         self._rows: dict[str, list[list[Any]]] = {}
-        self._grids: dict[str, tuple[list[list[Any]], int, int]] = {}
+        self._grids: dict[str, list[list[Any]]] = {}
         if CalamineWorkbook is not None:
             self._book = CalamineWorkbook.from_path(str(self.path))
             self.sheetnames = list(self._book.sheet_names)
@@ -155,26 +154,25 @@ class WorkbookCells(SheetRows):
             self._rows[sheet] = self._load(sheet)
         return self._rows[sheet]
 
-    def grid(self, sheet: str) -> tuple[list[list[Any]], int, int]:
-        """The sheet as python-calamine gives it (each sheet is parsed once, for :meth:`rows` too): empty cells
-        are "" there."""
+    def grid(self, sheet: str) -> list[list[Any]]:
+        """Rows of values from A1 as python-calamine gives them (empty cells are ""); each sheet is parsed once,
+        for :meth:`rows` too."""
         if CalamineWorkbook is None:  # pragma: no cover
-            return self.rows(sheet), 0, 0
+            return self.rows(sheet)
         g = self._grids.get(sheet)
         if g is None:
             s = self._book.get_sheet_by_name(sheet)
-            data = s.to_python(skip_empty_area=False)
+            g = s.to_python(skip_empty_area=False)
             r0, c0 = s.start or (0, 0)
-            g = self._grids[sheet] = (data, r0, c0)
+            if r0 or c0:  # a sheet whose used range does not start at A1
+                width = c0 + (len(g[0]) if g else 0)
+                g = [[""] * width for _ in range(r0)] + [[""] * c0 + row for row in g]
+            g = self._grids[sheet] = g
         return g
 
     def _load(self, sheet: str) -> list[list[Any]]:
         if CalamineWorkbook is not None:
-            data, r0, c0 = self.grid(sheet)
-            pad = [None] * c0
-            rows = [[None] * (c0 + (len(data[0]) if data else 0))] * r0
-            rows += [pad + [None if v == "" else v for v in row] for row in data]
-            return rows
+            return [[None if v == "" else v for v in row] for row in self.grid(sheet)]
         ws = self._book[sheet]  # pragma: no cover
         return [list(r) for r in ws.iter_rows(values_only=True)]  # pragma: no cover
 

@@ -292,6 +292,7 @@ def _table(range_rows: list[tuple]) -> list[dict]:
 # sheet, 0-based (row, col) or None, item) for single cells, the slots' plans of a repeat group, the options of
 # a checkbox list, the path of a list or table range. Computed once per form, edition and part.
 _TEXT, _CHOICE, _COUNT, _DATE, _REPEAT, _TICKS, _LIST, _TABLE = range(8)
+_illegal = ILLEGAL_CHARACTERS_RE.search
 _SIMPLE = {"text": _TEXT, "choice": _CHOICE, "count": _COUNT, "date": _DATE}
 
 
@@ -340,40 +341,50 @@ class _GridReader:
 
     def __init__(self, names_reader: _NameReader, sheet: str, prefix: str):
         self.nr, self.sheet, self.prefix = names_reader, sheet, prefix
-        self.data, self.r0, self.c0 = names_reader.book.grid(sheet)
+        self.data = names_reader.book.grid(sheet)
         self.labels = names_reader.edition_labels
 
-    def get(self, rc: tuple[int, int] | None) -> Any:
-        if rc is None:
+    def text(self, rc: tuple[int, int] | None, path: str) -> Any:
+        """The value at 0-based ``rc`` (None when empty); text Excel would not hold is reported at ``path``
+        (within the sheet)."""
+        if rc is None or rc[0] >= len(self.data):
             return None
-        i = rc[0] - self.r0
-        if 0 <= i < len(self.data):
-            row = self.data[i]
-            j = rc[1] - self.c0
-            if 0 <= j < len(row):
-                v = row[j]
-                return None if v == "" else v
-        return None
-
-    def text(self, rc, path: str) -> Any:
-        """The value at ``rc``; text Excel would not hold is reported at ``path`` (within the sheet)."""
-        v = self.get(rc)
-        if v.__class__ is str and (len(v) >= MAX_CELL or ILLEGAL_CHARACTERS_RE.search(v)):
-            self.nr.check_text(self.prefix + path, v)
+        row = self.data[rc[0]]
+        if rc[1] >= len(row):
+            return None
+        v = row[rc[1]]
+        if v.__class__ is str:
+            if v == "":
+                return None
+            if len(v) >= MAX_CELL or _illegal(v):
+                self.nr.check_text(self.prefix + path, v)
         return v
 
     def run(self, ops: tuple) -> dict:
+        data, n = self.data, len(self.data)
         out: dict = {}
         for op, key, path, rc, arg in ops:
-            if op == _TEXT:
-                v = self.text(rc, path)
-                out[key] = None if v is None else cell_text(v)
-            elif op == _CHOICE:
-                out[key] = cell_choice(self.text(rc, path), arg, self.labels)
-            elif op == _COUNT:
-                out[key] = cell_count(self.text(rc, path))
-            elif op == _DATE:
-                out[key] = cell_date(self.text(rc, path))
+            if op < _REPEAT:  # one cell (inlined: this runs for every value cell)
+                v = None
+                if rc is not None and rc[0] < n:
+                    row = data[rc[0]]
+                    if rc[1] < len(row):
+                        v = row[rc[1]]
+                        if v.__class__ is str:
+                            if v == "":
+                                v = None
+                            elif len(v) >= MAX_CELL or _illegal(v):
+                                self.nr.check_text(self.prefix + path, v)
+                if v is None:
+                    out[key] = None
+                elif op == _TEXT:
+                    out[key] = v if v.__class__ is str else cell_text(v)
+                elif op == _CHOICE:
+                    out[key] = cell_choice(v, arg, self.labels)
+                elif op == _COUNT:
+                    out[key] = cell_count(v)
+                else:
+                    out[key] = cell_date(v)
             elif op == _REPEAT:
                 blocks = [self.run(slot) for slot in arg]
                 while blocks and not any(v not in (None, []) for v in blocks[-1].values()):
@@ -414,8 +425,11 @@ class _GridReader:
         if ref is None:
             return []
         _, _, (min_col, min_row, max_col, max_row) = ref
-        get = self.get
-        rows = [tuple(get((r - 1, c - 1)) for c in range(min_col, max_col + 1)) for r in range(min_row, max_row + 1)]
+        data = self.data
+        rows = []
+        for r in range(min_row - 1, max_row):
+            row = data[r] if r < len(data) else ()
+            rows.append(tuple(None if c >= len(row) or row[c] == "" else row[c] for c in range(min_col - 1, max_col)))
         for i, row in enumerate(rows, start=1):
             for v in row:
                 if isinstance(v, str):
