@@ -80,11 +80,29 @@ _NAME_ATTR = re.compile(r'\bname="([^"]*)"')
 _PLAIN_NAME = re.compile(r'<definedName name="([^"]*)"( localSheetId="\d+")?>([^<]*)</definedName>')
 
 
-def read_defined_names(path: Path) -> dict[str, str]:
-    """Workbook-scoped defined names and their text, read from ``xl/workbook.xml`` (a regex over the few
-    thousand ``definedName`` elements is several times faster than an XML parse of the whole part)."""
+def read_workbook_xml(path: Path) -> str:
     with zipfile.ZipFile(path) as z:
-        xml = z.read("xl/workbook.xml").decode("utf-8")
+        return z.read("xl/workbook.xml").decode("utf-8")
+
+
+def read_defined_names(path: Path) -> dict[str, str]:
+    """Workbook-scoped defined names and their text, read from ``xl/workbook.xml``."""
+    return parse_defined_names(read_workbook_xml(path))
+
+
+def names_element(xml: str) -> str | None:
+    """The one ``<definedNames>…</definedNames>`` element of a workbook.xml text as written (None when there is
+    none, or more than one)."""
+    start = xml.find("<definedNames>")
+    if start < 0 or xml.count("<definedNames") != 1:
+        return None
+    end = xml.find("</definedNames>", start)
+    return xml[start:end + len("</definedNames>")] if end >= 0 else None
+
+
+def parse_defined_names(xml: str) -> dict[str, str]:
+    """Workbook-scoped defined names and their text in a workbook.xml text (a regex over the few thousand
+    ``definedName`` elements is several times faster than an XML parse of the whole part)."""
     if "&" not in xml and ":definedName" not in xml:
         # the common case: every element plain, nothing escaped; one C-level findall gives the same dict
         plain = _PLAIN_NAME.findall(xml)
@@ -130,7 +148,9 @@ class WorkbookCells(SheetRows):
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.defined_names = read_defined_names(self.path)
+        #: the text of xl/workbook.xml; its defined names are parsed when first asked for
+        self.workbook_xml = read_workbook_xml(self.path)
+        self._defined_names: dict[str, str] | None = None
         self._rows: dict[str, list[list[Any]]] = {}
         self._grids: dict[str, list[list[Any]]] = {}
         if CalamineWorkbook is not None:
@@ -144,6 +164,13 @@ class WorkbookCells(SheetRows):
             self._book = load_workbook(self.path, read_only=True, data_only=True, keep_links=False)
             self.sheetnames = list(self._book.sheetnames)
             self._visible = {ws.title: ws.sheet_state == "visible" for ws in self._book.worksheets}
+
+    @property
+    def defined_names(self) -> dict[str, str]:
+        """Workbook-scoped defined names and their text."""
+        if self._defined_names is None:
+            self._defined_names = parse_defined_names(self.workbook_xml)
+        return self._defined_names
 
     def visible(self, sheet: str) -> bool:
         return self._visible.get(sheet, True)

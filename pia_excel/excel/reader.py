@@ -21,7 +21,7 @@ from ..models import DOCUMENTS, Document
 from ..spec import FORM_NAMES, FormSpec, Item, load_spec
 from . import names
 from .bylabel import read_by_labels
-from .cells import SheetRows, WorkbookCells, bounds, parse_ref
+from .cells import SheetRows, WorkbookCells, bounds, names_element, parse_ref
 from .layout import TABLE_COLUMNS, Layout, col_letter, layout, part, sheet_name
 from .values import (ILLEGAL_CHARACTERS_RE, MAX_CELL, NOTICE_CODE, ODD_MARK_CODE, TICK_MARKS, ReadResult, cell_choice, cell_count,  # noqa: F401
                      cell_date, cell_text)
@@ -124,14 +124,18 @@ def detect_form(cells, path: Path) -> tuple[str, str | None]:
 class _NameReader:
     """Reads values through the workbook's defined names."""
 
-    def __init__(self, book, spec: FormSpec, edition_labels: dict, result: ReadResult):
+    def __init__(self, book, spec: FormSpec, edition_labels: dict, result: ReadResult,
+                 known: tuple[Layout, dict] | None = None):
         self.book, self.spec, self.edition_labels, self.result = book, spec, edition_labels, result
         #: defined name → (sheet, first cell, (min_col, min_row, max_col, max_row))
         self.refs: dict[str, tuple[str, str, tuple[int, int, int, int]]] = {}
         self.nfiles = 0
         #: the layout the workbook's names match exactly (then values are read by row and column)
         self.layout: Layout | None = None
-        if not self.from_layout():
+        if known is not None:  # the names element is the layout's, as written (see _by_template)
+            self.layout, self.refs = known
+            self.nfiles = self.layout.files
+        elif not self.from_layout():
             self.parse_names()
 
     def from_layout(self) -> bool:
@@ -147,14 +151,8 @@ class _NameReader:
         ranges = lay.range_names
         if len(dn) != len(fixed) + len(ranges) + len(lay.meta_names()) or not fixed.items() <= dn.items():
             return False
-        refs = dict(lay.name_refs)
-        for name, rows in ranges.items():
-            ref = parse_ref(dn.get(name, ""))
-            first = f"{col_letter(rows.name_cols[0])}{rows.first_row}"
-            if ref is None or ref[1].split(":")[0] != first or ref[0] != lay.range_sheets[name]:
-                return False
-            refs[name] = (ref[0], first, bounds(ref[1]))
-        if not set(lay.titles) <= set(self.book.sheetnames):
+        refs = _layout_refs(lay, dn, self.book)
+        if refs is None:
             return False
         self.refs, self.nfiles, self.layout = refs, lay.files, lay
         return True
@@ -265,6 +263,60 @@ class _NameReader:
     def issue(self, path: str, message: str, value: Any = None, code: str = NOTICE_CODE) -> None:
         sheet, cell = self.result.cells.get(path, (None, None))
         self.result.issues.append(Issue(code, WARNING, message, path, sheet, cell, value=value))
+
+
+def _layout_refs(lay: Layout, texts: dict[str, str], book) -> dict | None:
+    """The reader's refs of a workbook whose fixed names are the layout's and whose data-dependent ranges have
+    ``texts``: None when a range does not start at the layout's first cell, or a sheet is missing."""
+    refs = dict(lay.name_refs)
+    for name, rows in lay.range_names.items():
+        ref = parse_ref(texts.get(name, ""))
+        first = f"{col_letter(rows.name_cols[0])}{rows.first_row}"
+        if ref is None or ref[1].split(":")[0] != first or ref[0] != lay.range_sheets[name]:
+            return None
+        refs[name] = (ref[0], first, bounds(ref[1]))
+    if not set(lay.titles) <= set(book.sheetnames):
+        return None
+    return refs
+
+
+def _name_text(element: str, name: str) -> str:
+    head = f'<definedName name="{name}">'
+    i = element.rfind(head)
+    return "" if i < 0 else element[i + len(head):element.find("<", i + len(head))]
+
+
+def _by_template(book) -> tuple[str, str, Layout, dict] | None:
+    """(form, edition, layout, refs) when the workbook's ``<definedNames>`` element is, character for
+    character, the one the writer gives its form, edition and number of files (pia-excel's own workbooks as
+    written): the names are then known without parsing them. None otherwise (the names are parsed)."""
+    xml = getattr(book, "workbook_xml", None)
+    element = names_element(xml) if xml is not None else None
+    if element is None:
+        return None
+    form = _name_text(element, names.FORM_NAME).strip('"')
+    edition = _name_text(element, names.EDITION_NAME).strip('"')
+    files = _name_text(element, names.FILES_NAME)
+    if form not in DOCUMENTS or not files.isdigit() or not 0 < int(files) <= MAX_FILES:
+        return None
+    if edition not in {e.id for e in load_spec(form).editions}:
+        return None
+    lay = layout(form, edition, int(files))
+    chunks, ranges = lay.names_template
+    texts: dict[str, str] = {}
+    pos = 0
+    for i, chunk in enumerate(chunks):
+        if not element.startswith(chunk, pos):
+            return None
+        pos += len(chunk)
+        if i < len(ranges):
+            end = element.find("<", pos)
+            texts[ranges[i]] = element[pos:end]
+            pos = end
+    if pos != len(element):
+        return None
+    refs = _layout_refs(lay, texts, book)
+    return None if refs is None else (form, edition, lay, refs)
 
 
 def _list(rows: list[tuple]) -> list[str]:
@@ -466,7 +518,11 @@ def read_opened(book, path: Path) -> ReadResult:
     """Read from a :class:`WorkbookCells` or from an openpyxl workbook that is open (e.g. being edited)."""
     if not isinstance(book, SheetRows):
         book = OpenpyxlCells(book)
-    form, edition = detect_form(book, path)
+    known = _by_template(book)
+    if known is not None:
+        form, edition = known[0], known[1]
+    else:
+        form, edition = detect_form(book, path)
     spec = load_spec(form)
     try:
         ed = spec.edition(edition)
@@ -474,7 +530,7 @@ def read_opened(book, path: Path) -> ReadResult:
         ed = spec.default_edition
     doc_cls = DOCUMENTS[form]
     result = ReadResult(doc=doc_cls(), source=path)
-    reader = _NameReader(book, spec, ed.labels, result)
+    reader = _NameReader(book, spec, ed.labels, result, known=known[2:] if known is not None else None)
     if not reader.refs:
         data = read_by_labels(book, spec, ed, result)
     elif reader.layout is not None and ed.id == reader.layout.edition.id:
