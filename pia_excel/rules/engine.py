@@ -151,6 +151,16 @@ class Context:
         # computed once per document: most rules walk every item, several ask for the same ticks
         self._instances: list[tuple[str, Item, Any]] | None = None
         self._ticked: dict[str, frozenset[int]] = {}
+        #: what rule modules compute once per document (see :meth:`once`)
+        self._once: dict[Any, Any] = {}
+
+    def once(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """``compute()``, computed once per document under ``key`` (for what several rules ask for)."""
+        try:
+            return self._once[key]
+        except KeyError:
+            value = self._once[key] = compute()
+            return value
 
     # ---- structure
     def files(self) -> Iterator[tuple[str, Any]]:

@@ -124,6 +124,10 @@ def switched_off(ctx: Context, prefix: str, item: Item) -> bool:
     if item.section.key != "III":
         return False
     keys = _ancestor_keys(item)
+    return ctx.once(("switched_off", prefix, keys), lambda: _switched_off(ctx, prefix, keys))
+
+
+def _switched_off(ctx: Context, prefix: str, keys: frozenset[str]) -> bool:
     f = ctx.value(prefix)
     if "III_4" in keys:
         return bool(ctx.ticked(f"{prefix}.III.III_4")) or f.II.itaku_umu == "委託しない"
@@ -222,8 +226,12 @@ def details_after_answer(ctx: Context) -> Iterator[Hit]:
                 yield Hit(dpath, {"label": ctx.label(dpath), "choice": ctx.label(path), "value": value})
 
 
-def _ticks(ctx: Context) -> Iterator[tuple[str, Item, int, object]]:
+def _ticks(ctx: Context) -> list[tuple[str, Item, int, object]]:
     """(path, item, option index, tick) of every stored tick."""
+    return ctx.once("ticks", lambda: list(_all_ticks(ctx)))
+
+
+def _all_ticks(ctx: Context) -> Iterator[tuple[str, Item, int, object]]:
     for path, item, value in ctx.instances():
         if item.value_kind != "checkboxes":
             continue
