@@ -364,8 +364,12 @@ def _plan(form: str, edition_id: str, section_key: str) -> tuple:
             path = f"{prefix}.{it.key}"
             kind = it.value_kind
             if kind == "repeat":
-                slots = tuple(compile_items(it.fields(), f"{path}[{slot}]") for slot in range(1, it.max + 1))
-                ops.append((_REPEAT, it.key, path, None, slots))
+                slots = []
+                for slot in range(1, it.max + 1):
+                    slot_ops = compile_items(it.fields(), f"{path}[{slot}]")
+                    slots.append((slot_ops, _cells_of(slot_ops), tuple(op[1] for op in slot_ops),
+                                  tuple(op[1] for op in slot_ops if op[0] in (_REPEAT, _TICKS))))
+                ops.append((_REPEAT, it.key, path, None, tuple(slots)))
             elif kind == "checkboxes":
                 opts = []
                 for i, opt in enumerate(it.options, start=1):
@@ -387,6 +391,25 @@ def _plan(form: str, edition_id: str, section_key: str) -> tuple:
     return compile_items(spec.section(section_key).fields(), section_key)
 
 
+def _cells_of(ops: tuple) -> tuple | None:
+    """Every cell a plan reads (None when it reads a range)."""
+    out: list = []
+    for op, _, _, rc, arg in ops:
+        if op < _REPEAT:
+            if rc is not None:
+                out.append(rc)
+        elif op == _REPEAT:
+            for _, cells, _, _ in arg:
+                if cells is None:
+                    return None
+                out += cells
+        elif op == _TICKS:
+            out += [rc for opt in arg for rc in opt[1:4] if rc is not None]
+        else:
+            return None
+    return tuple(out)
+
+
 class _GridReader:
     """Reads one sheet's values by the row and column of the layout (the workbook's names are exactly the
     layout's): the same values, issues and order as :class:`_NameReader`, without a lookup per cell."""
@@ -396,9 +419,9 @@ class _GridReader:
         self.data = names_reader.book.grid(sheet)
         self.labels = names_reader.edition_labels
 
-    def text(self, rc: tuple[int, int] | None, path: str) -> Any:
-        """The value at 0-based ``rc`` (None when empty); text Excel would not hold is reported at ``path``
-        (within the sheet)."""
+    def text(self, rc: tuple[int, int] | None, path: str, suffix: str = "") -> Any:
+        """The value at 0-based ``rc`` (None when empty); text Excel would not hold is reported at ``path`` +
+        ``suffix`` (within the sheet)."""
         if rc is None or rc[0] >= len(self.data):
             return None
         row = self.data[rc[0]]
@@ -409,7 +432,7 @@ class _GridReader:
             if v == "":
                 return None
             if len(v) >= MAX_CELL or _illegal(v):
-                self.nr.check_text(self.prefix + path, v)
+                self.nr.check_text(self.prefix + path + suffix, v)
         return v
 
     def run(self, ops: tuple) -> dict:
@@ -438,9 +461,20 @@ class _GridReader:
                 else:
                     out[key] = cell_date(v)
             elif op == _REPEAT:
-                blocks = [self.run(slot) for slot in arg]
-                while blocks and not any(v not in (None, []) for v in blocks[-1].values()):
+                blocks, blank = [], []
+                for slot_ops, cells, keys, list_keys in arg:
+                    if cells is not None and self.blank(cells):  # most slots of a document are
+                        block = dict.fromkeys(keys)
+                        for k in list_keys:
+                            block[k] = []
+                        blank.append(True)
+                    else:
+                        block = self.run(slot_ops)
+                        blank.append(False)
+                    blocks.append(block)
+                while blocks and (blank[-1] or not any(v not in (None, []) for v in blocks[-1].values())):
                     blocks.pop()
+                    blank.pop()
                 out[key] = blocks
             elif op == _TICKS:
                 out[key] = self.ticks(path, arg)
@@ -450,12 +484,26 @@ class _GridReader:
                 out[key] = _table(self.range_rows(path))
         return out
 
+    def blank(self, cells: tuple) -> bool:
+        """All these cells are empty: what :meth:`run` gives for them is None for every value, [] for every
+        checkbox list and repeat group, and no issue."""
+        data, n = self.data, len(self.data)
+        for r, c in cells:
+            if r < n:
+                row = data[r]
+                if c < len(row) and row[c] not in ("", None):
+                    return False
+        return True
+
     def ticks(self, path: str, options: tuple) -> list[dict]:
         out = []
+        text = self.text
         for suffix, mark_rc, detail_rc, count_rc, label in options:
-            mark = cell_text(self.text(mark_rc, path + suffix))
-            detail = cell_text(self.text(detail_rc, path + suffix + ".detail")) if detail_rc is not None else None
-            count = cell_count(self.text(count_rc, path + suffix + ".count")) if count_rc is not None else None
+            mark = text(mark_rc, path, suffix)
+            if mark is not None and mark.__class__ is not str:
+                mark = cell_text(mark)
+            detail = cell_text(text(detail_rc, path, suffix + ".detail")) if detail_rc is not None else None
+            count = cell_count(text(count_rc, path, suffix + ".count")) if count_rc is not None else None
             if mark is None and detail is None and count is None:
                 continue
             if mark is not None and mark.strip() not in TICK_MARKS:
