@@ -153,7 +153,7 @@ def test_names_element_as_written_is_the_template(built, tmp_path):
         assert known is not None and known[2] is lay
         assert {k: v for k, v in known[3].items()} == {**lay.name_refs, **{k: known[3][k] for k in lay.range_names}}
         general = {}
-        for attrs, text in cells._DEFINED_NAME.findall(book.workbook_xml):
+        for attrs, text in cells._DEFINED_NAME.findall(book.workbook_xml.decode("utf-8")):
             if "localSheetId" not in attrs:
                 general[html.unescape(cells._NAME_ATTR.search(attrs).group(1))] = html.unescape(text)
         assert book.defined_names == general

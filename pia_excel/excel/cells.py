@@ -14,6 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ..errors import WorkbookError
+
 _CELL = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 _REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!(\$?[A-Z]+\$?\d+(?::\$?[A-Z]+\$?\d+)?)$")
 
@@ -80,24 +82,27 @@ _NAME_ATTR = re.compile(r'\bname="([^"]*)"')
 _PLAIN_NAME = re.compile(r'<definedName name="([^"]*)"( localSheetId="\d+")?>([^<]*)</definedName>')
 
 
-def read_workbook_xml(path: Path) -> str:
+def read_workbook_xml(path: Path) -> bytes:
     with zipfile.ZipFile(path) as z:
-        return z.read("xl/workbook.xml").decode("utf-8")
+        return z.read("xl/workbook.xml")
 
 
 def read_defined_names(path: Path) -> dict[str, str]:
     """Workbook-scoped defined names and their text, read from ``xl/workbook.xml``."""
-    return parse_defined_names(read_workbook_xml(path))
+    return parse_defined_names(read_workbook_xml(path).decode("utf-8"))
 
 
-def names_element(xml: str) -> str | None:
-    """The one ``<definedNames>…</definedNames>`` element of a workbook.xml text as written (None when there is
-    none, or more than one)."""
-    start = xml.find("<definedNames>")
-    if start < 0 or xml.count("<definedNames") != 1:
+def names_element(xml: bytes) -> tuple[int, int] | None:
+    """Where the ``<definedNames>…</definedNames>`` element of workbook.xml (UTF-8) starts and ends; None when
+    there is none, or "definedName" occurs anywhere outside it."""
+    start = xml.find(b"<definedNames>")
+    if start < 0 or xml.find(b"definedName", 0, start) >= 0:
         return None
-    end = xml.find("</definedNames>", start)
-    return xml[start:end + len("</definedNames>")] if end >= 0 else None
+    end = xml.find(b"</definedNames>", start)
+    if end < 0:
+        return None
+    stop = end + len(b"</definedNames>")
+    return None if xml.find(b"definedName", stop) >= 0 else (start, stop)
 
 
 def parse_defined_names(xml: str) -> dict[str, str]:
@@ -148,7 +153,7 @@ class WorkbookCells(SheetRows):
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        #: the text of xl/workbook.xml; its defined names are parsed when first asked for
+        #: xl/workbook.xml as stored (UTF-8); its defined names are parsed when first asked for
         self.workbook_xml = read_workbook_xml(self.path)
         self._defined_names: dict[str, str] | None = None
         self._rows: dict[str, list[list[Any]]] = {}
@@ -169,7 +174,11 @@ class WorkbookCells(SheetRows):
     def defined_names(self) -> dict[str, str]:
         """Workbook-scoped defined names and their text."""
         if self._defined_names is None:
-            self._defined_names = parse_defined_names(self.workbook_xml)
+            try:
+                xml = self.workbook_xml.decode("utf-8")
+            except UnicodeDecodeError as e:  # as when it was decoded on opening (reader._unreadable)
+                raise WorkbookError(f"{self.path}: Excelブックとして読めません（{type(e).__name__}: {e}）") from None
+            self._defined_names = parse_defined_names(xml)
         return self._defined_names
 
     def visible(self, sheet: str) -> bool:

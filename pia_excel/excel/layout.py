@@ -531,10 +531,10 @@ class Layout:
         return out
 
     @cached_property
-    def names_template(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """The ``<definedNames>`` element of ``xl/workbook.xml`` as the writer (through openpyxl) writes this
-        layout's names, around the texts of the data-dependent ranges: ``chunks[0]`` + text of ``ranges[0]`` +
-        ``chunks[1]`` + … + ``chunks[-1]``. The reader compares a workbook's element with it instead of parsing
+    def names_template(self) -> tuple[tuple[bytes, ...], tuple[str, ...]]:
+        """The ``<definedNames>`` element of ``xl/workbook.xml`` (UTF-8) as the writer (through openpyxl) writes
+        this layout's names, around the texts of the data-dependent ranges: ``chunks[0]`` + text of ``ranges[0]``
+        + ``chunks[1]`` + … + ``chunks[-1]``. The reader compares a workbook's element with it instead of parsing
         every name (the element differs, e.g. after Excel re-sorted the names: then they are parsed)."""
         chunks: list[str] = []
         ranges: list[str] = []
@@ -546,7 +546,7 @@ class Layout:
             if s.rows is not None:
                 name = s.name(s.rows.path)
                 buf.append(f'<definedName name="{name}">')
-                chunks.append("".join(buf))
+                chunks.append("".join(buf).encode("utf-8"))
                 ranges.append(name)
                 buf = ["</definedName>"]
         for name, text in self.meta_names().items():
@@ -557,7 +557,7 @@ class Layout:
                 buf.append(f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">'
                            f'{_xml_text(quote_sheet(s.title))}!${first}:${last}</definedName>')
         buf.append("</definedNames>")
-        chunks.append("".join(buf))
+        chunks.append("".join(buf).encode("utf-8"))
         return tuple(chunks), tuple(ranges)
 
     def meta_names(self) -> dict[str, str]:

@@ -280,10 +280,10 @@ def _layout_refs(lay: Layout, texts: dict[str, str], book) -> dict | None:
     return refs
 
 
-def _name_text(element: str, name: str) -> str:
-    head = f'<definedName name="{name}">'
-    i = element.rfind(head)
-    return "" if i < 0 else element[i + len(head):element.find("<", i + len(head))]
+def _name_text(xml: bytes, span: tuple[int, int], name: str) -> str:
+    head = f'<definedName name="{name}">'.encode()
+    i = xml.rfind(head, *span)
+    return "" if i < 0 else xml[i + len(head):xml.find(b"<", i + len(head))].decode("utf-8", "replace")
 
 
 def _by_template(book) -> tuple[str, str, Layout, dict] | None:
@@ -291,12 +291,12 @@ def _by_template(book) -> tuple[str, str, Layout, dict] | None:
     character, the one the writer gives its form, edition and number of files (pia-excel's own workbooks as
     written): the names are then known without parsing them. None otherwise (the names are parsed)."""
     xml = getattr(book, "workbook_xml", None)
-    element = names_element(xml) if xml is not None else None
-    if element is None:
+    span = names_element(xml) if xml is not None else None
+    if span is None:
         return None
-    form = _name_text(element, names.FORM_NAME).strip('"')
-    edition = _name_text(element, names.EDITION_NAME).strip('"')
-    files = _name_text(element, names.FILES_NAME)
+    form = _name_text(xml, span, names.FORM_NAME).strip('"')
+    edition = _name_text(xml, span, names.EDITION_NAME).strip('"')
+    files = _name_text(xml, span, names.FILES_NAME)
     if form not in DOCUMENTS or not files.isdigit() or not 0 < int(files) <= MAX_FILES:
         return None
     if edition not in {e.id for e in load_spec(form).editions}:
@@ -304,16 +304,16 @@ def _by_template(book) -> tuple[str, str, Layout, dict] | None:
     lay = layout(form, edition, int(files))
     chunks, ranges = lay.names_template
     texts: dict[str, str] = {}
-    pos = 0
+    pos, stop = span
     for i, chunk in enumerate(chunks):
-        if not element.startswith(chunk, pos):
+        if not xml.startswith(chunk, pos):
             return None
         pos += len(chunk)
         if i < len(ranges):
-            end = element.find("<", pos)
-            texts[ranges[i]] = element[pos:end]
+            end = xml.find(b"<", pos, stop)
+            texts[ranges[i]] = xml[pos:end].decode("utf-8", "replace")
             pos = end
-    if pos != len(element):
+    if pos != stop:
         return None
     refs = _layout_refs(lay, texts, book)
     return None if refs is None else (form, edition, lay, refs)
