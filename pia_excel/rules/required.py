@@ -109,11 +109,6 @@ def _detail_targets(form: str) -> dict[str, tuple[str, str]]:
     return out
 
 
-def _optional(ctx: Context, tpath: str, item: Item) -> bool:
-    return (tpath in OPTIONAL[ctx.form] or item.key in OPTIONAL_KEYS or item.key.endswith(OPTIONAL_SUFFIXES)
-            or tpath in ELSEWHERE or tpath in _detail_targets(ctx.form))
-
-
 @lru_cache(maxsize=None)
 def _ancestor_keys(item: Item) -> frozenset[str]:
     return frozenset(a.key for a in item.ancestors())
@@ -143,6 +138,16 @@ def _switched_off(ctx: Context, prefix: str, keys: frozenset[str]) -> bool:
     return False
 
 
+@lru_cache(maxsize=None)
+def _not_required(form: str, item: Item) -> bool:
+    """R101 does not check the item: in a repeat block (R102), or optional (its template path is its spec path)."""
+    if item.repeat is not None or item.kind == "repeat":
+        return True
+    tpath = item.path
+    return (tpath in OPTIONAL[form] or item.key in OPTIONAL_KEYS or item.key.endswith(OPTIONAL_SUFFIXES)
+            or tpath in ELSEWHERE or tpath in _detail_targets(form))
+
+
 @rule("R101", ERROR, "必須項目が未記入", "{label}: {what}", reads=("*",))
 def required(ctx: Context) -> Iterator[Hit]:
     """Every item the form expects is filled in. Not required: 特記事項, 備考, その他の措置・その他のリスク,
@@ -150,12 +155,11 @@ def required(ctx: Context) -> Iterator[Hit]:
     (R103), the parts of Ⅲ switched off by 委託しない / 提供・移転しない / 接続しない, and fields of unused repeat
     blocks (R102). At least one システム is required. 全項目: Ⅵ-3 第三者点検 unless Ⅵ-4 (行政機関等) is filled;
     Ⅵ-2 ⑤評価書への反映 unless ④主な意見の内容 says there were none."""
+    form = ctx.form
     for path, item, value in ctx.instances():
-        if item.repeat is not None or item.kind == "repeat":
+        if _not_required(form, item) or is_filled(value):
             continue
         tpath = template_path(path)
-        if _optional(ctx, tpath, item) or is_filled(value):
-            continue
         if tpath == "VI.iken_hanei" and _no_opinions(ctx.doc.VI.iken_naiyo):
             continue
         if ctx.form == "zenkomoku" and tpath.startswith("VI.daisansha_") and (
