@@ -377,7 +377,8 @@ def _plan(form: str, edition_id: str, section_key: str) -> tuple:
                     detail = at(path + names.option_suffix(i, "detail")) if opt.detail else None
                     count = at(path + names.option_suffix(i, "count")) if opt.count else None
                     opts.append((mark, at(path + mark), detail, count, labels.get(opt.label, opt.label)))
-                ops.append((_TICKS, it.key, path, None, tuple(opts)))
+                cells = tuple(rc for opt in opts for rc in opt[1:4] if rc is not None)
+                ops.append((_TICKS, it.key, path, None, (tuple(opts), cells)))
             elif kind == "list":
                 ops.append((_LIST, it.key, path, None, it))
             elif kind == "table":
@@ -404,7 +405,7 @@ def _cells_of(ops: tuple) -> tuple | None:
                     return None
                 out += cells
         elif op == _TICKS:
-            out += [rc for opt in arg for rc in opt[1:4] if rc is not None]
+            out += arg[1]
         else:
             return None
     return tuple(out)
@@ -477,7 +478,7 @@ class _GridReader:
                     blank.pop()
                 out[key] = blocks
             elif op == _TICKS:
-                out[key] = self.ticks(path, arg)
+                out[key] = [] if self.blank(arg[1]) else self.ticks(path, arg[0])
             elif op == _LIST:
                 out[key] = _list(self.range_rows(path))
             else:
