@@ -5,6 +5,13 @@ workbooks without our names (e.g. made from the PPC's own file, or sheets copied
 matching the printed labels (``labels.py``). Values that do not fit the model (a choice not in its list, a
 count that is not a number, an impossible 和暦 date) do not stop reading: they are kept verbatim in
 ``doc.invalid_values`` (so writing the document back loses nothing) and reported with their cell.
+
+pia-excel's own workbooks are read fastest: when the ``<definedNames>`` element of ``xl/workbook.xml`` is, character
+for character, the one the writer gives the workbook's layout (``layout.Layout.names_template``), no name is
+parsed; when the parsed names are exactly the layout's, they are not looked up one by one. In both cases each
+sheet is read once and value cells are taken by the layout's row and column, following a plan compiled once per
+part (``_plan``). Otherwise every name is parsed and each value cell found by its name. The three ways give the
+same document, issues and cells (tests/test_fast_read.py).
 """
 from __future__ import annotations
 
