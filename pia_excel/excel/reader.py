@@ -540,7 +540,7 @@ class _GridReader:
             rows.append(tuple(None if c >= len(row) or row[c] == "" else row[c] for c in range(min_col - 1, max_col)))
         for i, row in enumerate(rows, start=1):
             for v in row:
-                if isinstance(v, str):
+                if v.__class__ is str and (len(v) >= MAX_CELL or _illegal(v)):
                     self.nr.check_text(f"{full}[{i}]", v)
         return rows
 

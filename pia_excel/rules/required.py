@@ -215,10 +215,12 @@ def block_fields(ctx: Context) -> Iterator[Hit]:
 def details_after_answer(ctx: Context) -> Iterator[Hit]:
     """A detail that follows an answer (行っている → 具体的な管理方法, 定めている → 規定の内容, 有料 → 手数料額,
     再委託する → 再委託の許諾方法・再委託事項 …) is filled in, unless the part is switched off (委託しない …)."""
+    details = DETAILS[ctx.form]
     for path, item, value in ctx.instances():
-        tpath = template_path(path)
-        targets = DETAILS[ctx.form].get(tpath)
-        if not targets or value is None or value in NEGATIVE:
+        if value is None:
+            continue
+        targets = details.get(template_path(path))
+        if not targets or value in NEGATIVE:
             continue
         prefix = path.split(".")[0] if path.startswith("files[") else None
         if prefix and switched_off(ctx, prefix, item):
