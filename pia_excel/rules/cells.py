@@ -5,6 +5,8 @@ none: their cells are those of the generated workbook, known from the layout (``
 """
 from __future__ import annotations
 
+from operator import itemgetter
+
 from ..excel.layout import TABLE_COLUMNS, CellMap, layout_of  # noqa: F401
 from ..excel.values import ReadResult
 from ..models import Document
@@ -28,10 +30,14 @@ def cell_map(result: ReadResult | None = None, doc: Document | None = None) -> C
 
 
 def _sheet_order(result: ReadResult, built: CellMap) -> list[str]:
-    """The generated workbook's sheet order, then the read workbook's other sheets as first met."""
-    order = dict.fromkeys(built.sheet_order)
-    order.update(dict.fromkeys(sheet for sheet, _ in result.cells.values()))
-    return list(order)
+    order = list(built.sheet_order)
+    known = set(order)
+    if set(map(itemgetter(0), result.cells.values())) <= known:  # a workbook of the layout's sheets
+        return order
+    for sheet in dict.fromkeys([sheet for sheet, _ in result.cells.values()]):
+        if sheet not in known:
+            order.append(sheet)
+    return order
 
 
 def cell_of(path: str, *, result: ReadResult | None = None, doc: Document | None = None) -> tuple[str, str] | None:
