@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..atomic import atomic_path
 from ..errors import InputError, PiaError
+from ..excel.tables import csv_frame, text_cells
 from ..spec import FORM_NAMES
 from ..storage import load
 from ..wareki import WarekiDate, WarekiError
@@ -93,9 +94,14 @@ def write_summary(rows: list[dict], out: Path) -> None:
         raise InputError(f"{out}: 一覧の形式を拡張子から判断できません（.csv または .xlsx）", path=out)
     with atomic_path(out) as tmp:
         if suffix == ".csv":
-            df.to_csv(tmp, index=False, encoding="utf-8-sig")  # BOM: Excel opens it as UTF-8
+            # BOM: Excel opens it as UTF-8; cells a spreadsheet would run as formulas are escaped
+            csv_frame(df).to_csv(tmp, index=False, encoding="utf-8-sig")
         else:
-            df.to_excel(tmp, index=False, sheet_name="検証一覧")
+            import pandas as pd
+
+            with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
+                df.to_excel(xw, index=False, sheet_name="検証一覧")
+                text_cells(xw.book["検証一覧"])  # text stays text, never a formula
 
 
 @dataclass
