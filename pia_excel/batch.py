@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import threading
 import time
@@ -83,10 +84,15 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+#: the annotated copies ``validate --report-xlsx`` writes (``NAME_検証結果.xlsx``, ``NAME_検証結果_2.xlsx``): outputs,
+#: never read back as inputs when a folder is searched
+OUTPUT_NAME = re.compile(r"_検証結果(?:_\d+)?\.xls[xm]$", re.IGNORECASE)
+
+
 def _skipped(name: str) -> bool:
     # ~$book.xlsx: Excel's lock file of an open workbook; .~pia-*: our own half-written temporary files;
-    # .~lock.*#: LibreOffice's lock files
-    return name.startswith("~$") or name.startswith(".~")
+    # .~lock.*#: LibreOffice's lock files; NAME_検証結果.xlsx: our own annotated copies
+    return name.startswith("~$") or name.startswith(".~") or OUTPUT_NAME.search(name) is not None
 
 
 def collect_inputs(args: Iterable[str | os.PathLike], suffixes: Sequence[str], *,
@@ -94,8 +100,8 @@ def collect_inputs(args: Iterable[str | os.PathLike], suffixes: Sequence[str], *
     """Expand files and folders (recursively) into the input files, in a deterministic order.
 
     Folders contribute files whose suffix is in ``suffixes`` (case-insensitive), sorted by their relative path;
-    Excel lock files (``~$*``) and temporary files (``.~*``) are skipped, as is anything below an ``exclude``
-    folder (e.g. the output folder). File arguments are taken as given (any suffix) in argument order. A file
+    Excel lock files (``~$*``), temporary files (``.~*``) and annotated copies (``*_検証結果.xlsx``) are skipped,
+    as is an ``exclude`` file and anything below an ``exclude`` folder (the outputs of this run). File arguments are taken as given (any suffix) in argument order. A file
     reached twice is listed once. Returns the inputs and one message per argument that does not exist.
     """
     wanted = {s.lower() for s in suffixes}
@@ -121,6 +127,8 @@ def collect_inputs(args: Iterable[str | os.PathLike], suffixes: Sequence[str], *
                                      and (here / d).resolve() not in excluded)
                 for name in filenames:
                     if _skipped(name) or Path(name).suffix.lower() not in wanted:
+                        continue
+                    if excluded and (here / name).resolve() in excluded:
                         continue
                     found.append(here / name)
             for path in sorted(found, key=lambda p: p.relative_to(arg).parts):

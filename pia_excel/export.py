@@ -140,7 +140,8 @@ def export(inputs: Sequence[str | os.PathLike], output: str | os.PathLike | None
 
     if output is not None:
         _check_output(Path(output))
-    found, missing = collect_inputs(inputs, WORKBOOK_SUFFIXES)
+    outputs = [] if output is None else [Path(output), files_path(Path(output))]
+    found, missing = collect_inputs(inputs, WORKBOOK_SUFFIXES, exclude=outputs)  # never read back its own table
     do_validate = True if validate is None else validate
     tasks = [_Task(i.path, do_validate) for i in found]
     outcomes = run_batch(tasks, _summarize_path, jobs, progress)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..atomic import atomic_path
+from ..batch import OUTPUT_NAME
 from ..errors import InputError, PiaError
 from ..excel.tables import csv_frame, text_cells
 from ..spec import FORM_NAMES
@@ -18,15 +19,18 @@ from . import Report, report, validate_result
 SUFFIXES = (".xlsx", ".xlsm", ".json", ".yaml", ".yml")
 
 
-def collect(paths: tuple[Path, ...]) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Files to validate (folders searched recursively, Excel lock files ``~$*`` skipped) and inputs that cannot
+def collect(paths: tuple[Path, ...], exclude: tuple[Path, ...] = ()) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Files to validate (folders searched recursively; Excel lock files ``~$*``, temporary files, annotated copies
+    ``*_検証結果.xlsx`` and the ``exclude`` outputs of this run — files or folders — skipped) and inputs that cannot
     be used, with a message each."""
     files: list[Path] = []
     bad: list[tuple[str, str]] = []
+    excluded = {Path(e).resolve() for e in exclude}
     for p in paths:
         if p.is_dir():
             for f in sorted(p.rglob("*")):
-                if f.is_file() and f.suffix.lower() in SUFFIXES and not _skipped(f):
+                if f.is_file() and f.suffix.lower() in SUFFIXES and not _skipped(f) and not OUTPUT_NAME.search(f.name) \
+                        and not (excluded and excluded.intersection([f.resolve(), *f.resolve().parents])):
                     files.append(f)
         elif not p.exists():
             bad.append((str(p), f"{p}: ファイルがありません"))
