@@ -88,11 +88,12 @@ def publish(path: str | os.PathLike, date, *, output: str | os.PathLike | None =
 
 
 def pdf(source: Document | str | os.PathLike, out: str | os.PathLike, *,
-        keep_xlsx: str | os.PathLike | None = None):
-    """The print-ready PDF of a document or file (LibreOffice), written atomically to ``out``."""
+        keep_xlsx: str | os.PathLike | None = None, timeout: float = 300):
+    """The print-ready PDF of a document or file (LibreOffice, given ``timeout`` seconds), written atomically to
+    ``out``."""
     from .pdf import write_pdf  # the print copy needs openpyxl: kept off the cold path of reading
 
-    return write_pdf(source, out, keep_xlsx=keep_xlsx)
+    return write_pdf(source, out, keep_xlsx=keep_xlsx, timeout=timeout)
 
 
 def export(inputs: Sequence[str | os.PathLike], output: str | os.PathLike, **options):

@@ -30,6 +30,7 @@ from . import names
 from .bylabel import read_by_labels
 from .cells import SheetRows, WorkbookCells, bounds, names_element, parse_ref
 from .layout import TABLE_COLUMNS, Layout, col_letter, layout, part, sheet_name
+from .limits import check_package
 from .values import (ILLEGAL_CHARACTERS_RE, MAX_CELL, NOTICE_CODE, ODD_MARK_CODE, TICK_MARKS, ReadResult, cell_choice, cell_count,  # noqa: F401
                      cell_date, cell_text)
 
@@ -51,6 +52,7 @@ def check_file(path: Path) -> None:
         raise WorkbookError(f"{path}: Excel 97-2003 形式（.xls）は読めません（Excelで .xlsx 形式で保存し直してください）")
     if not head.startswith(b"PK"):
         raise WorkbookError(f"{path}: Excelブック（.xlsx/.xlsm）ではありません")
+    check_package(path)  # sizes and used ranges, before python-calamine or openpyxl allocates anything
 
 
 def _unreadable(path: Path, e: Exception) -> WorkbookError:
@@ -102,7 +104,8 @@ class OpenpyxlCells(SheetRows):
 
 
 def _is_encrypted_ooxml(path: Path) -> bool:
-    data = path.read_bytes()[:1 << 16]
+    with open(path, "rb") as fh:  # the head of the file only, however large it is
+        data = fh.read(1 << 16)
     return "EncryptionInfo".encode("utf-16-le") in data or b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00" in data
 
 

@@ -596,8 +596,9 @@ def write_pdf(source: Document | str | os.PathLike, out_pdf: str | os.PathLike, 
 class PdfTask:
     src: Path
     dst: Path
+    timeout: float = 300  # seconds LibreOffice may take
 
 
 def pdf_one(task: PdfTask) -> PdfResult:
     """Batch worker of ``pia-excel pdf IN... -o OUTDIR``."""
-    return write_pdf(task.src, task.dst)
+    return write_pdf(task.src, task.dst, timeout=task.timeout)
