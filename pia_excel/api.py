@@ -88,12 +88,13 @@ def publish(path: str | os.PathLike, date, *, output: str | os.PathLike | None =
 
 
 def pdf(source: Document | str | os.PathLike, out: str | os.PathLike, *,
-        keep_xlsx: str | os.PathLike | None = None, draft: bool = False):
-    """The print-ready PDF of a document or file (LibreOffice), written atomically to ``out``. A document that still
-    has a marker left for its author (【要確認】 …) is refused unless ``draft`` (then its pages carry 下書き)."""
+        keep_xlsx: str | os.PathLike | None = None, timeout: float = 300, draft: bool = False):
+    """The print-ready PDF of a document or file (LibreOffice, given ``timeout`` seconds), written atomically to
+    ``out``. A document that still has a marker left for its author (【要確認】 …) is refused unless ``draft`` (then
+    its pages carry 下書き)."""
     from .pdf import write_pdf  # the print copy needs openpyxl: kept off the cold path of reading
 
-    return write_pdf(source, out, keep_xlsx=keep_xlsx, draft=draft)
+    return write_pdf(source, out, keep_xlsx=keep_xlsx, timeout=timeout, draft=draft)
 
 
 def export(inputs: Sequence[str | os.PathLike], output: str | os.PathLike, **options):

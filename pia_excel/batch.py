@@ -12,6 +12,11 @@ Used by ``pia-excel convert``/``export``/``pdf`` (and ``validate``) for folders 
         if o.ok: use(o.value)
         else: print(o.path, o.error)
 
+SIGINT (Ctrl-C) and SIGTERM stop a batch: :func:`run_batch` stops its workers (each first unwinds what it was
+doing, so ``atomic_path`` removes its temporary file; one that does not end within :data:`STOP_GRACE` seconds
+is killed) and re-raises; the command line exits 130 / 143 (:func:`sigterm_raises` turns SIGTERM into
+:class:`Interrupted`, a ``KeyboardInterrupt``).
+
 ``fn`` runs in worker processes, so it must be a module-level function (picklable) and should return something
 small (a summary, not a whole document). Whatever ``fn`` raises is caught and reported in
 :attr:`Outcome.error` as one line; the batch goes on. A worker process that dies (killed, out of memory) loses
@@ -19,7 +24,11 @@ only the files it had: those are retried one at a time in a fresh process and re
 """
 from __future__ import annotations
 
+import contextlib
 import os
+import re
+import signal
+import threading
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -28,7 +37,11 @@ from typing import Any, Callable, Generic, Iterable, Iterator, Sequence, TypeVar
 
 from .errors import PiaError, describe_exception
 
-__all__ = ["Input", "Outcome", "collect_inputs", "default_jobs", "describe_error", "run_batch"]
+__all__ = ["Input", "Interrupted", "Outcome", "collect_inputs", "default_jobs", "describe_error", "run_batch",
+           "sigterm_raises"]
+
+#: seconds a worker gets to unwind (and remove its temporary files) after SIGTERM before it is killed
+STOP_GRACE = 3.0
 
 T = TypeVar("T")
 P = TypeVar("P")
@@ -71,10 +84,15 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+#: the annotated copies ``validate --report-xlsx`` writes (``NAME_検証結果.xlsx``, ``NAME_検証結果_2.xlsx``): outputs,
+#: never read back as inputs when a folder is searched
+OUTPUT_NAME = re.compile(r"_検証結果(?:_\d+)?\.xls[xm]$", re.IGNORECASE)
+
+
 def _skipped(name: str) -> bool:
     # ~$book.xlsx: Excel's lock file of an open workbook; .~pia-*: our own half-written temporary files;
-    # .~lock.*#: LibreOffice's lock files
-    return name.startswith("~$") or name.startswith(".~")
+    # .~lock.*#: LibreOffice's lock files; NAME_検証結果.xlsx: our own annotated copies
+    return name.startswith("~$") or name.startswith(".~") or OUTPUT_NAME.search(name) is not None
 
 
 def collect_inputs(args: Iterable[str | os.PathLike], suffixes: Sequence[str], *,
@@ -82,8 +100,8 @@ def collect_inputs(args: Iterable[str | os.PathLike], suffixes: Sequence[str], *
     """Expand files and folders (recursively) into the input files, in a deterministic order.
 
     Folders contribute files whose suffix is in ``suffixes`` (case-insensitive), sorted by their relative path;
-    Excel lock files (``~$*``) and temporary files (``.~*``) are skipped, as is anything below an ``exclude``
-    folder (e.g. the output folder). File arguments are taken as given (any suffix) in argument order. A file
+    Excel lock files (``~$*``), temporary files (``.~*``) and annotated copies (``*_検証結果.xlsx``) are skipped,
+    as is an ``exclude`` file and anything below an ``exclude`` folder (the outputs of this run). File arguments are taken as given (any suffix) in argument order. A file
     reached twice is listed once. Returns the inputs and one message per argument that does not exist.
     """
     wanted = {s.lower() for s in suffixes}
@@ -110,6 +128,8 @@ def collect_inputs(args: Iterable[str | os.PathLike], suffixes: Sequence[str], *
                 for name in filenames:
                     if _skipped(name) or Path(name).suffix.lower() not in wanted:
                         continue
+                    if excluded and (here / name).resolve() in excluded:
+                        continue
                     found.append(here / name)
             for path in sorted(found, key=lambda p: p.relative_to(arg).parts):
                 add(path, path.relative_to(arg))
@@ -120,6 +140,58 @@ def collect_inputs(args: Iterable[str | os.PathLike], suffixes: Sequence[str], *
     return out, missing
 
 
+class Interrupted(KeyboardInterrupt):
+    """A signal asked this process to stop (SIGTERM; Ctrl-C stays a plain ``KeyboardInterrupt``). A
+    ``KeyboardInterrupt`` so that ``except Exception`` does not swallow it and ``finally`` blocks run."""
+
+    def __init__(self, signum: int = signal.SIGTERM):
+        super().__init__(signum)
+        self.signum = int(signum)
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum
+
+
+@contextlib.contextmanager
+def sigterm_raises() -> Iterator[None]:
+    """While the block runs, SIGTERM raises :class:`Interrupted` in the main thread (instead of ending the process
+    on the spot, leaving workers and temporary files behind); the previous handler is restored after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        raise Interrupted(signum)
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+#: in a worker process: whether a task is running (SIGTERM then unwinds it first)
+_in_task = False
+
+
+class _WorkerStop(BaseException):
+    """Raised in a worker by SIGTERM while a task runs: its ``finally`` blocks run, then the worker exits."""
+
+
+def _worker_stop(signum, frame) -> None:
+    if _in_task:
+        raise _WorkerStop()
+    os._exit(128 + signum)
+
+
+def _worker_init() -> None:
+    """A worker ignores Ctrl-C (the terminal sends it to the whole process group: the main process decides) and
+    stops on SIGTERM, unwinding its task first."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _worker_stop)
+
+
 def describe_error(exc: BaseException) -> str:
     """One line for a failed file (see :func:`pia_excel.errors.describe_exception`)."""
     return describe_exception(exc)
@@ -127,13 +199,19 @@ def describe_error(exc: BaseException) -> str:
 
 def _call(fn: Callable[[Any], T], item: Any) -> Outcome[T]:
     """Run ``fn(item)`` and capture the result or the failure (runs inside the worker)."""
+    global _in_task
     start = time.perf_counter()
+    _in_task = True
     try:
         value = fn(item)
+    except _WorkerStop:
+        os._exit(128 + signal.SIGTERM)  # the task has unwound (temporary files removed); nothing more to report
     except Exception as exc:  # noqa: BLE001 - every failure is reported per file
         known = isinstance(exc, (PiaError, OSError, MemoryError))
         return Outcome(item, error=describe_error(exc), seconds=time.perf_counter() - start,
                        detail=None if known else traceback.format_exc())
+    finally:
+        _in_task = False
     return Outcome(item, value=value, seconds=time.perf_counter() - start)
 
 
@@ -180,7 +258,8 @@ def _run_pool(items: Sequence[P], indexes: Iterable[int], fn: Callable[[P], T], 
 
     todo: Iterator[int] = iter(indexes)
     lost: list[int] = []
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
+    try:
         pending: dict = {}
 
         def submit_more() -> None:
@@ -211,4 +290,27 @@ def _run_pool(items: Sequence[P], indexes: Iterable[int], fn: Callable[[P], T], 
                 lost.extend(todo)
                 break
             submit_more()
+    except BaseException:  # Ctrl-C, SIGTERM (Interrupted) or a failure here: stop the workers, do not wait for them
+        _stop(pool)
+        raise
+    pool.shutdown()
     return sorted(set(lost))
+
+
+def _stop(pool) -> None:
+    """Stop a pool's workers now: SIGTERM (each unwinds its task and exits), then SIGKILL after
+    :data:`STOP_GRACE` seconds for any left."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    for p in procs:
+        with contextlib.suppress(Exception):
+            p.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + STOP_GRACE
+    for p in procs:
+        with contextlib.suppress(Exception):
+            p.join(max(0.0, deadline - time.monotonic()))
+    for p in procs:
+        with contextlib.suppress(Exception):
+            if p.is_alive():
+                p.kill()
+                p.join(1.0)

@@ -16,6 +16,7 @@ from .atomic import atomic_path
 from .batch import Outcome, collect_inputs, run_batch
 from .errors import InputError
 from .excel.reader import ReadResult
+from .excel.tables import csv_frame, text_cells
 from .models import Tick
 from .rules import validate_result
 from .spec import load_spec, paths
@@ -139,7 +140,8 @@ def export(inputs: Sequence[str | os.PathLike], output: str | os.PathLike | None
 
     if output is not None:
         _check_output(Path(output))
-    found, missing = collect_inputs(inputs, WORKBOOK_SUFFIXES)
+    outputs = [] if output is None else [Path(output), files_path(Path(output))]
+    found, missing = collect_inputs(inputs, WORKBOOK_SUFFIXES, exclude=outputs)  # never read back its own table
     if output is not None:
         _refuse_inputs(Path(output), [i.path for i in found])
     do_validate = True if validate is None else validate
@@ -194,6 +196,7 @@ def write_tables(workbooks, files, path: Path) -> list[Path]:
                 workbooks.to_excel(xw, sheet_name="評価書", index=False)
                 files.to_excel(xw, sheet_name="特定個人情報ファイル", index=False)
                 for ws in xw.book.worksheets:
+                    text_cells(ws)  # a value beginning with "=" stays text, never a formula
                     ws.freeze_panes = "B2"
                     for col in ws.columns:
                         width = max(len(str(c.value or "")) for c in list(col)[:200])
@@ -208,7 +211,7 @@ def write_tables(workbooks, files, path: Path) -> list[Path]:
     second = files_path(path)
     for df, target in ((workbooks, path), (files, second)):
         if suffix == ".csv":
-            _atomic(target, lambda tmp, df=df: df.to_csv(tmp, index=False, encoding="utf-8-sig"))
+            _atomic(target, lambda tmp, df=df: csv_frame(df).to_csv(tmp, index=False, encoding="utf-8-sig"))
         else:
             _atomic(target, lambda tmp, df=df: df.to_parquet(tmp, index=False))
     return [path, second]

@@ -13,6 +13,8 @@ from pia_excel import api
 from pia_excel.batch import Outcome, collect_inputs, default_jobs, run_batch
 from pia_excel.cli import main
 
+SAMPLES = sorted((Path(__file__).resolve().parent.parent / "samples").glob("*.xlsx"))
+
 FIXTURES = Path(__file__).with_name("fixtures")
 
 
@@ -160,3 +162,53 @@ def test_convert_empty_folder_fails_clearly(tmp_path):
     res = CliRunner().invoke(main, ["convert", str(tmp_path), "-o", str(tmp_path / "out"), "--to", "json"])
     assert res.exit_code == 2
     assert "見つかりません" in res.stderr
+
+
+# ------------------------------------------------------------------------ empty selections, outputs not read back
+
+@pytest.mark.parametrize("command", [["validate"], ["convert", "--to", "json", "-o", "{out}"],
+                                     ["export", "-o", "{out}.csv"], ["pdf", "-o", "{out}"]])
+def test_a_folder_without_workbooks_is_an_error(tmp_path, command):
+    src = tmp_path / "empty"
+    src.mkdir()
+    (src / "notes.txt").write_text("x")
+    args = [command[0], str(src)] + [a.format(out=tmp_path / "out") for a in command[1:]]
+    res = CliRunner().invoke(main, args)
+    assert res.exit_code == 2, res.output
+    assert "ブックがありません" in res.stderr and str(src) in res.stderr
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_validate_does_not_read_its_own_outputs_back(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copyfile(SAMPLES[0], src / "a.xlsx")
+    shutil.copyfile(SAMPLES[1], src / "b.xlsx")
+    args = ["validate", str(src), "-j", "1", "--report-xlsx", str(src / "out"), "--summary",
+            str(src / "summary.xlsx"), "--today", "2026-11-23"]
+    first = CliRunner().invoke(main, args)
+    assert (src / "out" / "a_検証結果.xlsx").exists() and (src / "summary.xlsx").exists()
+    shutil.copyfile(src / "out" / "a_検証結果.xlsx", src / "a_検証結果.xlsx")  # an annotated copy moved beside it
+    second = CliRunner().invoke(main, args)
+    assert second.exit_code == first.exit_code in (0, 1), second.output
+    assert "a_検証結果" not in second.stdout and "summary.xlsx" not in second.output
+    assert sorted(p.name for p in (src / "out").iterdir()) == ["a_検証結果.xlsx", "b_検証結果.xlsx"]
+
+
+def test_convert_and_export_do_not_read_their_outputs_back(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copyfile(SAMPLES[0], src / "a.xlsx")
+    for _ in range(2):
+        res = CliRunner().invoke(main, ["convert", str(src), "-o", str(src / "conv"), "--to", "json", "-j", "1"])
+        assert res.exit_code == 0, res.output
+        assert sorted(p.name for p in (src / "conv").rglob("*")) == ["a.json"]
+    for _ in range(2):
+        res = CliRunner().invoke(main, ["export", str(src), "-o", str(src / "table.xlsx"), "-j", "1"])
+        assert res.exit_code == 0, res.output
+        assert res.output.count("1件のブック") == 1
+
+
+def test_pdf_timeout_is_an_option():
+    res = CliRunner().invoke(main, ["pdf", "--help"])
+    assert "--timeout" in res.output and "300" in res.output

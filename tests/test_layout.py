@@ -123,9 +123,40 @@ def test_reader_takes_the_layout_only_for_unedited_names(tmp_path, monkeypatch):
     wb[sheet].cell(row=int(ref.split("$")[-1]), column=7).value = "財政部納税課"
     dn.attr_text = f"'{sheet}'!$G${ref.split('$')[-1]}"
     wb.save(path)
+    book = reader.open_cells(path)
+    try:
+        assert reader._by_template(book) is None  # the names element is no longer the layout's
+    finally:
+        book.close()
     slow = reader.read_workbook(path)
     assert parsed
     assert slow.doc == doc
+    assert slow.issues == fast.issues
     assert slow.cells["I.busho"] != fast.cells["I.busho"]
     assert {k: v for k, v in slow.cells.items() if k != "I.busho"} == {k: v for k, v in fast.cells.items()
                                                                        if k != "I.busho"}
+
+
+def test_names_element_as_written_is_the_template(built, tmp_path):
+    """The writer's <definedNames> element is the layout's template (so the reader parses no name), and the
+    one-findall parse of plain elements gives what the general parse gives."""
+    import html
+
+    from pia_excel.excel import cells, reader
+
+    lay, wb = built
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    book = reader.open_cells(path)
+    try:
+        known = reader._by_template(book)
+        assert known is not None and known[2] is lay
+        assert {k: v for k, v in known[3].items()} == {**lay.name_refs, **{k: known[3][k] for k in lay.range_names}}
+        general = {}
+        for attrs, text in cells._DEFINED_NAME.findall(book.workbook_xml.decode("utf-8")):
+            if "localSheetId" not in attrs:
+                general[html.unescape(cells._NAME_ATTR.search(attrs).group(1))] = html.unescape(text)
+        assert book.defined_names == general
+        assert list(book.defined_names) == list(general)
+    finally:
+        book.close()

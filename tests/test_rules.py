@@ -686,3 +686,16 @@ def test_r602_incomplete_rows():
     assert found(doc, "R602") == at(doc, "R602", "annex3.henko_kasho[1].date")
     doc.annex3.henko_kasho[0].date = W("令和7年1月1日")
     assert found(doc, "R602") == []
+
+
+def test_stale_reference_prefilter_holds_for_this_unicode():
+    """stale_references skips texts without 別表 or 条第: NFKC gives these characters from themselves only."""
+    import unicodedata
+
+    from pia_excel.rules.law import stale_references
+
+    for ch in "別表条第":
+        assert [c for c in range(0x110000) if ch in unicodedata.normalize("NFKC", chr(c))] == [ord(ch)]
+    assert stale_references("番号法別表第二") == ["別表第二"]
+    assert stale_references("番号法の表") == []
+    assert stale_references("番号法第１９条第７号") == ["第19条第7号"]

@@ -70,6 +70,11 @@ def finish_batch(outcomes, failed: int, done: Callable, total: str) -> None:
         raise SystemExit(2)
 
 
+def no_inputs(sources, what: str, suffixes: str) -> Fail:
+    """The error of an empty selection (exit 2): the arguments named, what was looked for."""
+    return Fail(f"{', '.join(map(str, sources))}: {what}ブックがありません（{suffixes} のファイルが見つかりません）")
+
+
 def with_path(path: Path, message: str) -> str:
     """Failure messages name their file; add it where the message does not."""
     return message if str(path) in message else f"{path}: {message}"

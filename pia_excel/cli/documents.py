@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .common import FORM_HELP, FORMS, JOBS_HELP, Fail, finish_batch, guard, progress_bar, refuse_existing, with_path
+from .common import FORM_HELP, FORMS, JOBS_HELP, Fail, finish_batch, guard, no_inputs, progress_bar, refuse_existing, with_path
 
 
 @click.command()
@@ -86,7 +86,7 @@ def _convert_batch(sources: tuple[Path, ...], outdir: Path, fmt: str, jobs: int 
     if not p.tasks and not p.refused:
         for m in p.missing:
             click.echo(f"エラー: {m}", err=True)
-        raise Fail("変換するファイルが見つかりません" + ("" if p.missing else f"（{', '.join(map(str, sources))}）"))
+        raise no_inputs(sources, "変換する", "変換元の形式")
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -118,7 +118,9 @@ def export(sources: tuple[Path, ...], output: Path, jobs: int | None, no_validat
     """
     from .. import api
 
-    found = guard(_count_workbooks, sources)
+    found = guard(_count_workbooks, sources, output)
+    if not found and all(Path(s).exists() for s in sources):  # nothing to export: no empty tables are written
+        raise no_inputs(sources, "一覧にする評価書の", ".xlsx .xlsm")
     with progress_bar(found, "集計中") as progress:
         result = guard(api.export, sources, output, jobs=jobs, progress=progress,
                         validate=not no_validate)
@@ -127,7 +129,7 @@ def export(sources: tuple[Path, ...], output: Path, jobs: int | None, no_validat
     for o in result.failed:
         click.echo(f"エラー: {with_path(o.item.path, o.error)}", err=True)
     if not result.outcomes and not result.missing:
-        raise Fail(f"評価書ブック（.xlsx .xlsm）が見つかりません（{', '.join(map(str, sources))}）")
+        raise no_inputs(sources, "一覧にする評価書の", ".xlsx .xlsm")
     ok = len(result.outcomes) - len(result.failed)
     note = "" if result.validated else "（検証なし）"
     click.echo(f"{ok}件のブック、{len(result.files)}件の特定個人情報ファイルを書き出しました{note}: "
@@ -136,11 +138,16 @@ def export(sources: tuple[Path, ...], output: Path, jobs: int | None, no_validat
         raise SystemExit(2)
 
 
-def _count_workbooks(sources) -> int:
+def _count_workbooks(sources, output: Path) -> int:
     from ..batch import collect_inputs
+    from ..export import files_path
     from ..storage import WORKBOOK_SUFFIXES
 
-    return len(collect_inputs(sources, WORKBOOK_SUFFIXES)[0])
+    return len(collect_inputs(sources, WORKBOOK_SUFFIXES, exclude=[output, files_path(output)])[0])
+
+
+#: how long LibreOffice may take for one PDF (seconds) unless --timeout says otherwise
+PDF_TIMEOUT = 300
 
 
 @click.command()
@@ -149,9 +156,12 @@ def _count_workbooks(sources) -> int:
               help="出力先。1ファイルなら .pdf、複数・フォルダなら出力フォルダ")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help=JOBS_HELP)
 @click.option("--keep-xlsx", is_flag=True, help="PDFにした印刷用ブックも .print.xlsx として残す（1ファイルのとき）")
+@click.option("--timeout", type=click.FloatRange(min=1), default=PDF_TIMEOUT, show_default=True,
+              help="LibreOffice が1ファイルをPDFにするのを待つ秒数")
 @click.option("--draft", is_flag=True,
               help="下書きとして作る（【要確認】など作成者向けの印が残っていても作成し、各ページに「下書き」と入れる）")
-def pdf(sources: tuple[Path, ...], output: Path, jobs: int | None, keep_xlsx: bool, draft: bool) -> None:
+def pdf(sources: tuple[Path, ...], output: Path, jobs: int | None, keep_xlsx: bool, timeout: float,
+        draft: bool) -> None:
     """公表用のPDFを作ります（LibreOffice で印刷。A4縦、部ごとに改ページ）。
 
     \b
@@ -169,17 +179,18 @@ def pdf(sources: tuple[Path, ...], output: Path, jobs: int | None, keep_xlsx: bo
         if not src.exists():
             raise Fail(f"{src}: ファイルがありません")
         keep = output.with_suffix(".print.xlsx") if keep_xlsx else None
-        result = guard(api.pdf, src, output, keep_xlsx=keep, draft=draft)
+        result = guard(api.pdf, src, output, keep_xlsx=keep, timeout=timeout, draft=draft)
         for note in result.notes:
             click.echo(f"注意: {note}", err=True)
         click.echo(f"PDFを作成しました: {output}（{result.pages}ページ）")
         return
     if output.exists() and not output.is_dir():
         raise Fail(f"{output}: 出力先はフォルダを指定してください（複数のPDFを書き出します）")
-    _pdf_batch(sources, output, jobs, draft)
+    _pdf_batch(sources, output, jobs, timeout, draft)
 
 
-def _pdf_batch(sources: tuple[Path, ...], outdir: Path, jobs: int | None, draft: bool = False) -> None:
+def _pdf_batch(sources: tuple[Path, ...], outdir: Path, jobs: int | None, timeout: float = PDF_TIMEOUT,
+               draft: bool = False) -> None:
     from ..batch import collect_inputs, run_batch
     from ..pdf import PdfTask, pdf_one
     from ..storage import DATA_SUFFIXES, WORKBOOK_SUFFIXES
@@ -192,11 +203,11 @@ def _pdf_batch(sources: tuple[Path, ...], outdir: Path, jobs: int | None, draft:
             refused.append(f"{inp.path}: 出力先 {dst} が {taken[dst.resolve()]} の出力と重なります")
             continue
         taken[dst.resolve()] = inp.path
-        tasks.append(PdfTask(inp.path, dst, draft))
+        tasks.append(PdfTask(inp.path, dst, draft=draft, timeout=timeout))
     if not tasks and not refused:
         for m in missing:
             click.echo(f"エラー: {m}", err=True)
-        raise Fail("PDFにするファイルが見つかりません")
+        raise no_inputs(sources, "PDFにする", ".xlsx .xlsm .json .yaml")
     with progress_bar(len(tasks), "PDF作成中") as progress:
         outcomes = run_batch(tasks, pdf_one, jobs, progress)
     failed = len(missing) + len(refused)

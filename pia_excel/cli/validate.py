@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from .common import Fail, guard, progress_bar, refuse_inputs
+from .common import Fail, guard, no_inputs, progress_bar, refuse_inputs
 
 #: show a progress bar from this many inputs on
 PROGRESS_MIN = 5
@@ -41,7 +41,9 @@ def validate(paths, fmt, report_xlsx, in_place, summary, progress, today, jobs) 
     from ..rules import report, run
 
     today_date = guard(run.parse_today, today)
-    files, unreadable = run.collect(paths)
+    files, unreadable = run.collect(paths, exclude=tuple(p for p in (report_xlsx, summary) if p is not None))
+    if not files and not unreadable:
+        raise no_inputs(paths, "検証する", ".xlsx .xlsm .json .yaml")
     if summary:
         refuse_inputs(summary, [*files, *(p for p in paths if p.is_file())], "--summary")
     rows: list[dict] = [run.summary_row(None, name, message) for name, message in unreadable]

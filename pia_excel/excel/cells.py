@@ -14,6 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ..errors import WorkbookError
+
 _CELL = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 _REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!(\$?[A-Z]+\$?\d+(?::\$?[A-Z]+\$?\d+)?)$")
 
@@ -75,13 +77,42 @@ def bounds(ref: str) -> tuple[int, int, int, int]:
 
 _DEFINED_NAME = re.compile(r"<(?:\w+:)?definedName\b([^>]*)>([^<]*)</(?:\w+:)?definedName>")
 _NAME_ATTR = re.compile(r'\bname="([^"]*)"')
+#: a definedName element as Excel and openpyxl write it: no namespace prefix, no attribute but the name and, for
+#: sheet-scoped names (print titles, skipped), localSheetId
+_PLAIN_NAME = re.compile(r'<definedName name="([^"]*)"( localSheetId="\d+")?>([^<]*)</definedName>')
+
+
+def read_workbook_xml(path: Path) -> bytes:
+    with zipfile.ZipFile(path) as z:
+        return z.read("xl/workbook.xml")
 
 
 def read_defined_names(path: Path) -> dict[str, str]:
-    """Workbook-scoped defined names and their text, read from ``xl/workbook.xml`` (a regex over the few
-    thousand ``definedName`` elements is several times faster than an XML parse of the whole part)."""
-    with zipfile.ZipFile(path) as z:
-        xml = z.read("xl/workbook.xml").decode("utf-8")
+    """Workbook-scoped defined names and their text, read from ``xl/workbook.xml``."""
+    return parse_defined_names(read_workbook_xml(path).decode("utf-8"))
+
+
+def names_element(xml: bytes) -> tuple[int, int] | None:
+    """Where the ``<definedNames>…</definedNames>`` element of workbook.xml (UTF-8) starts and ends; None when
+    there is none, or "definedName" occurs anywhere outside it."""
+    start = xml.find(b"<definedNames>")
+    if start < 0 or xml.find(b"definedName", 0, start) >= 0:
+        return None
+    end = xml.find(b"</definedNames>", start)
+    if end < 0:
+        return None
+    stop = end + len(b"</definedNames>")
+    return None if xml.find(b"definedName", stop) >= 0 else (start, stop)
+
+
+def parse_defined_names(xml: str) -> dict[str, str]:
+    """Workbook-scoped defined names and their text in a workbook.xml text (a regex over the few thousand
+    ``definedName`` elements is several times faster than an XML parse of the whole part)."""
+    if "&" not in xml and ":definedName" not in xml:
+        # the common case: every element plain, nothing escaped; one C-level findall gives the same dict
+        plain = _PLAIN_NAME.findall(xml)
+        if len(plain) == xml.count("<definedName "):
+            return {name: text for name, local, text in plain if not local}
     out = {}
     for attrs, text in _DEFINED_NAME.findall(xml):
         if "localSheetId" in attrs:
@@ -103,6 +134,10 @@ class SheetRows:
     def rows(self, sheet: str) -> list[list[Any]]:  # pragma: no cover - implemented by subclasses
         raise NotImplementedError
 
+    def grid(self, sheet: str) -> list[list[Any]]:
+        """Rows of values from A1 as stored: like :meth:`rows`, but empty cells may be None or ""."""
+        return self.rows(sheet)
+
     def value(self, sheet: str, row: int, col: int) -> Any:
         """Value at 1-based row/column (None outside the used range)."""
         rows = self.rows(sheet)
@@ -118,8 +153,11 @@ class WorkbookCells(SheetRows):
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.defined_names = read_defined_names(self.path)
+        #: xl/workbook.xml as stored (UTF-8); its defined names are parsed when first asked for
+        self.workbook_xml = read_workbook_xml(self.path)
+        self._defined_names: dict[str, str] | None = None
         self._rows: dict[str, list[list[Any]]] = {}
+        self._grids: dict[str, list[list[Any]]] = {}
         if CalamineWorkbook is not None:
             self._book = CalamineWorkbook.from_path(str(self.path))
             self.sheetnames = list(self._book.sheet_names)
@@ -132,6 +170,17 @@ class WorkbookCells(SheetRows):
             self.sheetnames = list(self._book.sheetnames)
             self._visible = {ws.title: ws.sheet_state == "visible" for ws in self._book.worksheets}
 
+    @property
+    def defined_names(self) -> dict[str, str]:
+        """Workbook-scoped defined names and their text."""
+        if self._defined_names is None:
+            try:
+                xml = self.workbook_xml.decode("utf-8")
+            except UnicodeDecodeError as e:  # as when it was decoded on opening (reader._unreadable)
+                raise WorkbookError(f"{self.path}: Excelブックとして読めません（{type(e).__name__}: {e}）") from None
+            self._defined_names = parse_defined_names(xml)
+        return self._defined_names
+
     def visible(self, sheet: str) -> bool:
         return self._visible.get(sheet, True)
 
@@ -141,15 +190,25 @@ class WorkbookCells(SheetRows):
             self._rows[sheet] = self._load(sheet)
         return self._rows[sheet]
 
+    def grid(self, sheet: str) -> list[list[Any]]:
+        """Rows of values from A1 as python-calamine gives them (empty cells are ""); each sheet is parsed once,
+        for :meth:`rows` too."""
+        if CalamineWorkbook is None:  # pragma: no cover
+            return self.rows(sheet)
+        g = self._grids.get(sheet)
+        if g is None:
+            s = self._book.get_sheet_by_name(sheet)
+            g = s.to_python(skip_empty_area=False)
+            r0, c0 = s.start or (0, 0)
+            if r0 or c0:  # a sheet whose used range does not start at A1
+                width = c0 + (len(g[0]) if g else 0)
+                g = [[""] * width for _ in range(r0)] + [[""] * c0 + row for row in g]
+            g = self._grids[sheet] = g
+        return g
+
     def _load(self, sheet: str) -> list[list[Any]]:
         if CalamineWorkbook is not None:
-            s = self._book.get_sheet_by_name(sheet)
-            data = s.to_python(skip_empty_area=False)
-            r0, c0 = s.start or (0, 0)
-            pad = [None] * c0
-            rows = [[None] * (c0 + (len(data[0]) if data else 0))] * r0
-            rows += [pad + [None if v == "" else v for v in row] for row in data]
-            return rows
+            return [[None if v == "" else v for v in row] for row in self.grid(sheet)]
         ws = self._book[sheet]  # pragma: no cover
         return [list(r) for r in ws.iter_rows(values_only=True)]  # pragma: no cover
 

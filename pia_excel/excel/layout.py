@@ -172,6 +172,11 @@ class Part:
     last_row: int = 0  # last row of the fixed part
 
     @cached_property
+    def positions(self) -> dict[str, tuple[int, int]]:
+        """Path within the sheet (+ option suffix) → (row, column) of every value cell."""
+        return {key: (c.row, c.col) for key, _, c in self.named}
+
+    @cached_property
     def named(self) -> list[tuple[str, str, Cell]]:
         """(path + option suffix, name without prefix, cell) of every value cell, in writing order."""
         return [(c.path + c.suffix, c.path.replace("[", ".").replace("]", "") + c.suffix, c)
@@ -441,6 +446,11 @@ def _part(form: str, edition_id: str, section_key: str) -> Part:
     return part
 
 
+def part(form: str, edition_id: str, section_key: str) -> Part:
+    """The cells of one part (shared by the sheets of every 特定個人情報ファイル; cached)."""
+    return _part(form, edition_id, section_key)
+
+
 # ---------------------------------------------------------------------------------------------- the layout
 class Layout:
     """The sheets of a generated workbook in order (the hidden 選択肢 sheet last) and their cells."""
@@ -520,6 +530,36 @@ class Layout:
                 out[np + name] = (t, ref(c.row, c.col), (c.col, c.row, c.col, c.row))
         return out
 
+    @cached_property
+    def names_template(self) -> tuple[tuple[bytes, ...], tuple[str, ...]]:
+        """The ``<definedNames>`` element of ``xl/workbook.xml`` (UTF-8) as the writer (through openpyxl) writes
+        this layout's names, around the texts of the data-dependent ranges: ``chunks[0]`` + text of ``ranges[0]``
+        + ``chunks[1]`` + … + ``chunks[-1]``. The reader compares a workbook's element with it instead of parsing
+        every name (the element differs, e.g. after Excel re-sorted the names: then they are parsed)."""
+        chunks: list[str] = []
+        ranges: list[str] = []
+        buf = ["<definedNames>"]
+        for s in self.sheets:
+            q, np = _xml_text(quote_sheet(s.title)) + "!$", self._name_prefix(s)
+            for _, name, c in s.part.named:
+                buf.append(f'<definedName name="{np}{name}">{q}{col_letter(c.col)}${c.row}</definedName>')
+            if s.rows is not None:
+                name = s.name(s.rows.path)
+                buf.append(f'<definedName name="{name}">')
+                chunks.append("".join(buf).encode("utf-8"))
+                ranges.append(name)
+                buf = ["</definedName>"]
+        for name, text in self.meta_names().items():
+            buf.append(f'<definedName name="{name}">{_xml_text(text)}</definedName>')
+        for i, s in enumerate(self.sheets):
+            if s.print_title_rows:
+                first, last = s.print_title_rows
+                buf.append(f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">'
+                           f'{_xml_text(quote_sheet(s.title))}!${first}:${last}</definedName>')
+        buf.append("</definedNames>")
+        chunks.append("".join(buf).encode("utf-8"))
+        return tuple(chunks), tuple(ranges)
+
     def meta_names(self) -> dict[str, str]:
         return {names.FORM_NAME: f'"{self.form}"', names.EDITION_NAME: f'"{self.edition.id}"',
                 names.FILES_NAME: str(self.files)}
@@ -546,6 +586,10 @@ def _layout(form: str, edition: str, files: int) -> Layout:
 def layout_of(doc) -> Layout:
     """The layout of ``doc``'s generated workbook."""
     return layout(doc.form, doc.edition, len(doc.files))
+
+
+def _xml_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def quote_sheet(title: str) -> str:

@@ -5,11 +5,19 @@ workbooks without our names (e.g. made from the PPC's own file, or sheets copied
 matching the printed labels (``labels.py``). Values that do not fit the model (a choice not in its list, a
 count that is not a number, an impossible 和暦 date) do not stop reading: they are kept verbatim in
 ``doc.invalid_values`` (so writing the document back loses nothing) and reported with their cell.
+
+pia-excel's own workbooks are read fastest: when the ``<definedNames>`` element of ``xl/workbook.xml`` is, character
+for character, the one the writer gives the workbook's layout (``layout.Layout.names_template``), no name is
+parsed; when the parsed names are exactly the layout's, they are not looked up one by one. In both cases each
+sheet is read once and value cells are taken by the layout's row and column, following a plan compiled once per
+part (``_plan``). Otherwise every name is parsed and each value cell found by its name. The three ways give the
+same document, issues and cells (tests/test_fast_read.py).
 """
 from __future__ import annotations
 
 import unicodedata
 import zipfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +28,9 @@ from ..models import DOCUMENTS, Document
 from ..spec import FORM_NAMES, FormSpec, Item, load_spec
 from . import names
 from .bylabel import read_by_labels
-from .cells import SheetRows, WorkbookCells, bounds, parse_ref
-from .layout import TABLE_COLUMNS, col_letter, layout
+from .cells import SheetRows, WorkbookCells, bounds, names_element, parse_ref
+from .layout import TABLE_COLUMNS, Layout, col_letter, layout, part, sheet_name
+from .limits import check_package
 from .values import (ILLEGAL_CHARACTERS_RE, INVALID_MARK, MAX_CELL, NOTICE_CODE, ODD_MARK_CODE, TICK_MARKS, TICKED,  # noqa: F401
                      ReadResult, cell_choice, cell_count, cell_date, cell_text, mark_state, odd_mark_message)
 
@@ -43,6 +52,7 @@ def check_file(path: Path) -> None:
         raise WorkbookError(f"{path}: Excel 97-2003 形式（.xls）は読めません（Excelで .xlsx 形式で保存し直してください）")
     if not head.startswith(b"PK"):
         raise WorkbookError(f"{path}: Excelブック（.xlsx/.xlsm）ではありません")
+    check_package(path)  # sizes and used ranges, before python-calamine or openpyxl allocates anything
 
 
 def _unreadable(path: Path, e: Exception) -> WorkbookError:
@@ -94,7 +104,8 @@ class OpenpyxlCells(SheetRows):
 
 
 def _is_encrypted_ooxml(path: Path) -> bool:
-    data = path.read_bytes()[:1 << 16]
+    with open(path, "rb") as fh:  # the head of the file only, however large it is
+        data = fh.read(1 << 16)
     return "EncryptionInfo".encode("utf-16-le") in data or b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00" in data
 
 
@@ -123,14 +134,20 @@ def detect_form(cells, path: Path) -> tuple[str, str | None]:
 class _NameReader:
     """Reads values through the workbook's defined names."""
 
-    def __init__(self, book, spec: FormSpec, edition_labels: dict, result: ReadResult):
+    def __init__(self, book, spec: FormSpec, edition_labels: dict, result: ReadResult,
+                 known: tuple[Layout, dict] | None = None):
         self.book, self.spec, self.edition_labels, self.result = book, spec, edition_labels, result
         #: defined name → (sheet, first cell, (min_col, min_row, max_col, max_row))
         self.refs: dict[str, tuple[str, str, tuple[int, int, int, int]]] = {}
         self.nfiles = 0
         #: ○ cells holding a mark that is neither ○ nor a "no" mark: option cell path → the mark as written
         self.invalid: dict[str, str] = {}
-        if not self.from_layout():
+        #: the layout the workbook's names match exactly (then values are read by row and column)
+        self.layout: Layout | None = None
+        if known is not None:  # the names element is the layout's, as written (see _by_template)
+            self.layout, self.refs = known
+            self.nfiles = self.layout.files
+        elif not self.from_layout():
             self.parse_names()
 
     def from_layout(self) -> bool:
@@ -146,16 +163,10 @@ class _NameReader:
         ranges = lay.range_names
         if len(dn) != len(fixed) + len(ranges) + len(lay.meta_names()) or not fixed.items() <= dn.items():
             return False
-        refs = dict(lay.name_refs)
-        for name, rows in ranges.items():
-            ref = parse_ref(dn.get(name, ""))
-            first = f"{col_letter(rows.name_cols[0])}{rows.first_row}"
-            if ref is None or ref[1].split(":")[0] != first or ref[0] != lay.range_sheets[name]:
-                return False
-            refs[name] = (ref[0], first, bounds(ref[1]))
-        if not set(lay.titles) <= set(self.book.sheetnames):
+        refs = _layout_refs(lay, dn, self.book)
+        if refs is None:
             return False
-        self.refs, self.nfiles = refs, lay.files
+        self.refs, self.nfiles, self.layout = refs, lay.files, lay
         return True
 
     def parse_names(self) -> None:
@@ -224,12 +235,9 @@ class _NameReader:
             elif kind == "checkboxes":
                 out[it.key] = self.ticks(it, path)
             elif kind == "list":
-                vals = [cell_text(r[0]) for r in self.range_rows(path)]
-                while vals and vals[-1] is None:
-                    vals.pop()
-                out[it.key] = ["" if v is None else v for v in vals]
+                out[it.key] = _list(self.range_rows(path))
             elif kind == "table":
-                out[it.key] = self.table(path)
+                out[it.key] = _table(self.range_rows(path))
             elif kind == "choice":
                 out[it.key] = cell_choice(self.cell(path), it, self.edition_labels)
             elif kind == "count":
@@ -250,9 +258,7 @@ class _NameReader:
             count = cell_count(self.cell(path, names.option_suffix(i, "count"))) if opt.count else None
             state = mark_state(mark)
             if state == INVALID_MARK:  # never a tick: kept as written (invalid_values) and reported at its cell
-                self.invalid[path + names.option_suffix(i)] = mark
-                self.issue(path + names.option_suffix(i), odd_mark_message(mark), mark, code=ODD_MARK_CODE,
-                           severity=ERROR)
+                self.invalid_mark(path + names.option_suffix(i), mark)
             if state != TICKED and detail is None and count is None:
                 continue
             label = self.edition_labels.get(opt.label, opt.label)
@@ -266,21 +272,302 @@ class _NameReader:
             out.append(tick)
         return out
 
-    def table(self, path: str) -> list[dict]:
-        rows = []
-        for r in self.range_rows(path):
-            n = len(TABLE_COLUMNS)
-            row = dict(zip(TABLE_COLUMNS, [cell_text(v) for v in r[:n]] + [None] * (n - len(r[:n]))))
-            row["date"] = cell_date(r[0]) if r else None
-            row["timing"] = row["timing"].strip() if row["timing"] else None
-            rows.append(row)
-        while rows and all(v is None for v in rows[-1].values()):
-            rows.pop()
-        return rows
-
     def issue(self, path: str, message: str, value: Any = None, code: str = NOTICE_CODE, severity: str = WARNING) -> None:
         sheet, cell = self.result.cells.get(path, (None, None))
         self.result.issues.append(Issue(code, severity, message, path, sheet, cell, value=value))
+
+    def invalid_mark(self, path: str, mark: str) -> None:
+        """A ○ cell holding a mark that is neither ○ nor a "no" mark: never a tick, kept as written
+        (``invalid_values``) and reported at its cell as an error."""
+        self.invalid[path] = mark
+        self.issue(path, odd_mark_message(mark), mark, code=ODD_MARK_CODE, severity=ERROR)
+
+
+def _layout_refs(lay: Layout, texts: dict[str, str], book) -> dict | None:
+    """The reader's refs of a workbook whose fixed names are the layout's and whose data-dependent ranges have
+    ``texts``: None when a range does not start at the layout's first cell, or a sheet is missing."""
+    refs = dict(lay.name_refs)
+    for name, rows in lay.range_names.items():
+        ref = parse_ref(texts.get(name, ""))
+        first = f"{col_letter(rows.name_cols[0])}{rows.first_row}"
+        if ref is None or ref[1].split(":")[0] != first or ref[0] != lay.range_sheets[name]:
+            return None
+        refs[name] = (ref[0], first, bounds(ref[1]))
+    if not set(lay.titles) <= set(book.sheetnames):
+        return None
+    return refs
+
+
+def _name_text(xml: bytes, span: tuple[int, int], name: str) -> str:
+    head = f'<definedName name="{name}">'.encode()
+    i = xml.rfind(head, *span)
+    return "" if i < 0 else xml[i + len(head):xml.find(b"<", i + len(head))].decode("utf-8", "replace")
+
+
+def _by_template(book) -> tuple[str, str, Layout, dict] | None:
+    """(form, edition, layout, refs) when the workbook's ``<definedNames>`` element is, character for
+    character, the one the writer gives its form, edition and number of files (pia-excel's own workbooks as
+    written): the names are then known without parsing them. None otherwise (the names are parsed)."""
+    xml = getattr(book, "workbook_xml", None)
+    span = names_element(xml) if xml is not None else None
+    if span is None:
+        return None
+    form = _name_text(xml, span, names.FORM_NAME).strip('"')
+    edition = _name_text(xml, span, names.EDITION_NAME).strip('"')
+    files = _name_text(xml, span, names.FILES_NAME)
+    if form not in DOCUMENTS or not files.isdigit() or not 0 < int(files) <= MAX_FILES:
+        return None
+    if edition not in {e.id for e in load_spec(form).editions}:
+        return None
+    lay = layout(form, edition, int(files))
+    chunks, ranges = lay.names_template
+    texts: dict[str, str] = {}
+    pos, stop = span
+    for i, chunk in enumerate(chunks):
+        if not xml.startswith(chunk, pos):
+            return None
+        pos += len(chunk)
+        if i < len(ranges):
+            end = xml.find(b"<", pos, stop)
+            texts[ranges[i]] = xml[pos:end].decode("utf-8", "replace")
+            pos = end
+    if pos != stop:
+        return None
+    refs = _layout_refs(lay, texts, book)
+    return None if refs is None else (form, edition, lay, refs)
+
+
+def _list(rows: list[tuple]) -> list[str]:
+    vals = [cell_text(r[0]) for r in rows]
+    while vals and vals[-1] is None:
+        vals.pop()
+    return ["" if v is None else v for v in vals]
+
+
+def _table(range_rows: list[tuple]) -> list[dict]:
+    rows = []
+    n = len(TABLE_COLUMNS)
+    for r in range_rows:
+        row = dict(zip(TABLE_COLUMNS, [cell_text(v) for v in r[:n]] + [None] * (n - len(r[:n]))))
+        row["date"] = cell_date(r[0]) if r else None
+        row["timing"] = row["timing"].strip() if row["timing"] else None
+        rows.append(row)
+    while rows and all(v is None for v in rows[-1].values()):
+        rows.pop()
+    return rows
+
+
+# ---- the fast path: value cells by the layout's row and column
+# A part's plan lists, in the order _NameReader.fields visits them, what to read: (op, key, path within the
+# sheet, 0-based (row, col) or None, item) for single cells, the slots' plans of a repeat group, the options of
+# a checkbox list, the path of a list or table range. Computed once per form, edition and part.
+_TEXT, _CHOICE, _COUNT, _DATE, _REPEAT, _TICKS, _LIST, _TABLE = range(8)
+_illegal = ILLEGAL_CHARACTERS_RE.search
+_SIMPLE = {"text": _TEXT, "choice": _CHOICE, "count": _COUNT, "date": _DATE}
+
+
+@lru_cache(maxsize=64)
+def _plan(form: str, edition_id: str, section_key: str) -> tuple:
+    spec = load_spec(form)
+    pos = part(form, edition_id, section_key).positions
+    labels = spec.edition(edition_id).labels
+
+    def at(path: str):
+        rc = pos.get(path)
+        return None if rc is None else (rc[0] - 1, rc[1] - 1)
+
+    def compile_items(items: list[Item], prefix: str) -> tuple:
+        ops: list[tuple] = []
+        for it in items:
+            path = f"{prefix}.{it.key}"
+            kind = it.value_kind
+            if kind == "repeat":
+                slots = []
+                for slot in range(1, it.max + 1):
+                    slot_ops = compile_items(it.fields(), f"{path}[{slot}]")
+                    slots.append((slot_ops, _cells_of(slot_ops), tuple(op[1] for op in slot_ops),
+                                  tuple(op[1] for op in slot_ops if op[0] in (_REPEAT, _TICKS))))
+                ops.append((_REPEAT, it.key, path, None, tuple(slots)))
+            elif kind == "checkboxes":
+                opts = []
+                for i, opt in enumerate(it.options, start=1):
+                    mark = names.option_suffix(i)
+                    detail = at(path + names.option_suffix(i, "detail")) if opt.detail else None
+                    count = at(path + names.option_suffix(i, "count")) if opt.count else None
+                    opts.append((mark, at(path + mark), detail, count, labels.get(opt.label, opt.label)))
+                cells = tuple(rc for opt in opts for rc in opt[1:4] if rc is not None)
+                ops.append((_TICKS, it.key, path, None, (tuple(opts), cells)))
+            elif kind == "list":
+                ops.append((_LIST, it.key, path, None, it))
+            elif kind == "table":
+                ops.append((_TABLE, it.key, path, None, it))
+            else:
+                ops.append((_SIMPLE.get(kind, _TEXT), it.key, path, at(path), it))
+            if it.count:
+                ops.append((_COUNT, f"{it.key}_count", f"{path}_count", at(f"{path}_count"), it))
+        return tuple(ops)
+
+    return compile_items(spec.section(section_key).fields(), section_key)
+
+
+def _cells_of(ops: tuple) -> tuple | None:
+    """Every cell a plan reads (None when it reads a range)."""
+    out: list = []
+    for op, _, _, rc, arg in ops:
+        if op < _REPEAT:
+            if rc is not None:
+                out.append(rc)
+        elif op == _REPEAT:
+            for _, cells, _, _ in arg:
+                if cells is None:
+                    return None
+                out += cells
+        elif op == _TICKS:
+            out += arg[1]
+        else:
+            return None
+    return tuple(out)
+
+
+class _GridReader:
+    """Reads one sheet's values by the row and column of the layout (the workbook's names are exactly the
+    layout's): the same values, issues and order as :class:`_NameReader`, without a lookup per cell."""
+
+    def __init__(self, names_reader: _NameReader, sheet: str, prefix: str):
+        self.nr, self.sheet, self.prefix = names_reader, sheet, prefix
+        self.data = names_reader.book.grid(sheet)
+        self.labels = names_reader.edition_labels
+
+    def text(self, rc: tuple[int, int] | None, path: str, suffix: str = "") -> Any:
+        """The value at 0-based ``rc`` (None when empty); text Excel would not hold is reported at ``path`` +
+        ``suffix`` (within the sheet)."""
+        if rc is None or rc[0] >= len(self.data):
+            return None
+        row = self.data[rc[0]]
+        if rc[1] >= len(row):
+            return None
+        v = row[rc[1]]
+        if v.__class__ is str:
+            if v == "":
+                return None
+            if len(v) >= MAX_CELL or _illegal(v):
+                self.nr.check_text(self.prefix + path + suffix, v)
+        return v
+
+    def run(self, ops: tuple) -> dict:
+        data, n = self.data, len(self.data)
+        out: dict = {}
+        for op, key, path, rc, arg in ops:
+            if op < _REPEAT:  # one cell (inlined: this runs for every value cell)
+                v = None
+                if rc is not None and rc[0] < n:
+                    row = data[rc[0]]
+                    if rc[1] < len(row):
+                        v = row[rc[1]]
+                        if v.__class__ is str:
+                            if v == "":
+                                v = None
+                            elif len(v) >= MAX_CELL or _illegal(v):
+                                self.nr.check_text(self.prefix + path, v)
+                if v is None:
+                    out[key] = None
+                elif op == _TEXT:
+                    out[key] = v if v.__class__ is str else cell_text(v)
+                elif op == _CHOICE:
+                    out[key] = cell_choice(v, arg, self.labels)
+                elif op == _COUNT:
+                    out[key] = cell_count(v)
+                else:
+                    out[key] = cell_date(v)
+            elif op == _REPEAT:
+                blocks, blank = [], []
+                for slot_ops, cells, keys, list_keys in arg:
+                    if cells is not None and self.blank(cells):  # most slots of a document are
+                        block = dict.fromkeys(keys)
+                        for k in list_keys:
+                            block[k] = []
+                        blank.append(True)
+                    else:
+                        block = self.run(slot_ops)
+                        blank.append(False)
+                    blocks.append(block)
+                while blocks and (blank[-1] or not any(v not in (None, []) for v in blocks[-1].values())):
+                    blocks.pop()
+                    blank.pop()
+                out[key] = blocks
+            elif op == _TICKS:
+                out[key] = [] if self.blank(arg[1]) else self.ticks(path, arg[0])
+            elif op == _LIST:
+                out[key] = _list(self.range_rows(path))
+            else:
+                out[key] = _table(self.range_rows(path))
+        return out
+
+    def blank(self, cells: tuple) -> bool:
+        """All these cells are empty: what :meth:`run` gives for them is None for every value, [] for every
+        checkbox list and repeat group, and no issue."""
+        data, n = self.data, len(self.data)
+        for r, c in cells:
+            if r < n:
+                row = data[r]
+                if c < len(row) and row[c] not in ("", None):
+                    return False
+        return True
+
+    def ticks(self, path: str, options: tuple) -> list[dict]:
+        out = []
+        text = self.text
+        for suffix, mark_rc, detail_rc, count_rc, label in options:
+            mark = text(mark_rc, path, suffix)
+            if mark is not None and mark.__class__ is not str:
+                mark = cell_text(mark)
+            detail = cell_text(text(detail_rc, path, suffix + ".detail")) if detail_rc is not None else None
+            count = cell_count(text(count_rc, path, suffix + ".count")) if count_rc is not None else None
+            state = mark_state(mark)
+            if state == INVALID_MARK:
+                self.nr.invalid_mark(self.prefix + path + suffix, mark)
+            if state != TICKED and detail is None and count is None:
+                continue
+            tick: dict = {"label": label}
+            if state != TICKED:
+                tick["checked"] = False
+            if detail is not None:
+                tick["detail"] = detail
+            if count is not None:
+                tick["count"] = count
+            out.append(tick)
+        return out
+
+    def range_rows(self, path: str) -> list[tuple]:
+        full = self.prefix + path
+        ref = self.nr.refs.get(names.to_name(full))
+        if ref is None:
+            return []
+        _, _, (min_col, min_row, max_col, max_row) = ref
+        data = self.data
+        rows = []
+        for r in range(min_row - 1, max_row):
+            row = data[r] if r < len(data) else ()
+            rows.append(tuple(None if c >= len(row) or row[c] == "" else row[c] for c in range(min_col - 1, max_col)))
+        for i, row in enumerate(rows, start=1):
+            for v in row:
+                if v.__class__ is str and (len(v) >= MAX_CELL or _illegal(v)):
+                    self.nr.check_text(f"{full}[{i}]", v)
+        return rows
+
+
+def _read_by_layout(reader: _NameReader, spec: FormSpec, data: dict) -> None:
+    """Fill ``data`` from the sheets of ``reader.layout`` (the fast path of :func:`read_opened`)."""
+    lay = reader.layout
+    reader.result.cells.update(lay.cells)
+    edition = lay.edition.id
+    for sec in spec.sections:
+        if sec.per_file:
+            continue
+        data[sec.key] = _GridReader(reader, sheet_name(sec, None), "").run(_plan(spec.form, edition, sec.key))
+    data["files"] = [{fs.key: _GridReader(reader, sheet_name(fs, n), f"files[{n}].").run(
+                          _plan(spec.form, edition, fs.key)) for fs in spec.file_sections}
+                     for n in range(1, max(lay.files, 1) + 1)]
 
 
 def read_workbook(path: str | Path) -> ReadResult:
@@ -298,7 +585,11 @@ def read_opened(book, path: Path) -> ReadResult:
     """Read from a :class:`WorkbookCells` or from an openpyxl workbook that is open (e.g. being edited)."""
     if not isinstance(book, SheetRows):
         book = OpenpyxlCells(book)
-    form, edition = detect_form(book, path)
+    known = _by_template(book)
+    if known is not None:
+        form, edition = known[0], known[1]
+    else:
+        form, edition = detect_form(book, path)
     spec = load_spec(form)
     try:
         ed = spec.edition(edition)
@@ -306,9 +597,12 @@ def read_opened(book, path: Path) -> ReadResult:
         ed = spec.default_edition
     doc_cls = DOCUMENTS[form]
     result = ReadResult(doc=doc_cls(), source=path)
-    reader = _NameReader(book, spec, ed.labels, result)
+    reader = _NameReader(book, spec, ed.labels, result, known=known[2:] if known is not None else None)
     if not reader.refs:
         data = read_by_labels(book, spec, ed, result)
+    elif reader.layout is not None and ed.id == reader.layout.edition.id:
+        data = {"form": form, "edition": ed.id}
+        _read_by_layout(reader, spec, data)
     else:
         data: dict = {"form": form, "edition": ed.id}
         nfiles = reader.files()
@@ -318,18 +612,19 @@ def read_opened(book, path: Path) -> ReadResult:
             data[sec.key] = reader.fields(sec.fields(), sec.key)
         data["files"] = [{fs.key: reader.fields(fs.fields(), f"files[{n}].{fs.key}") for fs in spec.file_sections}
                          for n in range(1, max(nfiles, 1) + 1)]
-        data["invalid_values"] = reader.invalid
+    if reader.invalid:
+        data["invalid_values"] = {**reader.invalid, **(data.get("invalid_values") or {})}
     result.doc = validate_leniently(doc_cls, data, result)
     return result
 
 
 def _loc_path(loc: tuple) -> str:
     out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part + 1}]"
+    for step in loc:
+        if isinstance(step, int):
+            out += f"[{step + 1}]"
         else:
-            out += ("." if out else "") + str(part)
+            out += ("." if out else "") + str(step)
     return out
 
 

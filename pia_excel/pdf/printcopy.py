@@ -646,8 +646,9 @@ class PdfTask:
     src: Path
     dst: Path
     draft: bool = False
+    timeout: float = 300  # seconds LibreOffice may take
 
 
 def pdf_one(task: PdfTask) -> PdfResult:
     """Batch worker of ``pia-excel pdf IN... -o OUTDIR``."""
-    return write_pdf(task.src, task.dst, draft=task.draft)
+    return write_pdf(task.src, task.dst, timeout=task.timeout, draft=task.draft)

@@ -128,6 +128,7 @@ _HEADING = re.compile(r"^[【＜<\[［〈《(（].*[】＞>\]］〉》)）]$|[:�
 _FILE_TITLE = re.compile(r"^[(（]?\s*\d+\s*[)）].*ファイル")
 _NUMBERED = re.compile(r"(?:^|\s)\d+\s*[.．、)）]\s*\S")
 _BULLET = re.compile(r"^[・•·\-－*＊]")
+_DASH_BULLET = re.compile(r"^-\s+")
 
 
 def annex_item_count(entries: list[str], file_name: str | None = None) -> tuple[int, int] | None:
@@ -137,7 +138,7 @@ def annex_item_count(entries: list[str], file_name: str | None = None) -> tuple[
     certain = possible = 0
     for raw in entries:
         text = nfkc(raw or "").strip()
-        text = re.sub(r"^-\s+", "", text)  # markdown-ish bullets of transcriptions
+        text = _DASH_BULLET.sub("", text)  # markdown-ish bullets of transcriptions
         if not text:
             continue
         if "別紙" in text:

@@ -5,6 +5,8 @@ none: their cells are those of the generated workbook, known from the layout (``
 """
 from __future__ import annotations
 
+from operator import itemgetter
+
 from ..excel.layout import TABLE_COLUMNS, CellMap, layout_of  # noqa: F401
 from ..excel.values import ReadResult
 from ..models import Document
@@ -28,9 +30,12 @@ def cell_map(result: ReadResult | None = None, doc: Document | None = None) -> C
 
 
 def _sheet_order(result: ReadResult, built: CellMap) -> list[str]:
-    order = [s for s in built.sheet_order]
-    for sheet, _ in result.cells.values():
-        if sheet not in order:
+    order = list(built.sheet_order)
+    known = set(order)
+    if set(map(itemgetter(0), result.cells.values())) <= known:  # a workbook of the layout's sheets
+        return order
+    for sheet in dict.fromkeys([sheet for sheet, _ in result.cells.values()]):
+        if sheet not in known:
             order.append(sheet)
     return order
 

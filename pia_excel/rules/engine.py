@@ -148,6 +148,19 @@ class Context:
         self.edition = self.spec.edition(doc.edition)
         self.today = today or dt.date.today()
         self.read_issues = list(read_issues)
+        # computed once per document: most rules walk every item, several ask for the same ticks
+        self._instances: list[tuple[str, Item, Any]] | None = None
+        self._ticked: dict[str, frozenset[int]] = {}
+        #: what rule modules compute once per document (see :meth:`once`)
+        self._once: dict[Any, Any] = {}
+
+    def once(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """``compute()``, computed once per document under ``key`` (for what several rules ask for)."""
+        try:
+            return self._once[key]
+        except KeyError:
+            value = self._once[key] = compute()
+            return value
 
     # ---- structure
     def files(self) -> Iterator[tuple[str, Any]]:
@@ -194,6 +207,12 @@ class Context:
 
     def ticked(self, path: str) -> set[int]:
         """Indexes (1-based) of the ticked options of a checkbox item."""
+        cached = self._ticked.get(path)
+        if cached is None:
+            cached = self._ticked[path] = frozenset(self._ticked_now(path))
+        return set(cached)
+
+    def _ticked_now(self, path: str) -> set[int]:
         item = self.item(path)
         ticks = self.value(path) or []
         if item is None:
@@ -222,12 +241,20 @@ class Context:
     # ---- walking the document
     def instances(self, *, sections: Iterable[str] | None = None) -> Iterator[tuple[str, Item, Any]]:
         """(instance path, item, value) of every value item, in print order; repeat blocks that exist only."""
-        return paths.walk(self.spec, self.doc, sections=sections)
+        if sections is not None:
+            return paths.walk(self.spec, self.doc, sections=sections)
+        if self._instances is None:
+            self._instances = list(paths.walk(self.spec, self.doc))
+        return iter(self._instances)
 
     def under(self, section: str, heading: str) -> list[Item]:
         """Value items below a heading (e.g. Ⅲ-4 "III_4"), the heading itself excluded."""
-        sec = self.spec.section(section)
-        return [it for it in sec.fields() if any(a.key == heading for a in it.ancestors())]
+        return list(_under(self.spec, section, heading))
 
     def choice_label(self, value: str | None) -> str:
         return value or ""
+
+
+@lru_cache(maxsize=None)
+def _under(spec: FormSpec, section: str, heading: str) -> tuple[Item, ...]:
+    return tuple(it for it in spec.section(section).fields() if any(a.key == heading for a in it.ancestors()))

@@ -7,6 +7,7 @@ item (a detail that only follows certain answers, the parts of Ⅲ that 委託�
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterator
 
 from ..spec import Item
@@ -98,6 +99,7 @@ def _what(item: Item) -> str:
     return "記入されていません"
 
 
+@lru_cache(maxsize=None)
 def _detail_targets(form: str) -> dict[str, tuple[str, str]]:
     """detail template path → (choice template path)."""
     out = {}
@@ -107,16 +109,20 @@ def _detail_targets(form: str) -> dict[str, tuple[str, str]]:
     return out
 
 
-def _optional(ctx: Context, tpath: str, item: Item) -> bool:
-    return (tpath in OPTIONAL[ctx.form] or item.key in OPTIONAL_KEYS or item.key.endswith(OPTIONAL_SUFFIXES)
-            or tpath in ELSEWHERE or tpath in _detail_targets(ctx.form))
+@lru_cache(maxsize=None)
+def _ancestor_keys(item: Item) -> frozenset[str]:
+    return frozenset(a.key for a in item.ancestors())
 
 
 def switched_off(ctx: Context, prefix: str, item: Item) -> bool:
     """True when the item belongs to a part of Ⅲ that the document says does not apply (委託しない …)."""
     if item.section.key != "III":
         return False
-    keys = {a.key for a in item.ancestors()}
+    keys = _ancestor_keys(item)
+    return ctx.once(("switched_off", prefix, keys), lambda: _switched_off(ctx, prefix, keys))
+
+
+def _switched_off(ctx: Context, prefix: str, keys: frozenset[str]) -> bool:
     f = ctx.value(prefix)
     if "III_4" in keys:
         return bool(ctx.ticked(f"{prefix}.III.III_4")) or f.II.itaku_umu == "委託しない"
@@ -132,6 +138,16 @@ def switched_off(ctx: Context, prefix: str, item: Item) -> bool:
     return False
 
 
+@lru_cache(maxsize=None)
+def _not_required(form: str, item: Item) -> bool:
+    """R101 does not check the item: in a repeat block (R102), or optional (its template path is its spec path)."""
+    if item.repeat is not None or item.kind == "repeat":
+        return True
+    tpath = item.path
+    return (tpath in OPTIONAL[form] or item.key in OPTIONAL_KEYS or item.key.endswith(OPTIONAL_SUFFIXES)
+            or tpath in ELSEWHERE or tpath in _detail_targets(form))
+
+
 @rule("R101", ERROR, "必須項目が未記入", "{label}: {what}", reads=("*",))
 def required(ctx: Context) -> Iterator[Hit]:
     """Every item the form expects is filled in. Not required: 特記事項, 備考, その他の措置・その他のリスク,
@@ -139,12 +155,11 @@ def required(ctx: Context) -> Iterator[Hit]:
     (R103), the parts of Ⅲ switched off by 委託しない / 提供・移転しない / 接続しない, and fields of unused repeat
     blocks (R102). At least one システム is required. 全項目: Ⅵ-3 第三者点検 unless Ⅵ-4 (行政機関等) is filled;
     Ⅵ-2 ⑤評価書への反映 unless ④主な意見の内容 says there were none."""
+    form = ctx.form
     for path, item, value in ctx.instances():
-        if item.repeat is not None or item.kind == "repeat":
+        if _not_required(form, item) or is_filled(value):
             continue
         tpath = template_path(path)
-        if _optional(ctx, tpath, item) or is_filled(value):
-            continue
         if tpath == "VI.iken_hanei" and _no_opinions(ctx.doc.VI.iken_naiyo):
             continue
         if ctx.form == "zenkomoku" and tpath.startswith("VI.daisansha_") and (
@@ -200,10 +215,12 @@ def block_fields(ctx: Context) -> Iterator[Hit]:
 def details_after_answer(ctx: Context) -> Iterator[Hit]:
     """A detail that follows an answer (行っている → 具体的な管理方法, 定めている → 規定の内容, 有料 → 手数料額,
     再委託する → 再委託の許諾方法・再委託事項 …) is filled in, unless the part is switched off (委託しない …)."""
+    details = DETAILS[ctx.form]
     for path, item, value in ctx.instances():
-        tpath = template_path(path)
-        targets = DETAILS[ctx.form].get(tpath)
-        if not targets or value is None or value in NEGATIVE:
+        if value is None:
+            continue
+        targets = details.get(template_path(path))
+        if not targets or value in NEGATIVE:
             continue
         prefix = path.split(".")[0] if path.startswith("files[") else None
         if prefix and switched_off(ctx, prefix, item):
@@ -215,8 +232,12 @@ def details_after_answer(ctx: Context) -> Iterator[Hit]:
                 yield Hit(dpath, {"label": ctx.label(dpath), "choice": ctx.label(path), "value": value})
 
 
-def _ticks(ctx: Context) -> Iterator[tuple[str, Item, int, object]]:
+def _ticks(ctx: Context) -> list[tuple[str, Item, int, object]]:
     """(path, item, option index, tick) of every stored tick."""
+    return ctx.once("ticks", lambda: list(_all_ticks(ctx)))
+
+
+def _all_ticks(ctx: Context) -> Iterator[tuple[str, Item, int, object]]:
     for path, item, value in ctx.instances():
         if item.value_kind != "checkboxes":
             continue

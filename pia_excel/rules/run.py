@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..atomic import atomic_path
+from ..batch import OUTPUT_NAME
 from ..errors import InputError, PiaError
+from ..excel.tables import csv_frame, text_cells
 from ..spec import FORM_NAMES
 from ..storage import load
 from ..wareki import WarekiDate, WarekiError
@@ -17,15 +19,18 @@ from . import Report, report, validate_result
 SUFFIXES = (".xlsx", ".xlsm", ".json", ".yaml", ".yml")
 
 
-def collect(paths: tuple[Path, ...]) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Files to validate (folders searched recursively, Excel lock files ``~$*`` skipped) and inputs that cannot
+def collect(paths: tuple[Path, ...], exclude: tuple[Path, ...] = ()) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Files to validate (folders searched recursively; Excel lock files ``~$*``, temporary files, annotated copies
+    ``*_検証結果.xlsx`` and the ``exclude`` outputs of this run — files or folders — skipped) and inputs that cannot
     be used, with a message each."""
     files: list[Path] = []
     bad: list[tuple[str, str]] = []
+    excluded = {Path(e).resolve() for e in exclude}
     for p in paths:
         if p.is_dir():
             for f in sorted(p.rglob("*")):
-                if f.is_file() and f.suffix.lower() in SUFFIXES and not _skipped(f):
+                if f.is_file() and f.suffix.lower() in SUFFIXES and not _skipped(f) and not OUTPUT_NAME.search(f.name) \
+                        and not (excluded and excluded.intersection([f.resolve(), *f.resolve().parents])):
                     files.append(f)
         elif not p.exists():
             bad.append((str(p), f"{p}: ファイルがありません"))
@@ -93,9 +98,14 @@ def write_summary(rows: list[dict], out: Path) -> None:
         raise InputError(f"{out}: 一覧の形式を拡張子から判断できません（.csv または .xlsx）", path=out)
     with atomic_path(out) as tmp:
         if suffix == ".csv":
-            df.to_csv(tmp, index=False, encoding="utf-8-sig")  # BOM: Excel opens it as UTF-8
+            # BOM: Excel opens it as UTF-8; cells a spreadsheet would run as formulas are escaped
+            csv_frame(df).to_csv(tmp, index=False, encoding="utf-8-sig")
         else:
-            df.to_excel(tmp, index=False, sheet_name="検証一覧")
+            import pandas as pd
+
+            with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
+                df.to_excel(xw, index=False, sheet_name="検証一覧")
+                text_cells(xw.book["検証一覧"])  # text stays text, never a formula
 
 
 @dataclass

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from typing import TYPE_CHECKING
 
@@ -170,6 +171,7 @@ def label_for_path(spec: FormSpec, path: str, file_names: dict[int, str | None] 
 
 
 # ---------------------------------------------------------------------------------------------- findings
+@lru_cache(maxsize=1 << 14)  # the same few hundred paths are named in the findings of every document
 def finding_label(spec: "FormSpec", path: str, files: int = 1) -> str:
     """How a reviewer names the item of an instance path in a finding: "Ⅱ-4 委託事項2 ③委託先名（ファイル1）"
     (the file is named when the document has more than one, ``files``). Paths that are no item come back as they

@@ -11,6 +11,7 @@ sits below the models.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -28,6 +29,7 @@ _PARTS = re.compile(r"[^.\[\]]+|\[\d+\]")
 
 
 # ---------------------------------------------------------------------------------------------- strings
+@lru_cache(maxsize=1 << 16)  # the rules ask for the same few thousand paths of every document
 def template_path(instance_path: str) -> str:
     """``"files[1].II.itaku_jiko[3].itaku_naiyo"`` → ``"II.itaku_jiko.itaku_naiyo"``."""
     p = _INDEX.sub("", instance_path)

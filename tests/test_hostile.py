@@ -1,0 +1,118 @@
+"""Hostile and oversized workbooks: each is refused before anything parses it, with one line naming the file and
+the limit, exit 2, within a memory cap (issue 15). The files are built by tests/hostile_files.py."""
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import hostile_files as hf
+from pia_excel.errors import WorkbookError
+from pia_excel.excel.limits import Limits, check_package
+from pia_excel.excel.reader import check_file
+
+ROOT = Path(__file__).resolve().parent.parent
+MEMORY_CAP = 3 << 29  # 1.5 GiB of address space for the whole CLI process
+TIME_CAP = 120  # seconds: a limit for a stuck process, not a benchmark
+
+
+def _cap() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+
+
+def run_cli(*args, env=None) -> subprocess.CompletedProcess:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("PIA_EXCEL_")}
+    environ["PYTHONPATH"] = str(ROOT)
+    environ.update(env or {})
+    return subprocess.run([sys.executable, "-m", "pia_excel.cli", *map(str, args)], cwd=ROOT, env=environ,
+                          preexec_fn=_cap, capture_output=True, text=True, timeout=TIME_CAP)
+
+
+HOSTILE = {
+    "cell at XFD1048576": (lambda p: hf.far_cell(p, "XFD1048576"), "PIA_EXCEL_MAX_SHEET_CELLS"),
+    "cell at XFD5000": (lambda p: hf.far_cell(p, "XFD5000"), "PIA_EXCEL_MAX_SHEET_CELLS"),
+    "dimension A1:XFD1048576": (hf.huge_dimension, "PIA_EXCEL_MAX_SHEET_CELLS"),
+    "workbook.xml inflating to 3 GiB": (lambda p: hf.zip_bomb(p, "xl/workbook.xml", 3.0), "PIA_EXCEL_MAX_PART_BYTES"),
+    "sheet inflating to 1 GiB": (lambda p: hf.zip_bomb(p, "xl/worksheets/sheet2.xml", 1.0), "PIA_EXCEL_MAX_PART_BYTES"),
+}
+
+
+@pytest.fixture(scope="module", params=sorted(HOSTILE))
+def hostile(request, tmp_path_factory):
+    build, setting = HOSTILE[request.param]
+    path = build(tmp_path_factory.mktemp("hostile") / "hostile.xlsx")
+    assert path.stat().st_size < 8 << 20  # the test files stay small
+    return path, setting
+
+
+def _one_error_line(res, path: Path, setting: str) -> None:
+    assert res.returncode == 2, (res.returncode, res.stderr[-2000:])
+    lines = res.stderr.strip().splitlines()
+    assert "Traceback" not in res.stderr and "panicked" not in res.stderr
+    assert [ln for ln in lines if ln.startswith("エラー: ")], lines
+    err = [ln for ln in lines if str(path) in ln]
+    assert len(err) == 1 and setting in err[0] and "大きすぎる" in err[0], lines
+
+
+@pytest.mark.parametrize("command", [["validate"], ["convert", "-o", "{out}.json"], ["validate", "-j", "1", "{dir}"]])
+def test_hostile_workbook_is_refused_with_one_line_and_exit_2(hostile, command, tmp_path):
+    path, setting = hostile
+    args = [a.format(out=tmp_path / "out", dir=path.parent) for a in command]
+    if "{dir}" not in " ".join(command):
+        args.insert(1, str(path))
+    res = run_cli(*args)
+    _one_error_line(res, path, setting)
+
+
+def test_batch_goes_on_after_a_hostile_workbook(tmp_path):
+    hf.far_cell(tmp_path / "a_far.xlsx")
+    hf.copy(tmp_path / "b_good.xlsx")
+    res = run_cli("validate", "-j", "1", tmp_path)
+    assert res.returncode == 2, res.stderr
+    assert "b_good.xlsx" in res.stdout and "b_good.xlsx" not in res.stderr  # validated, with its findings
+    assert "Traceback" not in res.stderr
+
+
+def test_limits_from_environment():
+    assert Limits.from_env({}) == Limits()
+    assert Limits.from_env({"PIA_EXCEL_MAX_CELLS": "1_000", "PIA_EXCEL_MAX_RATIO": " 50 "}) == \
+        Limits(max_cells=1000, max_ratio=50)
+    with pytest.raises(WorkbookError, match="PIA_EXCEL_MAX_SHEETS"):
+        Limits.from_env({"PIA_EXCEL_MAX_SHEETS": "many"})
+
+
+def test_real_workbooks_are_far_below_the_limits():
+    for sample in sorted((ROOT / "samples").glob("*.xlsx")):
+        check_file(sample)
+        # a tenth of each default still passes: the margin is wide
+        check_package(sample, Limits(max_total_bytes=(1 << 30) // 10, max_part_bytes=(256 << 20) // 10,
+                                     max_sheets=200, max_sheet_cells=200_000, max_cells=2_000_000))
+
+
+def test_each_limit_names_its_setting(tmp_path):
+    sample = hf.SAMPLE
+    cases = {"PIA_EXCEL_MAX_TOTAL_BYTES": Limits(max_total_bytes=1000),
+             "PIA_EXCEL_MAX_PART_BYTES": Limits(max_part_bytes=1000),
+             "PIA_EXCEL_MAX_SHEETS": Limits(max_sheets=1),
+             "PIA_EXCEL_MAX_SHEET_CELLS": Limits(max_sheet_cells=10),
+             "PIA_EXCEL_MAX_CELLS": Limits(max_cells=100)}
+    for setting, lim in cases.items():
+        with pytest.raises(WorkbookError, match=setting) as e:
+            check_package(sample, lim)
+        assert str(sample) in str(e.value)
+    with pytest.raises(WorkbookError, match="PIA_EXCEL_MAX_RATIO"):
+        check_package(hf.zip_bomb(tmp_path / "b.xlsx", gib=0.01), Limits(max_ratio=100))
+
+
+def test_encryption_check_reads_only_the_head(tmp_path):
+    big = tmp_path / "big.xlsx"
+    with open(big, "wb") as fh:  # an OLE header and a sparse 2 GiB tail: read whole, it would not fit the cap
+        fh.write(b"\xd0\xcf\x11\xe0" + b"\0" * 1000)
+        fh.truncate(2 << 30)
+    res = run_cli("validate", big)
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    assert ".xls" in res.stderr and str(big) in res.stderr
