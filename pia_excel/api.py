@@ -21,7 +21,7 @@ from typing import Sequence
 from .batch import Input, collect_inputs
 from .changelog import ChangelogResult, ProposedRow, PublishResult, changelog_rows, changelog_since_baseline
 from .changelog import publish as publish_workbook
-from .changelog.parse import parse_item
+from .spec.parse import parse_item
 from .errors import InputError, Issue, PiaError, PlacementError, WorkbookError
 from .excel.reader import ReadResult
 from .models import DOCUMENTS, Document, new_document
@@ -222,7 +222,7 @@ def describe(item: str, form: str, files: int = 1, edition: str | None = None) -
 
     ``item`` is an item path (instance "files[1].II.itaku_jiko[2].itaku_naiyo" or template "II.itaku_jiko.itaku_naiyo";
     missing file and slot numbers are 1) or a printed 項目 text as found in 変更箇所 tables ("Ⅱ-4 委託事項1 ②…"),
-    read by :func:`pia_excel.changelog.parse.parse_item`. Raises :class:`InputError` when it names no item."""
+    read by :func:`pia_excel.spec.parse.parse_item`. Raises :class:`InputError` when it names no item."""
     if form not in DOCUMENTS:
         raise InputError(f"未知の様式です: {form}（juten または zenkomoku）")
     doc = new(form, files=files, edition=edition)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from pia_excel.changelog.parse import parse_item, resolution_stats
+from pia_excel.spec.parse import parse_item, resolution_stats
 from pia_excel.spec.text import item_text_key as normalize
 
 from test_changelog_support import FORMS, reference_rows
@@ -153,7 +153,7 @@ def test_history_of_the_fixtures_is_read_in_the_documents_own_context():
     from pathlib import Path
 
     from pia_excel import api
-    from pia_excel.changelog.parse import resolve_history
+    from pia_excel.spec.parse import resolve_history
 
     fixtures = Path(__file__).with_name("fixtures")
     kushiro = resolve_history(api.load(fixtures / "kushiro_shuno_juten.json").doc)

@@ -23,7 +23,7 @@ Conventions (chosen from the real change logs in ``tests/reference/changelog_row
   ("③対象となる本人の範囲 その必要性");
 - per-file parts carry "（n）<ファイル名>" after the section when the document has more than one file.
 
-The same chain, as :class:`Part` objects, is what :mod:`pia_excel.changelog.parse` matches real (abbreviated) 項目 strings against.
+The same chain, as :class:`Part` objects, is what :mod:`pia_excel.spec.parse` matches real (abbreviated) 項目 strings against.
 """
 from __future__ import annotations
 

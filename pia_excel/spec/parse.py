@@ -16,10 +16,10 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..spec import Item, Section, load_spec
-from ..spec.labels import Part, instance_path, parts_of
-from ..spec.paths import file_names, node_for_path, split_instance_path, value_at
-from ..spec.text import item_text_key, part_key
+from . import Item, Section, load_spec
+from .labels import Part, instance_path, parts_of
+from .paths import file_names, node_for_path, split_instance_path, value_at
+from .text import item_text_key, part_key
 
 __all__ = ["ParsedItem", "parse_item", "resolution_stats", "resolve_history"]
 
@@ -435,7 +435,7 @@ def resolution_stats(rows: list[tuple[str, str]]) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:  # pragma: no cover - measurement helper
-    """``python -m pia_excel.changelog.parse changelog_rows.tsv``: how many 項目 strings resolve."""
+    """``python -m pia_excel.spec.parse changelog_rows.tsv``: how many 項目 strings resolve."""
     import csv
     import sys
 
