@@ -209,7 +209,7 @@ def test_per_file_parts_are_named_by_their_file_and_files_added():
     assert c.label == "Ⅱ 特定個人情報ファイルの概要 （2）本人確認情報ファイル ２．基本情報 ⑥事務担当部署"
     assert parse_item(c.label, "zenkomoku", files=2).path == "files[2].II.jimu_tanto_busho"
     # without the file the item is ambiguous in a two-file document: never guessed
-    assert parse_item("Ⅱ-2 ⑥事務担当部署", "zenkomoku", files=2).status == "unresolved"
+    assert not parse_item("Ⅱ-2 ⑥事務担当部署", "zenkomoku", files=2).resolved
     one = new.model_copy(deep=True)
     one.files = one.files[:1]
     (added,) = diff(one, new)
