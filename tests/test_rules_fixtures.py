@@ -42,6 +42,9 @@ KUSHIRO_FINDINGS = {
     ("R401", "files[1].III.III_6_risk2_measures"),
     # 基礎項目評価 実施日 平成27年3月6日
     ("R302", "V.kiso_jisshi_bi"),
+    # 変更箇所 L274, L275, L280: "I 関連情報 5.…" where the section is "I 基本情報" (notes, anomaly 8)
+    ("R603", "annex2.henko_kasho[6].item"), ("R603", "annex2.henko_kasho[7].item"),
+    ("R603", "annex2.henko_kasho[12].item"),
 }
 
 

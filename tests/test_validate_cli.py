@@ -56,7 +56,7 @@ def test_errors_exit_1_with_a_japanese_text_report_grouped_by_sheet(tmp_path, ku
     r = run("validate", path, *TODAY)
     assert r.exit_code == 1
     out = r.output
-    assert "エラー 10件、警告 7件" in out
+    assert "エラー 10件、警告 10件" in out  # 3 of them R603: "I 関連情報" rows of the 変更箇所
     assert "[Ⅲ リスク対策(1)]" in out and "C18" in out and "R203" in out
     assert out.index("[Ⅱ ファイルの概要(1)]") < out.index("[Ⅲ リスク対策(1)]")
 

@@ -16,6 +16,8 @@ resolution says how sure it is (:attr:`ParsedItem.sure`):
 - "truncated": the string ends inside a label (the cell cut it off): the item or heading that label begins;
 - "continuation" (:func:`parse_rows`): the row leaves out what the row above said ("具体的な管理方法" under a row
   naming Ⅲ-3 リスク2 …);
+- "ambiguous": the string reads as several items equally well ("Ⅲ-3 その他の措置の内容": リスク1 or リスク2; a
+  per-file item without its file in a document with several): :attr:`ParsedItem.candidates` are all of them;
 - "candidates": no reading explains all of it; :attr:`ParsedItem.candidates` are the closest items (author slips
   such as a wrong section title or a label filed under the wrong heading), never taken as the answer.
 
@@ -44,7 +46,7 @@ class ParsedItem:
     ``paths``), "group" (a heading or a whole repeat block: ``path`` is the block path for blocks, ``paths`` the
     value items under it), "ambiguous" (no single reading: ``candidates``, closest first) or "unresolved" (nothing
     close). ``sure`` says how the resolution was reached: "exact", "typo", "truncated", "continuation",
-    "candidates" or "none" (see the module docstring).
+    "ambiguous", "candidates" or "none" (see the module docstring).
     """
 
     text: str
@@ -475,7 +477,7 @@ def _pick(text: str, found: dict[tuple[str, str], int], form: str) -> ParsedItem
     if any(k == "item" for k, _ in top):
         top = [(k, p) for k, p in top if k == "item"]
     if len(top) > 1:
-        return ParsedItem(text, "ambiguous", candidates=tuple(sorted(p for _, p in top)), sure="candidates")
+        return ParsedItem(text, "ambiguous", candidates=tuple(sorted(p for _, p in top)), sure="ambiguous")
     kind, path = top[0]
     sure = _sure(best)
     if kind == "item":
