@@ -112,7 +112,7 @@ def test_report_xlsx_writes_an_annotated_copy_and_leaves_the_input_alone(tmp_pat
     assert wb.sheetnames[0] == RESULT_SHEET and wb[RECORD_SHEET].sheet_state == "veryHidden"
     ws = wb[RESULT_SHEET]
     rows = list(ws.iter_rows(min_row=5, values_only=True))
-    assert len(rows) == 17
+    assert len(rows) == 20  # 10 errors, 10 warnings (3 of them R603)
     link = next(c for c in ws["E"] if c.value == "C18")
     assert link.hyperlink.location == "'Ⅲ リスク対策(1)'!C18"
     assert wb["Ⅲ リスク対策(1)"]["C18"].fill.fgColor.rgb == "FFFFC7CE"  # error
