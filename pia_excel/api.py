@@ -280,7 +280,8 @@ def _info(spec: FormSpec, doc: Document, node: Item, path: str, resolved_from: s
                     for o in node.options)
     return ItemInfo(
         form=spec.form, edition=edition.id, path=path, template=node.path, label=node.printed,
-        changelog_item=label_for_path(spec, path, {n: None for n in range(1, files + 1)} if files > 1 else None),
+        changelog_item=label_for_path(spec, path, {n: None for n in range(1, files + 1)} if files > 1 else None,
+                                      edition.id),
         sheet=located[0] if located else None,
         cell=located[1] if located else None, important=node.important, star=node.star, kind=node.value_kind,
         choices=node.choices, options=options, rules=tuple(reads_of(spec.form).get(node.path, ())),

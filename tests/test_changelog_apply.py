@@ -182,7 +182,7 @@ def test_rows_from_a_diff_go_into_the_workbook_of_the_new_version(kushiro_xlsx):
     append_to_file(kushiro_xlsx, rows)
     last = read_workbook(kushiro_xlsx).doc.annex2.henko_kasho[-1]
     assert (last.item, last.before, last.after, last.timing) == (
-        "Ⅰ 基本情報 ６．評価実施機関における担当部署 ②所属長の役職名", "納税課長", "収納管理監", "事後")
+        "Ⅰ 基本情報 6. 評価実施機関における担当部署 ②所属長の役職名", "納税課長", "収納管理監", "事後")
 
 
 def test_macro_enabled_workbook_keeps_its_macros_and_buttons(juten_xlsm, tmp_path):
