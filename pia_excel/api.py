@@ -30,7 +30,7 @@ from .rules import Report, reads_of, validate_result
 from .rules import validate as validate_document
 from .rules.cells import cell_of
 from .spec import FORM_NAMES, FormSpec, Item, load_spec
-from .spec.labels import label_for_path
+from .spec.labels import finding_label, label_for_path
 from .spec.paths import instance_path, node_for_path, split_instance_path
 from .storage import DATA_SUFFIXES, WORKBOOK_SUFFIXES, load, save
 
@@ -190,12 +190,16 @@ class ItemInfo:
     options: tuple[str, ...] = ()  # checkbox options as printed in this edition ("その他 （　）")
     rules: tuple[str, ...] = ()  # codes of the rules that read the item
     resolved_from: str | None = None  # the printed 項目 text the item was found by
+    resolved_how: str | None = None  # how sure: "exact", "typo", "truncated" (:attr:`ParsedItem.sure`)
 
     def to_dict(self) -> dict:
         return asdict(self)
 
     def to_text(self) -> str:
         lines = [f"項目: {self.label}", f"変更箇所の項目: {self.changelog_item}", f"項目パス: {self.path}"]
+        if self.resolved_from is not None:
+            how = _HOW.get(self.resolved_how or "", self.resolved_how or "")
+            lines.append(f"読み取り: {self.resolved_from}（{how}）")
         if self.template != self.path:
             lines.append(f"テンプレートパス: {self.template}")
         lines.append(f"シート・セル: {_cell_text(self)}")
@@ -208,6 +212,9 @@ class ItemInfo:
         lines.append("検証ルール: " + (", ".join(self.rules) if self.rules else "なし"))
         lines.append(f"様式: {FORM_NAMES[self.form]}（{self.edition}）")
         return "\n".join(lines) + "\n"
+
+
+_HOW = {"exact": "記載どおり", "typo": "小さな誤記・番号の違いを補って特定", "truncated": "途中で切れた記載から特定"}
 
 
 def _cell_text(info: ItemInfo) -> str:
@@ -230,19 +237,25 @@ def describe(item: str, form: str, files: int = 1, edition: str | None = None) -
     text = (item or "").strip()
     if not text:
         raise InputError("項目を指定してください")
-    resolved_from = None
+    resolved_from = how = None
     if _PATH_LIKE.match(text):
         path, node = _instance(spec, text, files)
     else:
         parsed = parse_item(text, form, files=files)
+        if parsed.status == "items":
+            names = "、".join(finding_label(spec, p, files) for p in parsed.paths)
+            raise InputError(f"{text}: 複数の項目を指しています（{names}）。1つずつ指定してください")
         if not parsed.resolved:
-            why = {"ambiguous": "複数の項目に当てはまります", "unresolved": "当てはまる項目がありません"}
-            detail = "、".join(parsed.candidates[:3]) if parsed.candidates else ""
-            raise InputError(f"{FORM_NAMES[form]}の項目を特定できません: {text}（{why.get(parsed.status, parsed.status)}"
+            why = {"ambiguous": "複数の項目に当てはまります",
+                   "unresolved": "当てはまる項目がありません"}.get(parsed.status, parsed.status)
+            if parsed.sure == "candidates":
+                why = "様式のどの項目にも当たりません" + ("。近い項目" if parsed.candidates else "")
+            detail = "、".join(f"{finding_label(spec, c, files)}（{c}）" for c in parsed.candidates[:3])
+            raise InputError(f"{FORM_NAMES[form]}の項目を特定できません: {text}（{why}"
                              + (f": {detail}" if detail else "") + "）")
         path, node = _instance(spec, parsed.path, files)
-        resolved_from = text
-    return _info(spec, doc, node, path, resolved_from)
+        resolved_from, how = text, parsed.sure
+    return _info(spec, doc, node, path, resolved_from, how)
 
 
 def _instance(spec: FormSpec, text: str, files: int) -> tuple[str, Item]:
@@ -265,7 +278,8 @@ def _instance(spec: FormSpec, text: str, files: int) -> tuple[str, Item]:
     return instance_path(node, slots, file_no or 1), node
 
 
-def _info(spec: FormSpec, doc: Document, node: Item, path: str, resolved_from: str | None) -> ItemInfo:
+def _info(spec: FormSpec, doc: Document, node: Item, path: str, resolved_from: str | None,
+          resolved_how: str | None = None) -> ItemInfo:
     edition = spec.edition(doc.edition)
     files = len(doc.files)
     located = cell_of(path, doc=doc)
@@ -285,7 +299,7 @@ def _info(spec: FormSpec, doc: Document, node: Item, path: str, resolved_from: s
         sheet=located[0] if located else None,
         cell=located[1] if located else None, important=node.important, star=node.star, kind=node.value_kind,
         choices=node.choices, options=options, rules=tuple(reads_of(spec.form).get(node.path, ())),
-        resolved_from=resolved_from)
+        resolved_from=resolved_from, resolved_how=resolved_how)
 
 
 def describe_all(form: str, files: int = 1, edition: str | None = None) -> list[ItemInfo]:
