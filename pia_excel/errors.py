@@ -61,13 +61,17 @@ class UnfinishedError(InputError):
 class PlacementError(PiaError):
     """Content that cannot be written into the workbook as given; nothing was written."""
 
+    HEAD = "書き込めない内容があるため、書き込みませんでした"
+
     def __init__(self, problems: list["Issue"], *, path: Any = None):
         self.problems = problems
         lines = "\n".join(f"  {p}" for p in problems)
-        super().__init__(("" if path is None else f"{path}: ") + "書き込めない内容があります:\n" + lines, path=path)
+        super().__init__(("" if path is None else f"{path}: ") + self.HEAD + ":\n" + lines, path=path)
 
     def one_line(self) -> str:
-        return "書き込めない内容があります: " + " / ".join(str(p) for p in self.problems[:5])
+        more = f" ほか{len(self.problems) - 5}件" if len(self.problems) > 5 else ""
+        return (("" if self.path is None else f"{self.path}: ") + self.HEAD + ": "
+                + " / ".join(str(p) for p in self.problems[:5]) + more)
 
 
 class TemplateError(PiaError):

@@ -72,7 +72,10 @@ def _convert_single(source: Path, output: Path, force: bool = False) -> None:
     result = guard(api.load, source)
     for issue in result.issues:
         click.echo(f"注意: {source}: {issue}", err=True)
-    problems = guard(api.save, result.doc, output)
+    try:
+        problems = guard(api.save, result.doc, output)
+    except Fail as e:  # what cannot be written comes from the input: name it too
+        raise Fail(with_path(source, e.message)) from None
     for p in problems:
         click.echo(f"注意: {output}: {p}", err=True)
     click.echo(f"変換しました: {source} → {output}")

@@ -186,8 +186,9 @@ class _SheetWriter:
         if isinstance(value, str):
             text = value
             if ILLEGAL_CHARACTERS_RE.search(text):
+                chars = "、".join(sorted({f"U+{ord(c):04X}" for c in ILLEGAL_CHARACTERS_RE.findall(text)}))
                 self.ctx.problems.append(problem(path or "", self.ws.title, cell.coordinate,
-                                                 "制御文字はセルに書き込めません（削除して書き込みました）"))
+                                                 f"制御文字（{chars}）はセルに書き込めません"))
                 text = ILLEGAL_CHARACTERS_RE.sub("", text)
             if len(text) > MAX_CELL:
                 self.ctx.problems.append(problem(path or "", self.ws.title, cell.coordinate,
@@ -386,7 +387,7 @@ def write_workbook(doc: Document, path: str | os.PathLike, *, strict: bool = Tru
     :class:`PlacementError` and nothing is written; otherwise the problems are returned."""
     wb, problems = build_workbook(doc)
     if problems and strict:
-        raise PlacementError(problems)
+        raise PlacementError(problems, path=path)
     save_atomic(wb, Path(path))
     return problems
 
