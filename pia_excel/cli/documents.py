@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from ..errors import PiaError, PlacementError, describe_exception
 from .common import FORM_HELP, FORMS, JOBS_HELP, Fail, finish_batch, guard, no_inputs, progress_bar, refuse_existing, with_path
 
 
@@ -73,9 +74,11 @@ def _convert_single(source: Path, output: Path, force: bool = False) -> None:
     for issue in result.issues:
         click.echo(f"注意: {source}: {issue}", err=True)
     try:
-        problems = guard(api.save, result.doc, output)
-    except Fail as e:  # what cannot be written comes from the input: name it too
-        raise Fail(with_path(source, e.message)) from None
+        problems = api.save(result.doc, output)
+    except PlacementError as e:  # what cannot be written comes from the input: name it too
+        raise Fail(with_path(source, str(e))) from None
+    except (PiaError, OSError) as e:
+        raise Fail(describe_exception(e)) from None
     for p in problems:
         click.echo(f"注意: {output}: {p}", err=True)
     click.echo(f"変換しました: {source} → {output}")

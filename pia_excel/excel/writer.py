@@ -8,8 +8,10 @@ beside each choice as in the published documents; unused repeat slots are hidden
 """
 from __future__ import annotations
 
+import gc
 import os
 import re
+import sys
 from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -394,4 +396,22 @@ def write_workbook(doc: Document, path: str | os.PathLike, *, strict: bool = Tru
 
 def save_atomic(wb: Workbook, path: Path) -> None:
     with atomic_path(path) as tmp:
-        wb.save(tmp)
+        save_quietly(wb, tmp)
+
+
+def save_quietly(wb: Workbook, path: Path) -> None:
+    """``wb.save(path)``; when the OS refuses the write (disk full …) the OSError is raised without openpyxl's
+    half-run sheet writers, which would otherwise print "Exception ignored …" tracebacks when collected."""
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: None
+    try:
+        try:
+            wb.save(path)
+            err = None
+        except OSError as e:
+            err = OSError(e.errno, e.strerror or str(e), e.filename)
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    if err is not None:
+        raise err
