@@ -43,13 +43,14 @@ def check_writable(path: str | os.PathLike) -> Path:
 
 @contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; when the block succeeds it replaces ``path`` (keeping the permissions
+    """Yield a temporary path beside ``path`` (its folder created if need be); when the block succeeds it replaces ``path`` (keeping the permissions
     of the file it replaces, or those a new file would get), otherwise it is removed and ``path`` is untouched.
     A symlink is followed (the file it points to is replaced, the link kept); a read-only ``path`` is refused
     (:class:`ReadOnlyError`) before the block runs."""
     path = check_writable(path)
     tmp = ""
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)  # every command creates its output's folder alike
         fd, tmp = tempfile.mkstemp(prefix=".~pia-", suffix=path.suffix, dir=path.parent)
         os.close(fd)
         yield Path(tmp)
