@@ -214,6 +214,8 @@ def edit_workbook(source: str | os.PathLike, output: str | os.PathLike | None = 
     (read, change, write) and refused while Excel or LibreOffice has it open."""
     source = Path(source)
     out = Path(output) if output is not None else source
+    if not source.is_file():
+        raise PackageError(f"{source}: ファイルがありません")
     target = check_writable(out)
     office = office_lock_file(target)
     if office is not None:
