@@ -270,6 +270,10 @@ class _NameReader:
             if count is not None:
                 tick["count"] = count
             out.append(tick)
+            if count is not None and not isinstance(count, int):  # "約5", "三": reported at the option's count cell
+                where = self.result.cells.get(path + names.option_suffix(i, "count"))
+                if where is not None:
+                    self.result.cells[f"{path}[{len(out)}].count"] = where
         return out
 
     def issue(self, path: str, message: str, value: Any = None, code: str = NOTICE_CODE, severity: str = WARNING) -> None:
@@ -536,6 +540,11 @@ class _GridReader:
             if count is not None:
                 tick["count"] = count
             out.append(tick)
+            if count is not None and not isinstance(count, int):  # "約5", "三": reported at the option's count cell
+                cells = self.nr.result.cells
+                where = cells.get(self.prefix + path + suffix + ".count")
+                if where is not None:
+                    cells[f"{self.prefix}{path}[{len(out)}].count"] = where
         return out
 
     def range_rows(self, path: str) -> list[tuple]:
