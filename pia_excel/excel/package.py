@@ -525,11 +525,34 @@ class SheetEdit:
         self.p = _prefix(text, "worksheet")
         self.cells: dict[int, dict[int, Cell]] = {}
         self.row_attrs: dict[int, dict[str, str | None]] = {}
+        self.clears: list[tuple[int, int, int, int, bool]] = []  # (r1, c1, r2, c2, whole cells or values only)
+        self.links: list[tuple[str, str, str | None]] = []  # (cell, location in the workbook, text shown)
+        self.cols: dict[int, dict[str, str | None]] = {}
 
-    # -- queued edits
+    # -- queued edits (applied in the order given for one cell; clears before cell edits)
     def set_cell(self, ref: str, make: Cell) -> None:
         r, c = split_ref(ref)
-        self.cells.setdefault(r, {})[c] = make
+        row = self.cells.setdefault(r, {})
+        first = row.get(c)
+        row[c] = make if first is None else (lambda old, a=first, b=make: b(a(old) or None))
+
+    def clear(self, r1: int, c1: int, r2: int, c2: int, *, whole: bool) -> None:
+        """Values (``whole``: the cells, with their format and links) of a range removed."""
+        self.clears.append((r1, c1, r2, c2, whole))
+
+    def add_link(self, ref: str, location: str, display: str | None) -> None:
+        self.links.append((ref, location, display))
+
+    def set_col(self, col: int, **attrs: str | None) -> None:
+        self.cols.setdefault(col, {}).update(attrs)
+
+    def merged(self) -> list[tuple[int, int, int, int]]:
+        out = []
+        for m in re.finditer(rf'<{self.p}mergeCell\s[^>]*?\bref="([^"]+)"', self.text):
+            a, _, b = m.group(1).partition(":")
+            (r1, c1), (r2, c2) = split_ref(a), split_ref(b or a)
+            out.append((r1, c1, r2, c2))
+        return out
 
     def set_row(self, row: int, **attrs: str | None) -> None:
         self.row_attrs.setdefault(row, {}).update(attrs)
@@ -557,16 +580,27 @@ class SheetEdit:
 
         self.set_cell(ref, make)
 
-    def style_cell(self, ref: str, style: int) -> None:
-        """Only the style of a cell (its value, formula, cached value and other attributes kept)."""
+    def style_cell(self, ref: str, style: int | Callable[[int], int]) -> None:
+        """Only the style of a cell (its value, formula, cached value and other attributes kept); ``style`` may be
+        a function of the style the cell shows when the edit is applied."""
         p = self.p
+        default = None
 
         def make(old: str | None) -> str:
+            nonlocal default
+            if callable(style):
+                current = _cell_style(old)
+                if current is None:
+                    if default is None:
+                        default = self.style_of(ref)
+                    current = default
+                new = style(current)
+            else:
+                new = style
             if old is None:
-                return f'<{p}c r="{ref}" s="{style}"/>'
+                return f'<{p}c r="{ref}" s="{new}"/>' if new else f'<{p}c r="{ref}"/>'
             end = old.index(">") + 1
-            start = old[:end]
-            return _set_attr(start, "s", str(style) if style else None) + old[end:]
+            return _set_attr(old[:end], "s", str(new) if new else None) + old[end:]
 
         self.set_cell(ref, make)
 
@@ -592,7 +626,9 @@ class SheetEdit:
 
     # -- applying
     def render(self) -> str:
-        if not self.cells and not self.row_attrs:
+        if self.links or self.cols or self.clears:
+            self.text = self._render_links(self._render_cols(self.text))
+        if not self.cells and not self.row_attrs and not self.clears:
             return self.text
         p = self.p
         todo = sorted(set(self.cells) | set(self.row_attrs))
@@ -618,8 +654,10 @@ class SheetEdit:
                 out.append(body[pos:rm.start()])
                 pos = rm.start()
                 out.append(self._new_row(pending.pop(0)))
-            if pending and pending[0] == r:
-                pending.pop(0)
+            cleared = any(r1 <= r <= r2 for r1, _c1, r2, _c2, _w in self.clears)
+            if (pending and pending[0] == r) or cleared:
+                if pending and pending[0] == r:
+                    pending.pop(0)
                 if r_attr is None:
                     raise PackageError(f"{r}行目に行番号がないため、書き込めません")
                 out.append(body[pos:rm.start()])
@@ -649,6 +687,9 @@ class SheetEdit:
         body = "" if self_closing else xml[end:-len(f"</{p}row>")]
         if self_closing:
             tag = tag[:-2].rstrip() + ">"
+        clears = [(c1, c2, whole) for r1, c1, r2, c2, whole in self.clears if r1 <= r <= r2]
+        if clears:
+            body = _element(p, "c").sub(lambda m: _cleared(m.group(0), clears), body)
         edits = dict(self.cells.get(r, {}))
         if edits:
             cell_re = re.compile(rf"<{p}c(?=[\s/>])[^>]*?(?:/>|>.*?</{p}c>)", re.S)
@@ -697,6 +738,104 @@ class SheetEdit:
             return text
         new = f"{col_letters(nc1)}{nr1}:{col_letters(nc2)}{nr2}"
         return text[:m.start(1)] + new + text[m.end(1):]
+
+
+    def _render_cols(self, text: str) -> str:
+        if not self.cols:
+            return text
+        p = self.p
+        m = re.search(rf"<{p}cols>(.*?)</{p}cols>", text, re.S)
+        found = [] if m is None else [(int(_attr(c, "min")), int(_attr(c, "max")), c)
+                                      for c in re.findall(rf"<{p}col\s[^>]*?/>", m.group(1))]
+        for col, attrs in self.cols.items():
+            for i, (lo, hi, tag) in enumerate(found):
+                if lo <= col <= hi:
+                    parts = []
+                    if lo < col:
+                        parts.append((lo, col - 1, _set_attr(tag, "max", str(col - 1))))
+                    mine = _set_attr(_set_attr(tag, "min", str(col)), "max", str(col))
+                    for k, v in attrs.items():
+                        mine = _set_attr(mine, k, v)
+                    parts.append((col, col, mine))
+                    if col < hi:
+                        parts.append((col + 1, hi, _set_attr(tag, "min", str(col + 1))))
+                    found[i:i + 1] = parts
+                    break
+            else:
+                tag = f'<{p}col min="{col}" max="{col}"/>'
+                if "hidden" in attrs and "width" not in attrs:
+                    tag = _set_attr(tag, "width", "8.43")
+                for k, v in attrs.items():
+                    tag = _set_attr(tag, k, v)
+                found.append((col, col, tag))
+        found.sort()
+        cols = f"<{p}cols>" + "".join(t for _lo, _hi, t in found) + f"</{p}cols>"
+        if m is not None:
+            return text[:m.start()] + cols + text[m.end():]
+        at = re.search(rf"<{p}sheetData\b", text).start()
+        return text[:at] + cols + text[at:]
+
+    def _render_links(self, text: str) -> str:
+        clears = [c for c in self.clears if c[4]]
+        if not self.links and not clears:
+            return text
+        p = self.p
+        m = re.search(rf"<{p}hyperlinks>(.*?)</{p}hyperlinks>", text, re.S)
+        kept = [] if m is None else re.findall(rf"<{p}hyperlink\s[^>]*?/>", m.group(1))
+        new_refs = {ref for ref, _l, _d in self.links}
+
+        def gone(tag: str) -> bool:
+            ref = (_attr(tag, "ref") or "").split(":")[0]
+            try:
+                r, c = split_ref(ref)
+            except PackageError:
+                return False
+            return ref in new_refs or any(r1 <= r <= r2 and c1 <= c <= c2 for r1, c1, r2, c2, _w in clears)
+
+        kept = [t for t in kept if not gone(t)]
+        for ref, location, display in self.links:
+            shown = "" if display is None else f' display="{escape_attr(display)}"'
+            kept.append(f'<{p}hyperlink ref="{ref}" location="{escape_attr(location)}"{shown}/>')
+        if m is not None:
+            text = text[:m.start()] + text[m.end():]
+        if not kept:
+            return text
+        return insert_before(text, p, f"<{p}hyperlinks>{''.join(kept)}</{p}hyperlinks>", HYPERLINKS_BEFORE)
+
+
+#: the elements that follow <hyperlinks> in a worksheet part (schema order)
+HYPERLINKS_BEFORE = ("printOptions", "pageMargins", "pageSetup", "headerFooter", "rowBreaks", "colBreaks",
+                     "customProperties", "cellWatches", "ignoredErrors", "smartTags", "drawing", "legacyDrawing",
+                     "legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems",
+                     "tableParts", "extLst")
+
+
+def insert_before(text: str, p: str, xml: str, following: tuple[str, ...]) -> str:
+    """``xml`` inserted into a worksheet part before the first of the elements ``following`` (else at its end)."""
+    pos = None
+    for local in following:
+        hit = re.search(rf"<{p}{local}[\s/>]", text)
+        if hit and (pos is None or hit.start() < pos):
+            pos = hit.start()
+    if pos is None:
+        pos = text.rindex(f"</{p}worksheet>")
+    return text[:pos] + xml + text[pos:]
+
+
+def _cleared(cell: str, clears: list[tuple[int, int, bool]]) -> str:
+    start = cell[:cell.index(">") + 1]
+    ref = _attr(start, "r")
+    if ref is None:
+        return cell
+    c = split_ref(ref)[1]
+    for c1, c2, whole in clears:
+        if c1 <= c <= c2:
+            if whole:
+                return ""
+            s = _attr(start, "s")
+            p = re.match(r"<([\w.-]+:)?c", start).group(1) or ""
+            return f'<{p}c r="{ref}" s="{s}"/>' if s else ""
+    return cell
 
 
 def _cell_style(old: str | None) -> int | None:
@@ -773,3 +912,31 @@ class Styles:
 
     def font(self, xml: str) -> int:
         return self.add("fonts", "font", xml)
+
+    def derive(self, style: int, **attrs: str) -> int:
+        """The index of a cell format equal to ``style`` but for the attributes ``attrs`` (fontId="3", …)."""
+        xf = self.xf(style)
+        end = xf.index(">") + 1
+        tag = xf[:end]
+        for k, v in attrs.items():
+            tag = _set_attr(tag, k, v)
+        return self.add("cellXfs", "xf", tag + xf[end:])
+
+    def with_font(self, style: int, change: Callable[[str], str]) -> int:
+        """``style`` with its font changed by ``change`` (font XML to font XML)."""
+        xf = self.xf(style)
+        fid = int(_attr(xf[:xf.index(">") + 1], "fontId") or 0)
+        fonts = self.items("fonts", "font")
+        font = fonts[fid] if fid < len(fonts) else fonts[0]
+        return self.derive(style, fontId=str(self.font(change(font))), applyFont="1")
+
+    def font_with(self, font: str, local: str, value: str | None, attr: str = "val") -> str:
+        """Font XML with its child ``local`` set (``value`` "" for a flag such as <b/>; None removes it)."""
+        p = self.p
+        if font.endswith("/>"):
+            font = font[:-2].rstrip() + f"></{p}font>"
+        font = re.sub(rf"<{p}{local}\b[^>]*/>", "", font)
+        if value is None:
+            return font
+        child = f"<{p}{local}/>" if value == "" else f'<{p}{local} {attr}="{escape_attr(value)}"/>'
+        return font.replace(f"</{p}font>", child + f"</{p}font>")

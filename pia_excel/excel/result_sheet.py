@@ -323,12 +323,6 @@ def annotate_package(pkg, findings: Sequence[Issue], *, title: str, summary: str
     return restored
 
 
-_AFTER_HYPERLINKS = ("printOptions", "pageMargins", "pageSetup", "headerFooter", "rowBreaks", "colBreaks",
-                     "customProperties", "cellWatches", "ignoredErrors", "smartTags", "drawing", "legacyDrawing",
-                     "legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems",
-                     "tableParts", "extLst")
-
-
 def _sheet_xml(body: str, head: str = "") -> str:
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
@@ -348,13 +342,8 @@ def _replace_sheet_data(old: str, data: str, hyperlinks: str, dimension: str) ->
                  flags=re.S)
     new = re.sub(rf"<{p}hyperlinks\b.*?</{p}hyperlinks>|<{p}hyperlinks\b[^>]*?/>", "", new, count=1, flags=re.S)
     if hyperlinks:
-        pos = None
-        for local in _AFTER_HYPERLINKS:
-            hit = re.search(rf"<{p}{local}[\s/>]", new)
-            if hit and (pos is None or hit.start() < pos):
-                pos = hit.start()
-        if pos is None:
-            pos = new.rindex(f"</{p}worksheet>")
-        new = new[:pos] + hyperlinks + new[pos:]
+        from .package import HYPERLINKS_BEFORE, insert_before
+
+        new = insert_before(new, p, hyperlinks, HYPERLINKS_BEFORE)
     new = re.sub(rf'(<{p}dimension\b[^>]*?\bref=")[^"]*(")', lambda x: x.group(1) + dimension + x.group(2), new, count=1)
     return new
