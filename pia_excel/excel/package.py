@@ -214,8 +214,9 @@ def edit_workbook(source: str | os.PathLike, output: str | os.PathLike | None = 
     (read, change, write) and refused while Excel or LibreOffice has it open."""
     source = Path(source)
     out = Path(output) if output is not None else source
-    if not source.is_file():
-        raise PackageError(f"{source}: ファイルがありません")
+    from .reader import check_file
+
+    check_file(source)  # one clear line for what is not a workbook; the package limits before it is read
     target = check_writable(out)
     office = office_lock_file(target)
     if office is not None:
