@@ -222,6 +222,7 @@ def edit_workbook(source: str | os.PathLike, output: str | os.PathLike | None = 
     if office is not None:
         raise LockError(f"{out}: ブックが Excel か LibreOffice で開かれています（ロックファイル {office.name} があります）。"
                         "閉じてから実行してください（開いていないのに残っている場合はそのロックファイルを削除してください）")
+    target.parent.mkdir(parents=True, exist_ok=True)  # a copy into a new folder: the lock file goes there too
     with workbook_lock(target):
         pkg = Package.open(source)
         yield pkg
