@@ -215,7 +215,7 @@ def test_rules_command_lists_every_rule():
     r = run("rules")
     assert r.exit_code == 0
     for code, rule in RULES.items():
-        assert f"{code}  {rule.severity}  {rule.title}" in r.output
+        assert f"{code}  {rule.severity}  {rule.category}  {rule.title}" in r.output
     assert "R000" in r.output
 
 

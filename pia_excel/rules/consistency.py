@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from .engine import ERROR, WARNING, Context, Hit, is_filled, is_substantive, rule
+from .engine import ADEQUACY, ERROR, WARNING, Context, Hit, is_filled, is_substantive, rule
 from .required import CONNECTION_RISKS
 
 
@@ -219,7 +219,8 @@ def III6_filled_when_not_connected(ctx: Context) -> Iterator[Hit]:
 @rule("R222", WARNING, "情報連携を実施するのに情報提供ネットワークシステムとの接続がどこにもない",
       "{label}: 情報連携を「実施する」とありますが、どのシステムの③他のシステムとの接続にも、Ⅱ-3 入手方法・Ⅱ-5 提供方法にも"
       "「情報提供ネットワークシステム」がありません",
-      reads=("I.renkei_jisshi_umu", "I.systems.other_system_connections", "II.nyushu_hoho", "II.teikyo_saki.teikyo_hoho"))
+      reads=("I.renkei_jisshi_umu", "I.systems.other_system_connections", "II.nyushu_hoho", "II.teikyo_saki.teikyo_hoho"),
+      category=ADEQUACY)
 def renkei_without_network(ctx: Context) -> Iterator[Hit]:
     """情報連携 実施する: some system connects to 情報提供ネットワークシステム, or it appears among 入手方法 or a
     提供先's 提供方法."""
