@@ -6,11 +6,10 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import pytest
 from openpyxl import load_workbook
 
 from pia_excel import api
-from pia_excel.rules import CATEGORIES, RULES, validate, validate_result
+from pia_excel.rules import CATEGORIES, RULES, validate_result
 from pia_excel.rules.report import render_json, render_text, write_annotated
 
 FIXTURES = Path(__file__).parent / "fixtures"
