@@ -819,3 +819,32 @@ def test_r260_spec_lists_every_negative_answer():
                 # 十分に行っていない still describes what is done; 保管期間 定められていない is explained in その妥当性
                 if c.endswith(nothing) and not c.startswith("十分に") and it.path != "II.hokan_kikan_kikan":
                     assert (it.path, c) in listed, (form, it.path, c)
+
+
+def test_r270_one_organisation_written_two_ways():
+    doc = zen()
+    ii = doc.files[0].II
+    ii.itaku_jiko = [_itaku_block(doc, name="保守", itakusaki_mei="株式会社ケー・デー・シー"),
+                     _itaku_block(doc, name="運用", itakusaki_mei="（株）ケーデーシー")]
+    doc.I.busho = "区民部 戸籍住民課"
+    ii.jimu_tanto_busho = "区民部戸籍住民課"
+    assert found(doc, "R270") == at(doc, "R270", "files[1].II.jimu_tanto_busho", "files[1].II.itaku_jiko[2].itakusaki_mei")
+    ii.itaku_jiko[1].itakusaki_mei = "株式会社ケー・デー・シー"
+    ii.jimu_tanto_busho = "戸籍住民課"  # a shorter form is a level of detail, not another spelling
+    doc.I.busho = "区民部戸籍住民課"
+    assert found(doc, "R270") == []
+
+
+def test_r510_vague_measures():
+    doc = juten()
+    iii = doc.files[0].III
+    iii.III_2_risk1_measures = "アクセスログを取得し、定期的に点検する。"
+    iii.keiyakusho_kitei_naiyo = "・秘密保持義務\n・委託先を適切に管理する"
+    assert found(doc, "R510") == at(doc, "R510", "files[1].III.III_2_risk1_measures",
+                                    "files[1].III.keiyakusho_kitei_naiyo")
+    iii.III_2_risk1_measures = "アクセスログを取得し、定期的に（毎月）点検する。"
+    iii.keiyakusho_kitei_naiyo = ("・秘密保持義務\n・委託先を適切に管理するため、年1回、作業場所への立入検査を行い、"
+                                  "結果を課長に報告させる")
+    assert found(doc, "R510") == []
+    doc.IV.seikyu_hoho = "定期的に受け付ける"  # not a risk measure (Ⅳ 開示請求 in 重点)
+    assert found(doc, "R510") == []

@@ -19,7 +19,7 @@ from typing import Iterable
 from ..excel.cells import row_col
 from ..excel.reader import ReadResult
 from ..models import Document
-from . import brackets, changelog_rows, consistency, dates, law, negatives, required, typecheck, wording  # noqa: F401 (registers)
+from . import adequacy, brackets, changelog_rows, consistency, dates, law, negatives, required, typecheck, wording  # noqa: F401 (registers)
 from .cells import CellMap, cell_map, cell_of
 from .engine import CATEGORIES, CONFORMITY, ERROR, INTERNAL_CODE, RULES, WARNING, Context, Finding, Hit, Rule, reads_of
 

@@ -9,6 +9,7 @@ other pair is R260.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Iterator
 
@@ -29,21 +30,28 @@ def _under(form: str, heading: str) -> tuple[Item, ...]:
     return tuple(it for it in spec.value_items() if any(a.key == heading for a in it.ancestors()))
 
 
+#: a detail that explains the negative answer rather than describing the thing ("…ないため、消去の委託はしない。")
+EXPLAINS = re.compile(r"(ため|ので|から)[、,]?.{0,40}(しない|していない|行わない|ない|不要|該当しない)[。．]?\s*$|該当(しない|なし)|対象外")
+
+
 def _reason(ctx: Context, item: Item, apath: str, e: EmptyWhen, value) -> str:
     if e.tick:
         return f"{ctx.label(apath)}「{item.options[e.tick - 1].label}」に○がある"
     return f"{ctx.label(apath)}が「{value}」"
 
 
-def _filled(ctx: Context, scope: str, item: Item, target: Item) -> Iterator[tuple[str, str]]:
+def _filled(ctx: Context, scope: str, item: Item, target: Item, explained: bool) -> Iterator[tuple[str, str]]:
     """(path, what) of the filled parts of ``target`` next to ``item``: each used block of a repeat group, or the
-    item itself when it holds more than a placeholder ("－", "該当なし")."""
+    item itself when it holds more than a placeholder ("－", "該当なし") and, if ``explained``, more than an
+    explanation of the negative answer (:data:`EXPLAINS`)."""
     path = related(scope, item, target)
     if target.kind == "repeat":
         for n, block in enumerate(ctx.value(path) or [], start=1):
             if not block.is_empty():
                 yield f"{path}[{n}]", f"{target.label}{n}が"
-    elif is_substantive(ctx.value(path)):
+        return
+    value = ctx.value(path)
+    if is_substantive(value) and not (explained and isinstance(value, str) and EXPLAINS.search(value.strip())):
         yield path, ""
 
 
@@ -65,7 +73,7 @@ def _hits(ctx: Context, code: str) -> Iterator[Hit]:
                     continue
             reason = _reason(ctx, item, apath, e, value)
             for target in targets:
-                for path, what in _filled(ctx, scope, item, target):
+                for path, what in _filled(ctx, scope, item, target, code == "R260"):
                     if path not in seen:
                         seen.add(path)
                         label = ctx.label(apath) if what else ctx.label(path)
@@ -111,6 +119,6 @@ _register("R260", WARNING, "「行っていない」「定めていない」な�
           "``empty_when`` in the spec: 情報連携 実施しない → ②法令上の根拠; 行っていない → 具体的な管理方法; "
           "定めていない → 規定・ルールの内容; 記録を残していない → 具体的な方法; 制限していない → 具体的な制限方法; "
           "再委託していない → 具体的な方法; 保管していない → 具体的な保管方法; 個人情報ファイル簿の公表 行っていない → "
-          "個人情報ファイル名・公表場所. A warning: the text may explain the answer rather than describe a measure; "
-          "a \"－\" or \"該当なし\" is accepted. (無料 → 手数料額、納付方法 is not one: real documents explain there "
+          "個人情報ファイル名・公表場所. A warning; a \"－\" or \"該当なし\" is accepted, and so is a text "
+          "that explains the answer (\"…ないため、消去の委託はしない。\"). (無料 → 手数料額、納付方法 is not one: real documents explain there "
           "that copies cost their price.)")
