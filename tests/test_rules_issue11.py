@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 from pia_excel import api
@@ -41,3 +42,22 @@ def test_category_in_text_json_and_result_sheet(tmp_path):
     assert heads[-1] == "区分"
     rows = {r[2]: r[7] for r in ws.iter_rows(min_row=5, values_only=True)}
     assert rows["R203"] == "適合性" and rows["R222"] == "妥当性"
+
+
+# ---------------------------------------------------------------------------------------------- dates in 西暦
+@pytest.mark.parametrize("written, code", [("2025年2月25日", "R002"), ("2025/2/25", "R002"),
+                                           (dt.datetime(2025, 2, 25), "R006")])
+def test_seireki_date_in_a_workbook_gives_one_finding_with_its_wareki(tmp_path, written, code):
+    """A 公表日 typed in 西暦, or entered as an Excel date (shown and printed in 西暦): one finding at the cell,
+    saying which 和暦 it means — not also "not filled in"."""
+    doc = api.load(KUSHIRO).doc
+    path = tmp_path / "k.xlsx"
+    api.save(doc, path)
+    sheet, cell = api.load(path).cells["cover.kohyo_bi"]
+    wb = load_workbook(path)
+    wb[sheet][cell] = written
+    wb.save(path)
+    report = validate_result(api.load(path), today=TODAY)
+    mine = [f for f in report.findings if f.cell == cell and f.sheet == sheet]
+    assert [f.code for f in mine] == [code]
+    assert "令和7年2月25日" in mine[0].message
