@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from .engine import ADEQUACY, ERROR, WARNING, Context, Hit, is_filled, is_substantive, rule
-from .required import CONNECTION_RISKS
+from .engine import ADEQUACY, ERROR, WARNING, Context, Hit, is_filled, rule
 
 
 def _used(blocks) -> list[int]:
@@ -55,13 +54,6 @@ def itaku_vs_III4(ctx: Context) -> Iterator[Hit]:
             yield Hit(path, {"label": label, "problem": "Ⅱ-4 委託の有無が「委託しない」のため、「委託しない」に○をつけてください"})
         elif f.II.itaku_umu == "委託する" and ticked:
             yield Hit(path, {"label": label, "problem": "Ⅱ-4 委託の有無が「委託する」ですが、「委託しない」に○があります"})
-
-
-def _filled_under(ctx: Context, prefix: str, heading: str) -> Iterator[str]:
-    for item in ctx.under("III", heading):
-        path = f"{prefix}.III.{item.key}"
-        if is_substantive(ctx.value(path)):
-            yield path
 
 
 def _block_refers(ctx: Context, prefix: str, blocks) -> bool:
@@ -175,23 +167,6 @@ def renkei_vs_III6(ctx: Context) -> Iterator[Hit]:
             yield Hit(f"{path}.o1", {"label": ctx.label(path), "problem": "Ⅰ 情報連携の実施の有無が「実施する」ですが、"
                                      + ("どの特定個人情報ファイルでも" if many else "")
                                      + "「接続しない」の入手・提供の両方に○があります"})
-
-
-@rule("R221", ERROR, "「接続しない」に○があるのに対応するⅢ-6のリスク対策が記入されている",
-      "{label}: 「{box}」に○があるため、このリスクは記入しません", reads=("III.III_6", "III.III_6.*"))
-def III6_filled_when_not_connected(ctx: Context) -> Iterator[Hit]:
-    """接続しない（入手） covers Ⅲ-6 リスク1–4 (全項目) / リスク1 (重点); 接続しない（提供） covers リスク5–7 / リスク2:
-    the cells of a covered risk stay empty."""
-    for prefix, f in ctx.files():
-        path6 = f"{prefix}.III.III_6"
-        ticked = ctx.ticked(path6)
-        for opt, risks in CONNECTION_RISKS[ctx.form].items():
-            if opt not in ticked:
-                continue
-            box = ctx.item(path6).options[opt - 1].label
-            for risk in risks:
-                for path in _filled_under(ctx, prefix, risk):
-                    yield Hit(path, {"label": ctx.label(path), "box": box})
 
 
 @rule("R222", WARNING, "情報連携を実施するのに情報提供ネットワークシステムとの接続がどこにもない",

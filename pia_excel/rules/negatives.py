@@ -1,10 +1,10 @@
-"""R202, R204, R205, R213, R231, R260: an answer that says there is nothing (委託しない, 再委託しない, 行っていない,
+"""R202, R204, R205, R213, R221, R231, R260: an answer that says there is nothing (委託しない, 再委託しない, 行っていない,
 定めていない, 記録を残していない, 保管していない, 発生なし, a ticked 提供・移転しない …) with the items that describe
 that thing filled in anyway.
 
 One check driven by the spec: every answering item lists its negative answers and the items they empty under
 ``empty_when`` in ``spec/data/*.yaml`` (see :class:`pia_excel.spec.EmptyWhen`); each entry names the code that
-reports it, so the codes of the rules this class replaced (R202, R204, R205, R213, R231) stay stable and every
+reports it, so the codes of the rules this class replaced (R202, R204, R205, R213, R221, R231) stay stable and every
 other pair is R260.
 """
 from __future__ import annotations
@@ -61,7 +61,7 @@ def _hits(ctx: Context, code: str) -> Iterator[Hit]:
     for item, e in negatives(ctx.form):
         if e.code != code:
             continue
-        targets = [spec.item(t) for t in e.items] + list(_under(ctx.form, e.under) if e.under else ())
+        targets = [spec.item(t) for t in e.items] + [it for h in e.under for it in _under(ctx.form, h)]
         for scope, apath in instances_of(ctx, item):
             if e.tick:
                 if e.tick not in ctx.ticked(apath):
@@ -91,7 +91,7 @@ def _reads(code: str) -> tuple[str, ...]:
     for form in FORMS:
         for item, e in negatives(form):
             if e.code == code:
-                out += [item.path, *e.items] + ([f"III.{e.under}.*"] if e.under else [])
+                out += [item.path, *e.items] + [f"III.{h}.*" for h in e.under]
     return tuple(dict.fromkeys(out))
 
 
@@ -112,6 +112,9 @@ _register("R205", ERROR, "再委託しないのに再委託の許諾方法・再
           "再委託しない: 再委託の許諾方法 and 再委託事項 stay empty (a \"－\" or \"該当なし\" is accepted).")
 _register("R213", ERROR, "提供・移転しないのにⅢ-5（提供・移転のリスク対策）が記入されている",
           "When Ⅲ-5 \"提供・移転しない\" is ticked, the cells of Ⅲ-5 stay empty.")
+_register("R221", ERROR, "「接続しない」に○があるのに対応するⅢ-6のリスク対策が記入されている",
+          "接続しない（入手） covers Ⅲ-6 リスク1–4 (全項目) / リスク1 (重点); 接続しない（提供） covers リスク5–7 / リスク2: "
+          "the cells of a covered risk stay empty (``empty_when`` of Ⅲ-6).")
 _register("R231", WARNING, "重大事故「発生なし」なのにその内容・再発防止策が記入されている",
           "重大事故 発生なし ⇒ その内容 and 再発防止策の内容 stay empty (a \"－\" is accepted).")
 _register("R260", WARNING, "「行っていない」「定めていない」などの回答なのに、その内容が記入されている",

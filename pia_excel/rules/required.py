@@ -56,12 +56,10 @@ for _form in FORMS:
 #: handled by their own rules (R230 重大事故)
 ELSEWHERE = {"III.juudai_jiko_naiyo", "III.juudai_jiko_saihatsu"}
 
-#: Ⅲ-6 risk headings covered by each 接続しない box (option 1: 入手, option 2: 提供)
-CONNECTION_RISKS = {
-    "juten": {1: ("III_6_risk1",), 2: ("III_6_risk2",)},
-    "zenkomoku": {1: ("III_6_risk1", "III_6_risk2", "III_6_risk3", "III_6_risk4"),
-                  2: ("III_6_risk5", "III_6_risk6", "III_6_risk7")},
-}
+#: Ⅲ-6 risk headings covered by each 接続しない box (option 1: 入手, option 2: 提供), from ``empty_when`` of Ⅲ-6
+#: in the spec (全項目: リスク1–4 and リスク5–7; 重点: リスク1 and リスク2)
+CONNECTION_RISKS = {form: {e.tick: e.under for e in load_spec(form).item("III.III_6").empty_when if e.tick}
+                    for form in FORMS}
 
 
 def _what(item: Item) -> str:

@@ -84,7 +84,7 @@ class EmptyWhen:
     answers: tuple[str, ...] = ()  # choice answers meaning "nothing" …
     tick: int = 0  # … or the 1-based checkbox option that means it (Ⅲ-5 提供・移転しない)
     items: tuple[str, ...] = ()  # template paths that stay empty (same file and repeat block)
-    under: str = ""  # or every item under this heading key
+    under: tuple[str, ...] = ()  # or every item under these heading keys
     count: bool = False  # the answer's own "（　）件" count stays empty or 0 too
     code: str = "R260"  # the rule that reports it (R202, R205, R213, R231 keep their codes)
 
@@ -311,7 +311,7 @@ def _condition(d: dict) -> Condition:
 
 def _empty_when(d: dict) -> EmptyWhen:
     return EmptyWhen(answers=tuple(d.get("answers") or ()), tick=int(d.get("tick") or 0),
-                     items=tuple(d.get("items") or ()), under=d.get("under", ""), count=bool(d.get("count")),
+                     items=tuple(d.get("items") or ()), under=(d["under"],) if isinstance(d.get("under"), str) else tuple(d.get("under") or ()), count=bool(d.get("count")),
                      code=d.get("code", "R260"))
 
 
