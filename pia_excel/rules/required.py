@@ -282,3 +282,49 @@ def detail_without_tick(ctx: Context) -> Iterator[Hit]:
     for path, item, i, t in _ticks(ctx):
         if not is_ticked(t) and f"{path}.o{i}" not in invalid:  # an unreadable mark is R004's
             yield Hit(f"{path}.o{i}", {"label": ctx.label(path), "option": t.label})
+
+
+#: 特定個人情報保護評価指針 第5の3: the 全項目評価書 is open for opinions for 30 days or more as a rule
+IKEN_DAYS = 30
+_WAREKI_DAY = re.compile(r"(明治|大正|昭和|平成|令和)(\d+|元)年(\d+)月(\d+)日")
+_END_DAY = re.compile(r"(?:(明治|大正|昭和|平成|令和)?(\d+|元)年)?(\d+)月(\d+)日")
+
+
+def opinion_days(text: str) -> int | None:
+    """Days (both ends counted) of a period written "令和7年8月1日から令和7年9月1日まで", "令和5年8月25日（金）～
+    令和5年9月24日（日）" or "令和2年6月15日～7月14日"; None when it is not written so."""
+    import datetime as dt
+    import unicodedata
+
+    from ..wareki import WarekiDate, WarekiError
+
+    t = re.sub(r"[（(][^）)]{1,3}[）)]|\s", "", unicodedata.normalize("NFKC", text or ""))
+    m = _WAREKI_DAY.search(t)
+    if not m:
+        return None
+    rest = re.match(r"(?:から|～|~|〜|－|-|ー|―)(.*)", t[m.end():])
+    e = _END_DAY.match(rest.group(1)) if rest else None
+    if not e:
+        return None
+    try:
+        start = WarekiDate.parse(m.group(0)).to_date()
+        era, year = e.group(1) or m.group(1), e.group(2) or m.group(2)
+        end = WarekiDate.parse(f"{era}{year}年{e.group(3)}月{e.group(4)}日").to_date()
+    except WarekiError:
+        return None
+    days = (end - start).days + 1
+    return days if isinstance(end, dt.date) and days > 0 else None
+
+
+@rule("R107", ERROR, "意見聴取の期間が30日未満なのに短縮する特段の理由がない",
+      "{label}: 意見聴取の期間が{days}日間です（原則30日以上）。③期間を短縮する特段の理由を記入してください",
+      reads=("VI.iken_kikan", "VI.iken_tanshuku_riyu"), forms=("zenkomoku",))
+def opinion_period_reason(ctx: Context) -> Iterator[Hit]:
+    """全項目 Ⅵ-2 ③期間を短縮する特段の理由 applies when ②実施日・期間 is shorter than 30 days: 特定個人情報保護
+    評価指針 第5の3 "全項目評価書を公示し国民からの意見を聴取する期間は原則として30日以上とする。ただし、特段の理由が
+    ある場合には、全項目評価書においてその理由を明らかにした上でこれを短縮することができる。" A reason such as
+    "期間短縮なし" or "－" is no reason. Periods the rule cannot read are left alone."""
+    days = opinion_days(ctx.doc.VI.iken_kikan)
+    riyu = ctx.doc.VI.iken_tanshuku_riyu
+    if days is not None and days < IKEN_DAYS and (not is_substantive(riyu) or re.search(r"短縮(は)?(なし|無し|しない)", riyu)):
+        yield Hit("VI.iken_tanshuku_riyu", {"label": ctx.label("VI.iken_tanshuku_riyu"), "days": days})
