@@ -852,9 +852,13 @@ def test_r510_vague_measures():
 
 def test_r107_opinion_period_under_30_days_needs_a_reason():
     doc = zen()
+    doc.VI.shikiichi = OBLIGED
     doc.VI.iken_kikan = "令和2年6月15日～6月30日"
     doc.VI.iken_tanshuku_riyu = "期間短縮なし"
     assert found(doc, "R107") == at(doc, "R107", "VI.iken_tanshuku_riyu")
+    doc.VI.shikiichi = VOLUNTARY
+    assert found(doc, "R107") == []
+    doc.VI.shikiichi = OBLIGED
     doc.VI.iken_tanshuku_riyu = "法令改正の施行日に間に合わせるため"
     assert found(doc, "R107") == []
     doc.VI.iken_kikan, doc.VI.iken_tanshuku_riyu = "令和2年6月15日～7月14日", None  # 30 days (seed 003)

@@ -323,7 +323,11 @@ def opinion_period_reason(ctx: Context) -> Iterator[Hit]:
     """全項目 Ⅵ-2 ③期間を短縮する特段の理由 applies when ②実施日・期間 is shorter than 30 days: 特定個人情報保護
     評価指針 第5の3 "全項目評価書を公示し国民からの意見を聴取する期間は原則として30日以上とする。ただし、特段の理由が
     ある場合には、全項目評価書においてその理由を明らかにした上でこれを短縮することができる。" A reason such as
-    "期間短縮なし" or "－" is no reason. Periods the rule cannot read are left alone."""
+    "期間短縮なし" or "－" is no reason. Periods the rule cannot read are left alone, and so is Ⅵ-2 where it does not
+    apply (its ``applies_when``: a 全項目評価 done voluntarily, see R103)."""
+    cond = ctx.spec.item("VI.iken_kikan").applies_when
+    if cond is not None and not cond.holds(ctx.doc.VI.shikiichi):
+        return
     days = opinion_days(ctx.doc.VI.iken_kikan)
     riyu = ctx.doc.VI.iken_tanshuku_riyu
     if days is not None and days < IKEN_DAYS and (not is_substantive(riyu) or re.search(r"短縮(は)?(なし|無し|しない)", riyu)):
