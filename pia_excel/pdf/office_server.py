@@ -86,16 +86,20 @@ def main(soffice, profile):
         req = json.loads(line)
         doc = None
         try:
-            doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(req["src"]), "_blank", 0, (
-                _prop("Hidden", True), _prop("ReadOnly", True), _prop("MacroExecutionMode", 0),
-                _prop("UpdateDocMode", 0)))
+            try:
+                doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(req["src"]), "_blank", 0, (
+                    _prop("Hidden", True), _prop("ReadOnly", True), _prop("MacroExecutionMode", 0),
+                    _prop("UpdateDocMode", 0)))
+            except Exception as exc:  # noqa: BLE001
+                if not type(exc).__name__.endswith("IllegalArgumentException"):
+                    raise
             if doc is None:
-                _send({"ok": False, "error": "LibreOffice could not open the file"})
+                _send({"ok": False, "error": "source file could not be loaded"})
                 continue
             doc.storeToURL(uno.systemPathToFileUrl(req["out"]), (_prop("FilterName", "calc_pdf_Export"),))
             _send({"ok": True})
         except Exception as exc:  # noqa: BLE001 - every failure is answered; a dead office ends the server
-            name = type(exc).__name__
+            name = type(exc).__name__.rsplit(".", 1)[-1]
             dead = name in ("DisposedException", "RuntimeException") or office.poll() is not None
             _send({"ok": False, "dead": dead, "error": f"{name}: {getattr(exc, 'Message', '') or exc}"})
             if dead:
