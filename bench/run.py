@@ -325,7 +325,7 @@ def pdf_bench(folder: Path, n: int, jobs: int) -> None:
     py = sys.executable
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     cli = [py, "-m", "pia_excel.cli", "pdf"]
-    print(f"pdf: whole processes, seconds per file; cold = plain `soffice --convert-to pdf` with a new profile")
+    print("pdf: whole processes, seconds per file; cold = plain `soffice --convert-to pdf` with a new profile")
     print(f"{'':<44}{'pia-excel pdf':>14}{'cold soffice':>14}{'ratio':>8}")
     for sample in sorted((ROOT / "samples").glob("*.xlsx")):
         ours = statistics.median(_wall(cli + [str(sample), "-o", str(folder / f"one{i}.pdf")], env)
