@@ -185,3 +185,62 @@ def test_pdf_command_single_and_folder(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["k.pdf", "k2.pdf"]
     assert "bad.json" in res.stderr
     assert pdf_page_count(out / "k.pdf") == pdf_page_count(tmp_path / "one.pdf")
+
+
+# ---------------------------------------------------------------------------------------------- the user's workbook
+@pytest.fixture(scope="module")
+def user_pdf(tmp_path_factory):
+    """The 足立区 workbook (3 特定個人情報ファイル) as a user has it: a picture (the 事務の流れ図) pasted in 別添1 and
+    a cell coloured by hand; printed from that workbook."""
+    from openpyxl.drawing.image import Image
+    from openpyxl.styles import PatternFill
+    from PIL import Image as PILImage
+
+    from pia_excel.excel.writer import build_workbook
+
+    tmp = tmp_path_factory.mktemp("user")
+    png = tmp / "flow.png"
+    PILImage.new("RGB", (320, 180), (200, 30, 30)).save(png)
+    wb, _ = build_workbook(doc_of("adachi_jukijo_zenkomoku"))
+    annex = sheet(wb, "別添1")
+    annex.add_image(Image(str(png)), "B8")
+    sheet(wb, "Ⅰ")["A1"].fill = PatternFill("solid", fgColor="FFFF00")
+    src = tmp / "adachi.xlsx"
+    wb.save(src)
+    return write_pdf(src, tmp / "adachi.pdf", keep_xlsx=tmp / "copy.xlsx"), tmp
+
+
+@pytest.mark.libreoffice
+def test_pdf_of_a_workbook_keeps_its_pasted_picture(user_pdf):
+    import subprocess
+
+    from openpyxl import load_workbook
+
+    result, tmp = user_pdf
+    images = subprocess.run(["pdfimages", "-list", str(result.pdf)], capture_output=True, check=True, text=True)
+    rows = [ln.split() for ln in images.stdout.splitlines()[2:]]
+    assert [(r[3], r[4]) for r in rows if r[2] == "image"] == [("320", "180")]
+    page = int(rows[0][0])
+    assert "別添" in _page_text(result.pdf, page)  # on the 別添1 page
+    copy = load_workbook(tmp / "copy.xlsx", read_only=True)
+    assert copy["Ⅰ 基本情報"]["A1"].fill.fgColor.rgb.endswith("FFFF00")  # the user's formatting is printed
+
+
+@pytest.mark.libreoffice
+def test_pdf_parts_of_several_files_run_in_the_published_order(user_pdf):
+    """Ⅱ(1…n) → 別添2(1…n) → Ⅲ(1…n), as seed 004 and the cover's 項目一覧 (not Ⅱ(1) 別添2(1) Ⅲ(1) Ⅱ(2) …)."""
+    result, _ = user_pdf
+    text = norm(subprocess_text(result.pdf))
+    marks = [norm(f"特定個人情報ファイルの概要 ({n})") for n in (1, 2, 3)]
+    marks += [norm(f"特定個人情報ファイル記録項目 ({n})") for n in (1, 2, 3)]
+    at = [text.find(m) for m in marks]
+    assert all(a >= 0 for a in at) and at == sorted(at), at
+    first_iii = text.find(norm("Ⅲ 特定個人情報ファイルの取扱いプロセスにおけるリスク対策"), at[0])
+    assert first_iii > at[-1]
+
+
+def subprocess_text(pdf: Path) -> str:
+    import subprocess
+
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
+                          check=True).stdout.decode()

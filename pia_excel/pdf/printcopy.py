@@ -229,13 +229,82 @@ class PrintPlan:
 
 
 # ---------------------------------------------------------------------------------------------- the print copy
-def build_print_workbook(doc: Document, *, draft: bool = False) -> tuple[Workbook, PrintPlan]:
-    """Our workbook of ``doc``, adjusted for printing (see the module docstring); ``draft``: every page carries
-    :data:`DRAFT_MARK` in its header."""
-    wb, problems = build_workbook(doc)
+def print_order(layout: L.Layout) -> list[L.Sheet]:
+    """The layout's sheets in the published order: the parts of the 特定個人情報ファイル part by part
+    (Ⅱ(1…n), then 別添(1…n), then Ⅲ(1…n)), as the published documents and the cover's 項目一覧 run."""
+    out: list[L.Sheet] = []
+    per_file: dict[str, list[L.Sheet]] = {}
+    for sheet in layout.sheets:
+        if sheet.file_no is None:
+            out.append(sheet)
+            continue
+        key = sheet.part.section.key
+        if not per_file:
+            out.append(None)  # type: ignore[arg-type] - where the files' parts go
+        per_file.setdefault(key, []).append(sheet)
+    at = out.index(None) if None in out else len(out)  # type: ignore[arg-type]
+    return out[:at] + [s for sheets in per_file.values() for s in sheets] + out[at + 1:]
+
+
+def user_workbook(result, src: Path) -> Workbook | None:
+    """The user's own workbook ``src`` (read into ``result``) opened for a print copy, when it is laid out as our
+    writer lays it out (every cell the reader took is where the layout puts it, every part's sheet is there);
+    None otherwise (a workbook read by its labels, or one whose rows were moved), which is then printed from a
+    workbook our writer builds from the data."""
+    if src.suffix.lower() not in storage.WORKBOOK_SUFFIXES:
+        return None
+    lay = L.layout_of(result.doc)
+    cells = lay.cells
+    if not result.cells or any(cells.get(p) != v for p, v in result.cells.items()):
+        return None
+    wb = _load_fast(src)
+    if not {s.title for s in lay.sheets} <= set(wb.sheetnames):
+        return None
+    return wb
+
+
+def _load_fast(src: Path) -> Workbook:
+    """openpyxl's ``load_workbook`` without its redistribution of a merged range's borders over its covered cells
+    (quadratic in the number of styles: 15 s for a 全項目 workbook; the covered cells keep the borders the file
+    gives them, which is what Excel and LibreOffice draw anyway)."""
+    from openpyxl import load_workbook
+    from openpyxl.worksheet.merge import MergedCellRange
+
+    def start_cell_only(self) -> None:
+        self.start_cell = self.ws._cells.get((self.min_row, self.min_col)) or self.ws.cell(self.min_row,
+                                                                                           self.min_col)
+
+    saved = Worksheet._clean_merge_range, MergedCellRange._get_borders
+    Worksheet._clean_merge_range = lambda self, mcr: None
+    MergedCellRange._get_borders = start_cell_only
+    try:
+        return load_workbook(src, rich_text=False, keep_links=False)
+    finally:
+        Worksheet._clean_merge_range, MergedCellRange._get_borders = saved
+
+
+def build_print_workbook(doc: Document, *, draft: bool = False, workbook: Workbook | None = None
+                         ) -> tuple[Workbook, PrintPlan]:
+    """A print copy of ``workbook`` (the user's, see :func:`user_workbook`: its pictures and formatting kept) or
+    else of our workbook of ``doc``, adjusted for printing (see the module docstring), its sheets in the
+    published order (:func:`print_order`); sheets that are not parts of the form do not print. ``draft``: every
+    page carries :data:`DRAFT_MARK` in its header."""
+    if workbook is None:
+        wb, problems = build_workbook(doc)
+    else:
+        wb, problems = workbook, []
     plan = PrintPlan(problems=list(problems))
-    for sheet in L.layout_of(doc).sheets:
+    order = print_order(L.layout_of(doc))
+    for sheet in order:
         plan.sheets.append(_SheetLayout(wb[sheet.title], sheet).run())
+    printed = [wb[s.title] for s in order]
+    for ws in wb.worksheets:
+        if ws not in printed:
+            ws.sheet_state = "hidden"
+    wb._sheets = printed + [ws for ws in wb._sheets if ws not in printed]
+    wb.active = 0
+    for ws in wb.worksheets:
+        ws.sheet_view.tabSelected = ws is printed[0]
     if draft:
         for ws in wb.worksheets:
             for header in (ws.oddHeader, ws.evenHeader, ws.firstHeader):
@@ -244,6 +313,8 @@ def build_print_workbook(doc: Document, *, draft: bool = False) -> tuple[Workboo
     # the print copy is never read back: its names and dropdowns would only point at moved cells
     for name in list(wb.defined_names):
         del wb.defined_names[name]
+    for ws in wb.worksheets:
+        ws.defined_names.clear()
     _use_print_font(wb)
     return wb, plan
 
@@ -438,6 +509,11 @@ class _SheetLayout:
             first[r] + i for r in self.headings for i, texts in enumerate(extra.get(r, ()), start=1) if 1 in texts}
         if not extra:
             return first
+        # pictures stay on the rows they were put on (anchors count rows from 0)
+        for img in getattr(ws, "_images", []):
+            for marker in (getattr(img.anchor, "_from", None), getattr(img.anchor, "to", None)):
+                if marker is not None and marker.row + 1 in first:
+                    marker.row = first[marker.row + 1] - 1
         last = {r: first[r] + len(extra.get(r, ())) for r in first}
         in_tall_merge = {(r, c) for (r0, c0), (r1, c1) in spans.items() if r1 > r0
                          for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
@@ -619,7 +695,7 @@ def write_pdf(source: Document | str | os.PathLike, out_pdf: str | os.PathLike, 
         doc = source
         if not draft:
             check_finished(doc)
-    wb, plan = build_print_workbook(doc, draft=draft)
+    wb, plan = build_print_workbook(doc, draft=draft, workbook=user_workbook(result, src) if src else None)
     notes += [f"{out_pdf}: {p}" for p in plan.problems]
     out_pdf.parent.mkdir(parents=True, exist_ok=True)
     check_writable(out_pdf)  # a read-only PDF is refused before LibreOffice runs
