@@ -76,6 +76,8 @@ TABLE_CHUNK_MAX = 400.0
 
 A4_WIDTH, A4_HEIGHT = 595.3, 841.9
 MARGIN_LR, MARGIN_TB = 0.4, 0.6  # inches, as the writer sets them
+#: distance of the header and footer from the paper's edge, inches
+HEADER_FOOTER = 0.2
 #: keep a block under a heading together when it takes at most this share of a page
 KEEP_SHARE = 0.6
 #: LibreOffice draws row heights in whole 1/96 inch pixels: heights are rounded up to them
@@ -593,6 +595,9 @@ class _SheetLayout:
         ws.sheet_properties.pageSetUpPr.fitToPage = False
         ws.page_margins.left = ws.page_margins.right = MARGIN_LR
         ws.page_margins.top = ws.page_margins.bottom = MARGIN_TB
+        # the page number (and a draft's mark) get the margin's room: LibreOffice squeezes a footer into
+        # bottom - footer (0.1 in with Excel's default 0.5 in: the number was cut in half)
+        ws.page_margins.header = ws.page_margins.footer = HEADER_FOOTER
         capacity = (A4_HEIGHT - 2 * MARGIN_TB * 72) * 0.985 / (scale / 100)
 
         def height(r: int) -> float:
