@@ -92,7 +92,11 @@ def test_print_copy_has_the_published_look(print_copies):
     ws = sheet(wb, "Ⅰ")
     values = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert "[ 10万人以上30万人未満 ]" in values  # ③対象人数
-    assert "[ ○ ]" in values and "[　 ]" in values  # checkboxes, ticked and not
+    connections = next(v for v in values if "情報提供ネットワークシステム" in v)  # ③他のシステムとの接続
+    lines = connections.split("\n")
+    assert len(lines) == 4  # 7 options two to a line, as published
+    assert lines[2].startswith("[ ○ ] 宛名システム等") and lines[2].endswith("[ ○ ] 税務システム")
+    assert lines[0].startswith("[ 　 ] 情報提供ネットワークシステム")  # not ticked
     ii = sheet(wb, "Ⅱ")
     values = [c.value for row in ii.iter_rows() for c in row if isinstance(c.value, str)]
     assert "（ 5 ）件" in values  # 移転を行っている（5）件

@@ -13,7 +13,7 @@ The copy is never read back, so it may change anything that only matters on scre
   cuts text off in LibreOffice, and no row can be taller than 409 pt);
 - a text too tall for one row is continued in further rows (no borders between them), so nothing is cut off
   and pages can break inside it;
-- the published look: "[ 値 ]" for choices, "[ ○ ]" / "[　 ]" for checkboxes, "（ 詳細 ）" and "（ 3 ）件";
+- the published look: "[ 値 ]" for choices, "[ ○ ]" / "[ 　 ]" for checkboxes (two or three to a line), "（ 詳細 ）" and "（ 3 ）件";
   input hints ("例：令和7年2月25日") dropped;
 - unused repeat slots and their group rows ("委託事項6～10"), and the spare rows kept for typing in the list
   and change-log sheets, hidden (hidden rows do not print);
@@ -87,7 +87,7 @@ PIXEL = 0.75
 FORM_COLUMNS = {"A": 19.0, "B": 17.0, "C": 5.0, "D": 32.0, "E": 22.0}
 TABLE_COLUMNS = {"A": 12.5, "B": 17.0, "C": 22.0, "D": 22.0, "E": 5.5, "F": 16.0}
 
-_EMPTY_MARK = "[　 ]"
+_EMPTY_MARK = "[ 　 ]"  # as wide as "[ ○ ]", so options line up in columns
 _EMPTY_CHOICE = "[　　　]"
 _EMPTY_DETAIL = "（　　）"
 #: rows a block under them is kept with on a page
@@ -185,6 +185,52 @@ def wrap_marked(text: str, width_pt: float, size: float = 9.0, bold: bool = Fals
         lines.append(cur)
         out += [(line, i == len(lines) - 1) for i, line in enumerate(lines)]
     return out
+
+
+def text_width(text: str, size: float = 9.0, bold: bool = False) -> float:
+    return sum(char_em(c) for c in text) * size * (1.04 if bold else 1.0)
+
+
+def _columns(entries: list[tuple[bool, str]], width_pt: float, size: float, bold: bool) -> str:
+    """Checkbox options laid out in 3 or 2 columns (the most that most of them fit), padded to the columns with
+    spaces measured as :func:`wrap` measures; an option too wide for a column takes a line of its own; a group
+    line (``True``) is a line of its own. Lines are joined with newlines."""
+    usable = (width_pt - CELL_PAD) * 0.985
+    gap = size  # one em between columns
+    options = [t for g, t in entries if not g]
+    n = 1
+    for cols in (3, 2):
+        fit = [t for t in options if text_width(t, size, bold) <= usable / cols - gap]
+        if len(fit) >= 0.75 * len(options):
+            n = cols
+            break
+    col_w = usable / n
+    lines: list[str] = []
+    cur: list[str] = []
+
+    def flush() -> None:
+        if not cur:
+            return
+        line = ""
+        for i, t in enumerate(cur):
+            line += t
+            if i < len(cur) - 1:  # pad to the next column: ideographic spaces, then spaces
+                room = (i + 1) * col_w - text_width(line, size, bold)
+                line += "\u3000" * int(room // size)
+                line += " " * int((room % size) // (char_em(" ") * size))
+        lines.append(line)
+        cur.clear()
+
+    for group, t in entries:
+        if group or text_width(t, size, bold) > col_w - gap:
+            flush()
+            lines.append(t)
+            continue
+        cur.append(t)
+        if len(cur) == n:
+            flush()
+    flush()
+    return "\n".join(lines)
 
 
 def pitch(size: float) -> float:
@@ -349,6 +395,8 @@ class _SheetLayout:
         self.widths = TABLE_COLUMNS if self.table else FORM_COLUMNS
         self.chunk_max = TABLE_CHUNK_MAX if self.table else CHUNK_MAX
         self.n_rows = ws.max_row
+        #: rows of numbered items with a value → (their heading text, its style), see published_look
+        self.numbered: dict[int, tuple[str, Any]] = {}
 
     def run(self) -> SheetPlan:
         ws = self.ws
@@ -356,6 +404,7 @@ class _SheetLayout:
             ws.column_dimensions[col].width = w
         ws.data_validations.dataValidation = []
         self.published_look()
+        self.pack_options()
         self.hide_unused()
         self.reflow()
         return self.paginate()
@@ -395,6 +444,40 @@ class _SheetLayout:
                 continue
             cell.number_format = "@"
             cell.data_type = "s"
+        # a numbered item with a value ("3. 特定個人情報ファイル名"): its label becomes a heading row of its own
+        # (inserted by _insert_rows) and its value the full-width row under it, as published
+        heading_style = next((ws.cell(c.row, c.col)._style for c in self.sheet.cells if c.role == L.HEADING), None)
+        labels = {c.row: c for c in self.sheet.cells if c.role == L.LABEL and c.col == 1 and c.last_col == 2}
+        for c in self.sheet.cells:
+            if (c.role != L.VALUE or c.col != 3 or c.kind != "text" or c.item is None
+                    or not (c.item.no or "").endswith(".") or c.row not in labels or heading_style is None):
+                continue
+            r = c.row
+            value = ws.cell(r, 3)
+            label = ws.cell(r, 1)
+            self.numbered[r] = (c.item.printed, copy(heading_style))
+            for rng in ws.merged_cells.ranges:
+                if rng.min_row == rng.max_row == r:
+                    dropped.append(rng)
+            added.append(f"A{r}:{get_column_letter(c.last_col)}{r}")
+            label.value, label._style = value.value, copy(value._style)
+            value.value = None
+            b = label.border
+            label.border = Border(left=ws.cell(r, 1).border.left or b.left, right=ws.cell(r, c.last_col).border.right,
+                                  top=b.top, bottom=b.bottom)
+        # a date's input hint goes; the date takes its place (no empty box beside it, as published)
+        values = {(c.row, c.last_col): c for c in self.sheet.cells if c.role == L.VALUE}
+        for c in self.sheet.cells:
+            v = values.get((c.row, c.col - 1))
+            if c.role != L.HINT or v is None or any(rng.min_row == c.row and rng.min_col == c.col for rng in dropped):
+                continue
+            for rng in ws.merged_cells.ranges:
+                if rng.min_row == c.row and rng.min_col in (v.col, c.col) and rng not in dropped:
+                    dropped.append(rng)
+            added.append(f"{L.ref(v.row, v.col)}:{get_column_letter(c.last_col)}{c.row}")
+            right = ws.cell(c.row, c.last_col).border.right
+            b = ws.cell(v.row, v.col).border
+            ws.cell(v.row, v.col).border = Border(left=b.left, right=right, top=b.top, bottom=b.bottom)
         if dropped:
             keep = [str(rng) for rng in ws.merged_cells.ranges if rng not in dropped]
             ws.merged_cells = MultiCellRange(keep + added)
@@ -409,6 +492,68 @@ class _SheetLayout:
                 cell = cells.get((c.row, col))
                 if cell is not None:
                     yield c, cell
+
+    # ---------------------------------------------------------------- checkbox options side by side
+    def pack_options(self) -> None:
+        """The options of a checkbox item as the published form prints them: "[ ○ ] option" two or three to a
+        line where they fit, in columns, each "・group" on a line of its own; one cell over C:E in the item's first
+        row, its other rows hidden."""
+        ws = self.ws
+        by_row: dict[int, dict[int, L.Cell]] = {}
+        for c in self.sheet.cells:
+            by_row.setdefault(c.row, {})[c.col] = c
+        runs: list[list[int]] = []
+        for r in sorted(by_row):
+            cells = by_row[r]
+            c3 = cells.get(3)
+            if c3 is None or c3.role not in (L.MARK_CELL, L.OPTION_GROUP):
+                continue
+            labelled = any(c.col < 3 and c.role in (L.LABEL, L.HEADING) for c in cells.values())
+            if runs and runs[-1][-1] == r - 1 and not labelled:
+                runs[-1].append(r)
+            else:
+                runs.append([r])
+        spans = {(rng.min_row, rng.min_col): rng for rng in ws.merged_cells.ranges}
+        drop: set[str] = set()
+        add: list[str] = []
+        width = sum(self.widths.get(get_column_letter(c), 8.43) for c in (3, 4, 5)) * UNIT_PT
+        for run in runs:
+            if len(run) < 2:
+                continue
+            opt_row = next((r for r in run if by_row[r][3].role == L.MARK_CELL), run[0])
+            first = ws._cells.get((opt_row, 4)) or ws._cells.get((opt_row, 3))
+            size, bold = _font(first)
+            entries: list[tuple[bool, str]] = []  # (is a group line, text)
+            for r in run:
+                cells = by_row[r]
+                texts = [self._value(r, 3)]
+                if cells[3].role == L.MARK_CELL:
+                    texts += [self._value(r, 4)] + ([self._value(r, 5)] if 5 in cells and cells[5].path else [])
+                entries.append((cells[3].role == L.OPTION_GROUP,
+                                " ".join(str(t) for t in texts if t not in (None, ""))))
+            text = _columns(entries, width, size, bold)
+            top = ws.cell(run[0], 3)
+            top.value = text
+            top.data_type = "s"
+            top._style = copy(first._style)
+            top.alignment = copy(first.alignment).__class__(horizontal="left", vertical="top", wrap_text=True)
+            last = ws._cells.get((run[-1], 4)) or ws._cells.get((run[-1], 3))
+            b = top.border
+            top.border = Border(left=b.left, right=ws.cell(run[0], 5).border.right, top=b.top,
+                                bottom=last.border.bottom if last is not None else b.bottom)
+            for r in run:
+                for col in (3, 4, 5):
+                    rng = spans.get((r, col))
+                    if rng is not None and rng.min_row == rng.max_row:
+                        drop.add(str(rng))
+                    if (r, col) != (run[0], 3) and (r, col) in ws._cells:
+                        ws._cells[(r, col)].value = None
+                if r != run[0]:
+                    ws.row_dimensions[r].hidden = True
+            add.append(f"C{run[0]}:E{run[0]}")
+        if add:
+            keep = [str(rng) for rng in ws.merged_cells.ranges if str(rng) not in drop]
+            ws.merged_cells = MultiCellRange(keep + add)
 
     # ---------------------------------------------------------------- what does not print
     def hide_unused(self) -> None:
@@ -502,14 +647,16 @@ class _SheetLayout:
         first: dict[int, int] = {}
         nr = 1
         for r in range(1, max_row + 1):
+            nr += r in self.numbered  # the heading row inserted before it
             first[r] = nr
             nr += 1 + len(extra.get(r, ()))
         self.n_rows = nr - 1
         self.first = first
         # headings keep their role in their new rows, and in continuation rows their text runs on into
         self.headings = {first[r] for r in self.headings} | {
-            first[r] + i for r in self.headings for i, texts in enumerate(extra.get(r, ()), start=1) if 1 in texts}
-        if not extra:
+            first[r] + i for r in self.headings for i, texts in enumerate(extra.get(r, ()), start=1) if 1 in texts
+        } | {first[r] - 1 for r in self.numbered}
+        if not extra and not self.numbered:
             return first
         # pictures stay on the rows they were put on (anchors count rows from 0)
         for img in getattr(ws, "_images", []):
@@ -544,7 +691,14 @@ class _SheetLayout:
                     b = cell.border
                     cell.border = Border(left=b.left, right=b.right, top=b.top if i == 0 else None,
                                          bottom=b.bottom if i == k else None)
-        ranges = []
+        for r, (text, style) in self.numbered.items():
+            for c in range(1, self.sheet.part.columns + 1):
+                new = Cell(ws, row=first[r] - 1, column=c)
+                new._style = copy(style)
+                cells[(first[r] - 1, c)] = new
+            cells[(first[r] - 1, 1)]._value = text
+            cells[(first[r] - 1, 1)].data_type = "s"
+        ranges = [f"A{first[r] - 1}:{get_column_letter(self.sheet.part.columns)}{first[r] - 1}" for r in self.numbered]
         for (r0, c0), (r1, c1) in spans.items():
             if r0 == r1 and r0 in extra:
                 for i in range(len(extra[r0]) + 1):
@@ -568,6 +722,10 @@ class _SheetLayout:
                 hs = [max(needs[r], MIN_ROW)]
             else:
                 hs = [max(h_old or MIN_ROW, MIN_ROW)]
+            if r in self.numbered:
+                heights[nr - 1] = text_height(1, _font(ws.cell(nr - 1, 1))[0])
+                if hidden:
+                    ws.row_dimensions[nr - 1].hidden = True
             for i, h in enumerate(hs):
                 heights[nr + i] = h
                 if hidden:
