@@ -196,7 +196,7 @@ def _columns(entries: list[tuple[bool, str]], width_pt: float, size: float, bold
     spaces measured as :func:`wrap` measures; an option too wide for a column takes a line of its own; a group
     line (``True``) is a line of its own. Lines are joined with newlines."""
     usable = (width_pt - CELL_PAD) * 0.985
-    gap = size  # one em between columns
+    gap = size / 2  # at least half an em between columns
     options = [t for g, t in entries if not g]
     n = 1
     for cols in (3, 2):
@@ -248,11 +248,10 @@ def _px(h: float) -> float:
 
 
 def _join(chunk: list[tuple[str, bool]]) -> str:
-    """The text of a run of wrapped lines: soft wraps joined again, paragraph ends as line breaks."""
-    out = ""
-    for line, para_end in chunk:
-        out += line + ("\n" if para_end else "")
-    return out[:-1] if out.endswith("\n") else out
+    """The text of a run of wrapped lines, each line ended by a line break: LibreOffice breaks the lines where
+    :func:`wrap` does, with the Japanese rules (kinsoku) it does not apply itself to cells read from a workbook
+    (no line starting with 、。）」, none ending with （「)."""
+    return "\n".join(line if para_end else line.rstrip(" ") for line, para_end in chunk)
 
 
 # ---------------------------------------------------------------------------------------------- results
@@ -607,6 +606,8 @@ class _SheetLayout:
                 f = copy(cell.font)
                 f.sz = size
                 cell.font = f
+            if len(lines) > 1:
+                cell.value = _join(lines)
             if last_row > r:
                 vertical.append((r, last_row, h))
                 continue
