@@ -16,7 +16,7 @@ The copy is never read back, so it may change anything that only matters on scre
 - the published look: "[ 値 ]" for choices, "[ ○ ]" / "[ 　 ]" for checkboxes (two or three to a line), "（ 詳細 ）" and "（ 3 ）件";
   input hints ("例：令和7年2月25日") dropped;
 - unused repeat slots and their group rows ("委託事項6～10"), and the spare rows kept for typing in the list
-  and change-log sheets, hidden (hidden rows do not print);
+  and change-log sheets, hidden (hidden rows do not print: no blank pages);
 - explicit page breaks: every sheet (part) starts a page, a heading never ends a page, and a block under a
   heading (a システム/委託事項/提供先 slot, a リスク block) that fits on one page is not split.
 """
@@ -90,6 +90,9 @@ TABLE_COLUMNS = {"A": 12.5, "B": 17.0, "C": 22.0, "D": 22.0, "E": 5.5, "F": 16.0
 _EMPTY_MARK = "[ 　 ]"  # as wide as "[ ○ ]", so options line up in columns
 _EMPTY_CHOICE = "[　　　]"
 _EMPTY_DETAIL = "（　　）"
+#: how the 記録項目 entries are joined into the published paragraph, per form: 重点 "1. 個人番号、2. …" (seed 001),
+#: 全項目 one entry a line (seeds 002, 004)
+LIST_JOIN = {"juten": "、", "zenkomoku": "\n"}
 #: rows a block under them is kept with on a page
 _HEADING_ROLES = frozenset({L.TITLE, L.HEADING, L.GROUP_ROW, L.BLOCK_HEADER})
 
@@ -343,7 +346,7 @@ def build_print_workbook(doc: Document, *, draft: bool = False, workbook: Workbo
     plan = PrintPlan(problems=list(problems))
     order = print_order(L.layout_of(doc))
     for sheet in order:
-        plan.sheets.append(_SheetLayout(wb[sheet.title], sheet).run())
+        plan.sheets.append(_SheetLayout(wb[sheet.title], sheet, doc.form).run())
     printed = [wb[s.title] for s in order]
     for ws in wb.worksheets:
         if ws not in printed:
@@ -384,8 +387,9 @@ def _font(cell) -> tuple[float, bool]:
 
 
 class _SheetLayout:
-    def __init__(self, ws: Worksheet, sheet: L.Sheet):
+    def __init__(self, ws: Worksheet, sheet: L.Sheet, form: str = ""):
         self.ws = ws
+        self.form = form
         self.sheet = sheet
         self.table = sheet.is_table  # the change-log table (6 columns)
         self.list = sheet.is_list  # the 記録項目 annex: one entry per row in B
@@ -405,6 +409,8 @@ class _SheetLayout:
         self.published_look()
         self.pack_options()
         self.hide_unused()
+        if self.list:
+            self.list_as_paragraph()
         self.reflow()
         return self.paginate()
 
@@ -554,6 +560,37 @@ class _SheetLayout:
             keep = [str(rng) for rng in ws.merged_cells.ranges if str(rng) not in drop]
             ws.merged_cells = MultiCellRange(keep + add)
 
+    # ---------------------------------------------------------------- 記録項目 as published
+    def list_as_paragraph(self) -> None:
+        """The 記録項目 entries (one per row for typing) printed as the published form prints them: one box, the
+        entries joined as :data:`LIST_JOIN` says for the form; the typing instruction over them does not print."""
+        ws = self.ws
+        rows = self.sheet.rows
+        col = next(c.col for c in rows.cells if c.role == L.LIST_ROW)
+        for c in self.sheet.cells:
+            if c.role == L.LIST_HEADER_CELL:
+                ws.row_dimensions[c.row].hidden = True
+        shown = [r for r in range(rows.first_row, ws.max_row + 1) if not ws.row_dimensions[r].hidden]
+        entries = [str(v) for r in shown if (v := self._value(r, col)) not in (None, "")]
+        if not shown:
+            return
+        r0 = shown[0]
+        top = ws.cell(r0, 1)  # over the whole width: the number column beside it is empty
+        top._style = copy(ws.cell(r0, col)._style)
+        ws.cell(r0, col).value = None
+        last_col = self.sheet.part.columns
+        keep = [str(rng) for rng in ws.merged_cells.ranges if not rng.min_row == rng.max_row == r0]
+        ws.merged_cells = MultiCellRange(keep + [f"A{r0}:{get_column_letter(last_col)}{r0}"])
+        top.value = LIST_JOIN.get(self.form, "\n").join(entries) or None
+        top.alignment = copy(top.alignment).__class__(horizontal="left", vertical="top", wrap_text=True)
+        bottom = ws.cell(shown[-1], col).border.bottom
+        b = top.border
+        top.border = Border(left=ws.cell(r0, 1).border.left or b.left, right=ws.cell(r0, last_col).border.right
+                            or b.right, top=b.top, bottom=bottom)
+        for r in shown[1:]:
+            ws.cell(r, col).value = None
+            ws.row_dimensions[r].hidden = True
+
     # ---------------------------------------------------------------- what does not print
     def hide_unused(self) -> None:
         ws = self.ws
@@ -564,9 +601,10 @@ class _SheetLayout:
             if c.role == L.GROUP_ROW and c.row < last and dims[c.row + 1].hidden:
                 dims[c.row].hidden = True
                 dims[c.row].outlineLevel = 1
-        # the spare rows kept for typing at the end of the list annex and the change-log table
+        # the spare rows kept for typing at the end of the list annex and the change-log table (they made blank
+        # pages)
         rows = self.sheet.rows
-        if rows is None or not self.table:  # list annexes keep theirs (as the copy always did)
+        if rows is None:
             return
         cols = [c.col for c in rows.cells if c.role in L.VALUE_ROLES]
         data_rows = list(range(rows.first_row, last + 1))
