@@ -15,8 +15,8 @@ The copy is never read back, so it may change anything that only matters on scre
   and pages can break inside it;
 - the published look: "[ 値 ]" for choices, "[ ○ ]" / "[ 　 ]" for checkboxes (two or three to a line), "（ 詳細 ）" and "（ 3 ）件";
   input hints ("例：令和7年2月25日") dropped;
-- unused repeat slots and their group rows ("委託事項6～10"), and the spare rows kept for typing in the list
-  and change-log sheets, hidden (hidden rows do not print: no blank pages);
+- unused repeat slots and the spare rows kept for typing in the list and change-log sheets hidden (hidden rows
+  do not print: no blank pages); the group rows ("委託事項6～10") print, empty, as on the published form;
 - explicit page breaks: every sheet (part) starts a page, a heading never ends a page, and a block under a
   heading (a システム/委託事項/提供先 slot, a リスク block) that fits on one page is not split.
 """
@@ -596,11 +596,10 @@ class _SheetLayout:
         ws = self.ws
         dims = ws.row_dimensions
         last = ws.max_row
-        # "委託事項6～10": a group row whose first slot is hidden has nothing to show
+        # "委託事項6～10": the group rows print even when their slots are empty, as the published form prints them
         for c in self.sheet.cells:
-            if c.role == L.GROUP_ROW and c.row < last and dims[c.row + 1].hidden:
-                dims[c.row].hidden = True
-                dims[c.row].outlineLevel = 1
+            if c.role == L.GROUP_ROW and c.row <= last:
+                dims[c.row].hidden = False
         # the spare rows kept for typing at the end of the list annex and the change-log table (they made blank
         # pages)
         rows = self.sheet.rows
