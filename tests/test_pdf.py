@@ -80,11 +80,11 @@ def test_print_copy_fits_text_in_rows_and_hides_what_does_not_print(print_copies
             assert dim.height is None or dim.height <= CHUNK_MAX + 30 or ws.max_column >= 6
         texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
         assert not any(t.startswith("例：") for t in texts)  # input hints do not print
-        # unused repeat slots and their group rows are hidden
+        # group rows print (empty, as on the published form)
         for row in ws.iter_rows(min_col=1, max_col=1):
             cell = row[0]
             if isinstance(cell.value, str) and cell.value.endswith("～20"):
-                assert ws.row_dimensions[cell.row].hidden, (ws.title, cell.value)
+                assert not ws.row_dimensions[cell.row].hidden, (ws.title, cell.value)
 
 
 def test_print_copy_has_the_published_look(print_copies):
@@ -99,8 +99,8 @@ def test_print_copy_has_the_published_look(print_copies):
     assert lines[0].startswith("[ 　 ] 情報提供ネットワークシステム")  # not ticked
     ii = sheet(wb, "Ⅱ")
     values = [c.value for row in ii.iter_rows() for c in row if isinstance(c.value, str)]
-    assert "（ 5 ）件" in values  # 移転を行っている（5）件
-    assert "（ 税務署 ）" in values  # a detail beside its box
+    assert any("[ ○ ] 移転を行っている （ 5 ）件" in v for v in values)  # 移転を行っている（5）件
+    assert any("[ 　 ] 行政機関・独立行政法人等 （ 税務署 ）" in v for v in values)  # a detail beside its box
 
 
 def test_long_text_continues_in_further_rows(print_copies):

@@ -178,7 +178,8 @@ def wrap_marked(text: str, width_pt: float, size: float = 9.0, bold: bool = Fals
                 continue
             # the token starts a new line; kinsoku: characters that may not begin or end a line move along
             keep = len(cur)
-            if tok[0] in _NO_START and keep > 1:
+            # the next line may not start with 、。）… : characters move along until it does not
+            while keep > 1 and (cur[keep] if keep < len(cur) else tok[0]) in _NO_START:
                 keep -= 1
             while keep > 1 and cur[keep - 1] in _NO_END:
                 keep -= 1
@@ -254,7 +255,12 @@ def _join(chunk: list[tuple[str, bool]]) -> str:
     """The text of a run of wrapped lines, each line ended by a line break: LibreOffice breaks the lines where
     :func:`wrap` does, with the Japanese rules (kinsoku) it does not apply itself to cells read from a workbook
     (no line starting with 、。）」, none ending with （「)."""
-    return "\n".join(line if para_end else line.rstrip(" ") for line, para_end in chunk)
+    out = []
+    for i, (line, para_end) in enumerate(chunk):
+        if i and not chunk[i - 1][1]:
+            line = line.lstrip(" ")  # a space at a soft wrap is not printed
+        out.append(line if para_end else line.rstrip(" "))
+    return "\n".join(out)
 
 
 # ---------------------------------------------------------------------------------------------- results
