@@ -191,3 +191,19 @@ def test_warm_office_survives_a_killed_and_a_hung_office_and_leaves_no_process(t
     assert seen[1] == seen[2], "one office for several files"
     assert seen[3] == [], "the hung office was killed"
     assert all(_gone(p) for p in pids), "no office process left"
+
+
+@pytest.mark.libreoffice
+def test_an_office_that_cannot_start_is_reported_and_not_tried_again(tmp_path):
+    """A Python without ``uno`` cannot run the office server: the office is marked broken (to_pdf then converts
+    cold, as without python3-uno) instead of trying again for every file."""
+    import sys
+
+    from pia_excel.pdf.office import Office, OfficeDied
+
+    src = make_workbook(tmp_path / "book.xlsx")
+    off = Office(sys.executable, render.find_soffice())
+    with pytest.raises(OfficeDied, match="起動できません"):
+        off.convert(src, tmp_path / "out.pdf", 30)
+    assert off.broken and not off.alive()
+    assert to_pdf(src, tmp_path / "cold.pdf", warm=False).read_bytes()[:5] == b"%PDF-"

@@ -79,6 +79,7 @@ class Office:
         self.profile: tempfile.TemporaryDirectory | None = None
         self.starts = 0
         self.owner = os.getpid()
+        self.broken = False
 
     # ---------------------------------------------------------------- process
     def start(self) -> None:
@@ -90,11 +91,11 @@ class Office:
         self.starts += 1
         try:
             ready = self._read(START_TIMEOUT)
-        except RenderError:
-            self.kill()
-            raise
+        except RenderError as e:
+            ready = {"ready": False, "error": str(e)}
         if not ready.get("ready"):
             self.kill()
+            self.broken = True  # this process converts cold from now on
             raise OfficeDied(f"LibreOffice を起動できませんでした: {ready.get('error', '')}")
         self.pids = [int(p) for p in ready.get("pids", [])]
 
@@ -197,7 +198,7 @@ def office(soffice: str) -> Office | None:
     """This process's warm office (started on first use), or None when there is no Python with ``uno``."""
     global _office
     if _office is not None and _office.owner == os.getpid():
-        return _office
+        return None if _office.broken else _office
     _office = None  # one inherited by a forked batch worker belongs to the parent
     python = uno_python(soffice)
     if python is None:
