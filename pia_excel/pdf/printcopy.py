@@ -461,7 +461,7 @@ class _SheetLayout:
         labels = {c.row: c for c in self.sheet.cells if c.role == L.LABEL and c.col == 1 and c.last_col == 2}
         for c in self.sheet.cells:
             if (c.role != L.VALUE or c.col != 3 or c.kind != "text" or c.item is None
-                    or not (c.item.no or "").endswith(".") or c.row not in labels or heading_style is None):
+                    or not (c.item.no or "").endswith((".", "．")) or c.row not in labels or heading_style is None):
                 continue
             r = c.row
             value = ws.cell(r, 3)
