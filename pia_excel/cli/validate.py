@@ -23,7 +23,7 @@ PROGRESS_MIN = 5
               help="結果の形式（標準出力）")
 @click.option("--report-xlsx", type=click.Path(path_type=Path), default=None,
               help="検証結果シートを加えたブックの保存先（入力が1つならファイル、複数ならフォルダ）")
-@click.option("--in-place", is_flag=True, help="検証結果シートを入力のブックそのものに書き込みます")
+@click.option("--in-place", is_flag=True, help="検証結果シートを入力のブックそのものに書き込みます（ほかの内容はそのまま。Excel等で開いているブックには書き込みません）")
 @click.option("--summary", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="ブックごとに1行の一覧（.csv または .xlsx）")
 @click.option("--progress/--no-progress", default=None, help="進行状況を表示する（既定: 端末で多数のとき）")
@@ -110,7 +110,7 @@ def validate(paths, fmt, report_xlsx, in_place, summary, progress, today, jobs) 
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True)
 def rules(fmt) -> None:
-    """検証ルールの一覧（コード・重要度・内容）を表示します。"""
+    """検証ルールの一覧（コード・重要度・区分・内容）を表示します。"""
     if fmt == "markdown":
         from ..rules.catalogue import render_markdown
 
@@ -119,7 +119,7 @@ def rules(fmt) -> None:
     from ..rules import RULES
     from ..rules.catalogue import rows as catalogue_rows
 
-    for code, severity, title, forms in catalogue_rows():
+    for code, severity, category, title, forms in catalogue_rows():
         suffix = "" if forms == "両方" else f"（{forms}のみ）"
-        click.echo(f"{code}  {severity}  {title}{suffix}")
+        click.echo(f"{code}  {severity}  {category}  {title}{suffix}")
     click.echo(f"全{len(RULES) + 1}件")
