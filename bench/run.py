@@ -288,6 +288,63 @@ def cold_start(folder: Path, repeat: int) -> None:
     print()
 
 
+def _wall(cmd: list[str], env: dict | None = None) -> float:
+    """Wall time of one whole process (its output discarded); fails loudly."""
+    t = time.perf_counter()
+    res = subprocess.run(cmd, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    wall = time.perf_counter() - t
+    if res.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed (exit {res.returncode}):\n{res.stderr[-2000:]}")
+    return wall
+
+
+def _cold_soffice(files: list[Path], out: Path, parallel: int) -> float:
+    """Wall time of plain ``soffice --convert-to pdf`` of ``files``, each a cold office with a new profile,
+    ``parallel`` at a time."""
+    from pia_excel.pdf.render import find_soffice
+
+    soffice = find_soffice()
+
+    def one(i_path: tuple[int, Path]) -> None:
+        i, path = i_path
+        with tempfile.TemporaryDirectory(prefix="pia-bench-profile-") as prof:
+            _wall([soffice, "--headless", "--norestore", f"-env:UserInstallation={Path(prof).as_uri()}",
+                   "--convert-to", "pdf", "--outdir", str(out / f"cold{i}"), str(path)])
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    t = time.perf_counter()
+    with ThreadPoolExecutor(parallel) as pool:
+        list(pool.map(one, enumerate(files)))
+    return time.perf_counter() - t
+
+
+def pdf_bench(folder: Path, n: int, jobs: int) -> None:
+    """``pia-excel pdf`` (whole processes) against plain cold ``soffice --convert-to pdf`` of the same workbooks,
+    measured in this run: one file of each sample, then a batch of ``n`` varied workbooks with ``-j jobs``."""
+    py = sys.executable
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    cli = [py, "-m", "pia_excel.cli", "pdf"]
+    print("pdf: whole processes, seconds per file; cold = plain `soffice --convert-to pdf` with a new profile")
+    print(f"{'':<44}{'pia-excel pdf':>14}{'cold soffice':>14}{'ratio':>8}")
+    for sample in sorted((ROOT / "samples").glob("*.xlsx")):
+        ours = statistics.median(_wall(cli + [str(sample), "-o", str(folder / f"one{i}.pdf")], env)
+                                 for i in range(3))
+        cold = statistics.median(_cold_soffice([sample], folder / f"cold_one{i}", 1) for i in range(3))
+        print(f"{'one file: ' + sample.name:<44}{ours:>14.2f}{cold:>14.2f}{ours / cold:>8.2f}  (median of 3)")
+    batch = folder / "pdf_batch"
+    batch.mkdir(exist_ok=True)
+    pairs = build_corpus(batch, n, "mixed", jobs, with_v2=False)
+    files = [p for p, _ in pairs]
+    ours = _wall(cli + [str(batch), "-o", str(folder / "pdf_out"), "-j", str(jobs)], env) / n
+    cold_seq = _cold_soffice(files, folder / "cold_seq", 1) / n
+    cold_par = _cold_soffice(files, folder / "cold_par", jobs) / n
+    print(f"{f'batch of {n} (-j {jobs})':<44}{ours:>14.2f}{cold_seq:>14.2f}{ours / cold_seq:>8.2f}  "
+          f"(cold one after another; target ≤ 0.5)")
+    print(f"{'':<44}{'':>14}{cold_par:>14.2f}{ours / cold_par:>8.2f}  (cold {jobs} at a time)")
+    print()
+
+
 # ---------------------------------------------------------------------------------------------- report
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -306,6 +363,10 @@ def main(argv: list[str] | None = None) -> None:
                    help="runs of each cold-start process (medians; the 99-file workbook at most 3; default 5)")
     p.add_argument("--cold-only", action="store_true", help="measure the cold start only")
     p.add_argument("--skip-cold", action="store_true", help="do not measure the cold start")
+    p.add_argument("--pdf", type=int, default=0, metavar="N",
+                   help="also measure pia-excel pdf against cold soffice: one file of each sample and a batch of "
+                        "N workbooks (e.g. 20)")
+    p.add_argument("--pdf-only", action="store_true", help="measure the PDFs only (with --pdf N)")
     args = p.parse_args(argv)
     jobs = args.jobs or default_jobs()
     memory_n = 3 * args.n if args.memory_n is None else args.memory_n
@@ -319,6 +380,10 @@ def main(argv: list[str] | None = None) -> None:
         print(f"pia-excel bench: {args.n} workbooks ({args.form}), {jobs} worker processes, "
               f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, load average "
               f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+        if args.pdf:
+            pdf_bench(folder, args.pdf, jobs)
+        if args.pdf_only:
+            return
         if not args.skip_cold:
             cold_start(folder, args.cold_repeat)
         if args.cold_only:
