@@ -37,7 +37,7 @@ def validate(paths, fmt, report_xlsx, in_place, summary, progress, today, jobs) 
     """
     if in_place and report_xlsx:
         raise click.UsageError("--in-place と --report-xlsx は同時に指定できません")
-    from ..batch import run_batch
+    from ..batch import iter_batch
     from ..rules import report, run
 
     today_date = guard(run.parse_today, today)
@@ -58,39 +58,47 @@ def validate(paths, fmt, report_xlsx, in_place, summary, progress, today, jobs) 
         out = None
         if report_xlsx and not in_place:
             out = report_xlsx / run.annotated_name(path, used_names) if report_xlsx.is_dir() else report_xlsx
-        jobs_list.append((path, today_date, in_place, out))
+        jobs_list.append((path, today_date, in_place, out, fmt))
+    # streamed: each file's report is printed as soon as it and those before it are done, then dropped, so the
+    # memory of this process stays flat however many files there are (only the --summary rows are kept)
+    write_problems: list[str] = []
+    stream = report.JsonStream(lambda text: click.echo(text, nl=False)) if fmt == "json" else None
+    n_checked = n_errors = n_warnings = 0
+    any_errors = False
     with contextlib.ExitStack() as stack:
         progress_cb = stack.enter_context(progress_bar(len(jobs_list), "検証中", force=True)) if show else None
-        outcomes = run_batch(jobs_list, run.check_one, jobs=jobs if len(jobs_list) > 1 else 1, progress=progress_cb)
-    checked: list = []
-    write_problems: list[str] = []
-    for job, outcome in zip(jobs_list, outcomes):
-        if not outcome.ok:  # an unexpected failure inside the worker: report it, go on
-            name = str(job[0])
-            unreadable.append((name, f"{name}: {outcome.error}"))
-            rows.append(run.summary_row(None, name, outcome.error))
-            continue
-        c = outcome.value
-        rows.append(c.summary)
-        if c.unreadable is not None:
-            unreadable.append((c.name, c.unreadable))
-            continue
-        checked.append(c)
-        if c.notice:
-            click.echo(c.notice, err=True)
-        if c.write_problem:
-            write_problems.append(c.write_problem)
+        for job, outcome in zip(jobs_list, iter_batch(jobs_list, run.check_one, jobs=jobs if len(jobs_list) > 1 else 1,
+                                                      progress=progress_cb)):
+            if not outcome.ok:  # an unexpected failure inside the worker: report it, go on
+                name = str(job[0])
+                unreadable.append((name, f"{name}: {outcome.error}"))
+                if summary:
+                    rows.append(run.summary_row(None, name, outcome.error))
+                continue
+            c = outcome.value
+            if summary:
+                rows.append(c.summary)
+            if c.unreadable is not None:
+                unreadable.append((c.name, c.unreadable))
+                continue
+            n_checked += 1
+            n_errors += c.errors
+            n_warnings += c.warnings
+            any_errors = any_errors or bool(c.errors)
+            if stream is not None:
+                stream.add(c.json_chunk, c.file_row)
+            else:
+                click.echo(c.text)
+            if c.notice:
+                click.echo(c.notice, err=True)
+            if c.write_problem:
+                write_problems.append(c.write_problem)
 
-    if fmt == "json":
-        click.echo(report.render_json_dicts([c.data for c in checked], unreadable), nl=False)
-    else:
-        for c in checked:
-            click.echo(c.text)
-        if len(checked) + len(unreadable) > 1:
-            errors = sum(c.data["errors"] for c in checked)
-            warnings = sum(c.data["warnings"] for c in checked)
-            click.echo(f"合計: {len(checked)}件を検証、エラー {errors}件、警告 {warnings}件"
-                       + (f"、読めないファイル {len(unreadable)}件" if unreadable else ""))
+    if stream is not None:
+        stream.end(unreadable)
+    elif n_checked + len(unreadable) > 1:
+        click.echo(f"合計: {n_checked}件を検証、エラー {n_errors}件、警告 {n_warnings}件"
+                   + (f"、読めないファイル {len(unreadable)}件" if unreadable else ""))
     for _, message in unreadable:
         for line in message.splitlines():
             click.echo(f"エラー: {line}", err=True)
@@ -104,7 +112,7 @@ def validate(paths, fmt, report_xlsx, in_place, summary, progress, today, jobs) 
             click.echo(f"エラー: {summary}: 書き込みの権限がありません", err=True)
     if unreadable or write_problems:
         sys.exit(2)
-    sys.exit(1 if any(c.errors for c in checked) else 0)
+    sys.exit(1 if any_errors else 0)
 
 
 @click.command()

@@ -79,6 +79,46 @@ def render_json_dicts(dicts: Iterable[dict], unreadable: Iterable[tuple[str, str
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
+def json_findings(d: dict) -> tuple[str, dict]:
+    """One file's part of the JSON report, for :class:`JsonStream`: its findings rendered as they appear in the
+    ``findings`` list (each with its ``file``), and its row of ``files``. Runs in a worker."""
+    for f in d["findings"]:
+        f["file"] = d["file"]
+    chunk = ",\n".join(_indented(json.dumps(f, ensure_ascii=False, indent=2), 4) for f in d["findings"])
+    return chunk, {k: d[k] for k in ("file", "form", "errors", "warnings")}
+
+
+def _indented(text: str, n: int, first: bool = True) -> str:
+    pad = " " * n
+    lines = text.split("\n")
+    return "\n".join((pad + line) if (i or first) else line for i, line in enumerate(lines))
+
+
+class JsonStream:
+    """The JSON report of :func:`render_json_dicts` written piece by piece: the findings of each file as they
+    come (``add``), the small ``files`` and ``unreadable`` lists at the end (``end``). The text is the same,
+    byte for byte; only the rows of ``files`` are kept meanwhile."""
+
+    def __init__(self, write):
+        self._write = write
+        self._files: list[dict] = []
+        self._any = False
+        write('{\n  "findings": [')
+
+    def add(self, chunk: str, file_row: dict) -> None:
+        if chunk:
+            self._write((",\n" if self._any else "\n") + chunk)
+            self._any = True
+        self._files.append(file_row)
+
+    def end(self, unreadable: Iterable[tuple[str, str]] = ()) -> None:
+        tail = "\n  ],\n" if self._any else "],\n"
+        rows = [{"file": f, "message": m} for f, m in unreadable]
+        self._write(tail + '  "files": ' + _indented(json.dumps(self._files, ensure_ascii=False, indent=2), 2, False)
+                    + ',\n  "unreadable": ' + _indented(json.dumps(rows, ensure_ascii=False, indent=2), 2, False)
+                    + "\n}\n")
+
+
 # ---------------------------------------------------------------------------------------------- workbook
 def annotate(wb: Workbook, report: Report, *, name: str | None = None) -> None:
     """The 検証結果 sheet of ``report`` written into ``wb`` (see :mod:`pia_excel.excel.result_sheet`)."""
