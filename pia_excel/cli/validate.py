@@ -28,10 +28,16 @@ PROGRESS_MIN = 5
               help="ブックごとに1行の一覧（.csv または .xlsx）")
 @click.option("--progress/--no-progress", default=None, help="進行状況を表示する（既定: 端末で多数のとき）")
 @click.option("--today", default=None, help="基準日（再評価の時期の判定に使う。例: 2025-03-01、令和7年3月1日）")
+@click.option("--across", is_flag=True,
+              help="評価書どうしも照合する（R801–R808: 同じ評価実施機関での評価書番号の重複、評価実施機関名・請求先・"
+                   "問合せ先・システム名・委託先名の書き方の違い、同じ事務の重複評価、しきい値判断結果と様式）")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
               help="並列に処理するプロセス数（既定: CPUの数）")
-def validate(paths, fmt, report_xlsx, in_place, summary, progress, today, jobs) -> None:
+def validate(paths, fmt, report_xlsx, in_place, summary, progress, today, across, jobs) -> None:
     """評価書（.xlsx .xlsm .json .yaml、フォルダは中を再帰的に）を検証します。
+
+    ファイルごとの結果は検証が済んだ順に（入力の順を保って）出力します。--across を付けると、最後に
+    評価書間の照合結果を出力します（各指摘は両方の評価書とセルを示します）。
 
     終了コード: 0 エラーなし、1 エラーあり、2 読めない入力があった（他の入力は検証します）。
     """
@@ -58,13 +64,14 @@ def validate(paths, fmt, report_xlsx, in_place, summary, progress, today, jobs) 
         out = None
         if report_xlsx and not in_place:
             out = report_xlsx / run.annotated_name(path, used_names) if report_xlsx.is_dir() else report_xlsx
-        jobs_list.append((path, today_date, in_place, out, fmt))
+        jobs_list.append((path, today_date, in_place, out, fmt, across))
     # streamed: each file's report is printed as soon as it and those before it are done, then dropped, so the
     # memory of this process stays flat however many files there are (only the --summary rows are kept)
     write_problems: list[str] = []
     stream = report.JsonStream(lambda text: click.echo(text, nl=False)) if fmt == "json" else None
     n_checked = n_errors = n_warnings = 0
     any_errors = False
+    facts: list = []  # --across: a few names and dates per document, not the documents
     with contextlib.ExitStack() as stack:
         progress_cb = stack.enter_context(progress_bar(len(jobs_list), "検証中", force=True)) if show else None
         for job, outcome in zip(jobs_list, iter_batch(jobs_list, run.check_one, jobs=jobs if len(jobs_list) > 1 else 1,
@@ -85,6 +92,8 @@ def validate(paths, fmt, report_xlsx, in_place, summary, progress, today, jobs) 
             n_errors += c.errors
             n_warnings += c.warnings
             any_errors = any_errors or bool(c.errors)
+            if c.facts is not None:
+                facts.append(c.facts)
             if stream is not None:
                 stream.add(c.json_chunk, c.file_row)
             else:
@@ -94,11 +103,21 @@ def validate(paths, fmt, report_xlsx, in_place, summary, progress, today, jobs) 
             if c.write_problem:
                 write_problems.append(c.write_problem)
 
+    found = []
+    if across:
+        from ..rules.across import check
+
+        found = check(facts)
+        any_errors = any_errors or any(i.is_error for i in found)
     if stream is not None:
-        stream.end(unreadable)
-    elif n_checked + len(unreadable) > 1:
-        click.echo(f"合計: {n_checked}件を検証、エラー {n_errors}件、警告 {n_warnings}件"
-                   + (f"、読めないファイル {len(unreadable)}件" if unreadable else ""))
+        stream.end(unreadable, [i.to_dict() for i in found])
+    else:
+        if across:
+            click.echo(report.render_across(found, len(facts)))
+        if n_checked + len(unreadable) > 1:
+            click.echo(f"合計: {n_checked}件を検証、エラー {n_errors}件、警告 {n_warnings}件"
+                       + (f"、読めないファイル {len(unreadable)}件" if unreadable else "")
+                       + (f"、評価書間 {len(found)}件" if across else ""))
     for _, message in unreadable:
         for line in message.splitlines():
             click.echo(f"エラー: {line}", err=True)
@@ -130,4 +149,6 @@ def rules(fmt) -> None:
     for code, severity, title, forms in catalogue_rows():
         suffix = "" if forms == "両方" else f"（{forms}のみ）"
         click.echo(f"{code}  {severity}  {title}{suffix}")
-    click.echo(f"全{len(RULES) + 1}件")
+    from ..rules.across import ACROSS_RULES
+
+    click.echo(f"全{len(RULES) + 1 + len(ACROSS_RULES)}件（R8xx は評価書間の照合: validate --across）")

@@ -121,6 +121,8 @@ class Checked:
     #: for ``--format json``: this file's findings rendered for :class:`report.JsonStream`, and its ``files`` row
     json_chunk: str | None = None
     file_row: dict | None = None
+    #: for ``--across``: what the cross-document checks need of this document
+    facts: object | None = None
     unreadable: str | None = None
     write_problem: str | None = None
     notice: str | None = None
@@ -129,11 +131,12 @@ class Checked:
 def check_one(job: tuple) -> Checked:
     """Read, validate and (when asked) annotate one input; runs in a worker process.
 
-    ``job`` is ``(path, today, in_place, out)`` or ``(path, today, in_place, out, fmt)``: with ``fmt`` ("text" or
-    "json") only that rendering is made (small to send back, nothing for the parent to render); without it both
-    ``text`` and ``data``."""
+    ``job`` is ``(path, today, in_place, out)``, optionally followed by ``fmt`` and ``across``: with ``fmt``
+    ("text" or "json") only that rendering is made (small to send back, nothing for the parent to render);
+    without it both ``text`` and ``data``. With ``across`` the document's :class:`across.Facts` come back too."""
     path, today, in_place, out = job[:4]
     fmt = job[4] if len(job) > 4 else None
+    with_facts = bool(job[5]) if len(job) > 5 else False
     name = str(path)
     try:
         result = load(path)
@@ -151,6 +154,10 @@ def check_one(job: tuple) -> Checked:
             checked.json_chunk, checked.file_row = report.json_findings(data)
         else:
             checked.data = data
+    if with_facts:
+        from .across import facts_of
+
+        checked.facts = facts_of(result, name)
     try:
         if in_place:
             if path.suffix.lower() in (".xlsx", ".xlsm"):
