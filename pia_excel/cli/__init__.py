@@ -37,7 +37,8 @@ def main() -> None:
 
 for command in (documents.new, documents.convert, validate.validate, validate.rules, changelog.changelog,
                 changelog.publish, documents.export, documents.pdf, templates.templates_group,
-                documents.schema, item.item, organisation.calendar):
+                documents.schema, item.item, organisation.calendar,
+                organisation.replace):
     main.add_command(command)
 
 

@@ -46,3 +46,61 @@ def calendar(paths, output, today, jobs) -> None:
         click.echo(f"エラー: {message}", err=True)
     if result.unreadable:
         sys.exit(2)
+
+
+@click.command()
+@click.argument("args", nargs=-1, required=True)
+@click.option("--table", "table", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="置換表（.csv または .xlsx。1行目に old,new[,kind]。kind: rename＝名称変更（既定）/ change）。"
+                   "指定したときは引数はすべて評価書のファイル・フォルダです")
+@click.option("--items", "selectors", multiple=True,
+              help="置換する項目を絞る（項目のパス・セレクタ。例: II.jimu_tanto_busho、IV.seikyu_saki、kind:text。"
+                   "複数指定可。pia-excel item を参照）")
+@click.option("--date", default=None, help="変更箇所の変更日（和暦。既定: 今日）")
+@click.option("--reason", default="組織の変更", show_default=True,
+              help="名称変更（rename）の変更箇所に書く提出時期に係る説明（例: 組織の変更、法改正）")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="確認用の表の保存先（.xlsx または .csv）")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help=JOBS_HELP)
+def replace(args, table, selectors, date, reason, report, jobs) -> None:
+    """評価書の文中の語を、フォルダの評価書すべてについて置き換えた場合の箇所を一覧にします（確認のみ）。
+
+    \b
+    使い方: pia-excel replace 旧 新 評価書... / pia-excel replace --table 置換表.csv 評価書...
+    自由記述の項目（変更箇所の表を除く）を、日本語の語の区切りで探します（「都市民部」の中の「市民部」は
+    対象外、「市民部長」「釧路市市民部」の「市民部」は対象）。項目ごとにセル、変更前・変更後、付け加える
+    変更箇所の行（項目、提出時期、説明）を示します。名称変更は事後（説明は --reason）、kind=change の行は
+    ※の項目なら事前【要確認】を提案します。評価書には書き込みません（--apply は未実装です）。
+    """
+    from ..organisation import replace as rp
+    from ..rules.run import parse_today
+    from ..wareki import WarekiDate
+
+    if table is not None:
+        pairs, inputs = guard(rp.read_pairs, table), list(args)
+    else:
+        if len(args) < 3:
+            raise click.UsageError("旧 新 評価書... の順に指定してください（または --table）")
+        pairs, inputs = [rp.Pair(args[0], args[1])], list(args[2:])
+    when = str(WarekiDate.from_date(guard(parse_today, date) or __import__("datetime").date.today()))
+    exclude = [report] if report else []
+    result = guard(rp.dry_run, [Path(a) for a in inputs], pairs, date=when, reason=reason,
+                   selectors=list(selectors), jobs=jobs, exclude=exclude)
+    last = None
+    for p in result.places:
+        if p.file != last:
+            click.echo(f"■ {p.file}")
+            last = p.file
+        where = f"{p.sheet}!{p.cell}" if p.sheet and p.cell else p.path
+        click.echo(f"  {where}  {p.label}  （{'、'.join(p.pairs)}、{p.count}か所）  変更箇所: {p.timing}")
+        click.echo(f"    変更前: {' '.join(p.before.split())}")
+        click.echo(f"    変更後: {' '.join(p.after.split())}")
+    docs = len({p.file for p in result.places})
+    click.echo(f"合計: {result.documents}件のうち {docs}件の評価書、{len(result.places)}項目を置き換えます（確認のみ。書き込みはしていません）")
+    if report:
+        guard(rp.write_table, result, report)
+        click.echo(f"確認用の表: {report}")
+    for message in result.unreadable:
+        click.echo(f"エラー: {message}", err=True)
+    if result.unreadable:
+        sys.exit(2)
