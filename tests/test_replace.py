@@ -91,4 +91,5 @@ def test_items_narrow_the_search(tmp_path):
                      selectors=["II.jimu_tanto_busho"])
     assert {(Path(p.file).name, p.path) for p in result.places} == {
         ("adachi_jukijo_zenkomoku.xlsx", "files[1].II.jimu_tanto_busho"),
-        ("adachi_jukijo_zenkomoku.xlsx", "files[2].II.jimu_tanto_busho")}
+        ("adachi_jukijo_zenkomoku.xlsx", "files[2].II.jimu_tanto_busho"),
+        ("adachi_jukijo_zenkomoku.xlsx", "files[3].II.jimu_tanto_busho")}
