@@ -38,7 +38,7 @@ def main() -> None:
 for command in (documents.new, documents.convert, validate.validate, validate.rules, changelog.changelog,
                 changelog.publish, documents.export, documents.pdf, templates.templates_group,
                 documents.schema, item.item, organisation.calendar,
-                organisation.replace):
+                organisation.replace, organisation.law_update):
     main.add_command(command)
 
 

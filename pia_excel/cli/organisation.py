@@ -86,17 +86,7 @@ def replace(args, table, selectors, date, reason, report, jobs) -> None:
     exclude = [report] if report else []
     result = guard(rp.dry_run, [Path(a) for a in inputs], pairs, date=when, reason=reason,
                    selectors=list(selectors), jobs=jobs, exclude=exclude)
-    last = None
-    for p in result.places:
-        if p.file != last:
-            click.echo(f"■ {p.file}")
-            last = p.file
-        where = f"{p.sheet}!{p.cell}" if p.sheet and p.cell else p.path
-        click.echo(f"  {where}  {p.label}  （{'、'.join(p.pairs)}、{p.count}か所）  変更箇所: {p.timing}")
-        click.echo(f"    変更前: {' '.join(p.before.split())}")
-        click.echo(f"    変更後: {' '.join(p.after.split())}")
-    docs = len({p.file for p in result.places})
-    click.echo(f"合計: {result.documents}件のうち {docs}件の評価書、{len(result.places)}項目を置き換えます（確認のみ。書き込みはしていません）")
+    _print_places(result)
     if report:
         guard(rp.write_table, result, report)
         click.echo(f"確認用の表: {report}")
@@ -104,3 +94,55 @@ def replace(args, table, selectors, date, reason, report, jobs) -> None:
         click.echo(f"エラー: {message}", err=True)
     if result.unreadable:
         sys.exit(2)
+
+
+@click.command(name="law-update")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--date", default=None, help="変更箇所の変更日（和暦。既定: 今日）")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="確認用の表の保存先（.xlsx または .csv）")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help=JOBS_HELP)
+def law_update(paths, date, report, jobs) -> None:
+    """改正前（令和6年5月27日より前）の番号法の引用を新しい引用に書き換えた場合の箇所を一覧にします（確認のみ）。
+
+    \b
+    別表第1第N項 → 別表第N'項、別表第2第N項 → 番号法第19条第8号に基づく主務省令第2条の表第N'項、
+    第19条第7号 → 第19条第8号。番号法の別表だけが対象で、条例などの別表はそのままです。
+    項番号の対応表は実際の評価書の変更箇所から取ったもので一部の項だけです。対応表にない項を含む引用は
+    書き換えず「要確認」として示します。変更箇所は事後（法改正によるもの）を提案します。
+    評価書には書き込みません（--apply は未実装です）。
+    """
+    from ..organisation import replace as rp
+    from ..organisation.law import rewrite_law
+    from ..rules.run import parse_today
+    from ..wareki import WarekiDate
+
+    when = str(WarekiDate.from_date(guard(parse_today, date) or __import__("datetime").date.today()))
+    result = guard(rp.dry_run, list(paths), rewrite_law, date=when, reason="法改正によるもの", jobs=jobs,
+                   exclude=[report] if report else [])
+    _print_places(result)
+    if report:
+        guard(rp.write_table, result, report)
+        click.echo(f"確認用の表: {report}")
+    for message in result.unreadable:
+        click.echo(f"エラー: {message}", err=True)
+    if result.unreadable:
+        sys.exit(2)
+
+
+def _print_places(result) -> None:
+    last = None
+    for p in result.places:
+        if p.file != last:
+            click.echo(f"■ {p.file}")
+            last = p.file
+        where = f"{p.sheet}!{p.cell}" if p.sheet and p.cell else p.path
+        click.echo(f"  {where}  {p.label}  （{'、'.join(p.pairs)}、{p.count}か所）  変更箇所: {p.timing or '-'}")
+        if p.before != p.after:
+            click.echo(f"    変更前: {' '.join(p.before.split())}")
+            click.echo(f"    変更後: {' '.join(p.after.split())}")
+    docs = len({p.file for p in result.places if p.before != p.after})
+    changed = sum(1 for p in result.places if p.before != p.after)
+    click.echo(f"合計: {result.documents}件のうち {docs}件の評価書、{changed}項目を書き換えます"
+               + (f"、{len(result.places) - changed}項目は要確認" if len(result.places) > changed else "")
+               + "（確認のみ。書き込みはしていません）")

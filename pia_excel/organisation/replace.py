@@ -21,7 +21,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from functools import partial
+from typing import Any, Callable, Sequence
 
 from ..atomic import atomic_path
 from ..batch import collect_inputs, iter_batch
@@ -34,7 +35,7 @@ from ..spec import load_spec, paths
 from ..spec.labels import finding_label
 from ..storage import DATA_SUFFIXES, WORKBOOK_SUFFIXES, load
 
-__all__ = ["COLUMNS", "Pair", "Place", "ReplaceResult", "dry_run", "find", "read_pairs", "replace_in",
+__all__ = ["COLUMNS", "Pair", "Place", "ReplaceResult", "apply_pairs", "dry_run", "find", "read_pairs", "replace_in",
            "replacements", "write_table"]
 
 _PART = re.compile(r"[^.\[\]]+|\[\d+\]")
@@ -139,9 +140,22 @@ def _set(doc: Any, path: str, value: Any) -> None:
     setattr(node, parts[-1], value)
 
 
-def replacements(doc: Document, pairs: Sequence[Pair], selectors: Sequence[str] = ()) -> tuple[Document, dict]:
-    """A copy of ``doc`` with the pairs applied to its text items (those ``selectors`` name, or all), and per
-    changed path (pairs applied, count, before, after)."""
+def apply_pairs(pairs: Sequence[Pair], text: str) -> tuple[str, list[str], int]:
+    """``text`` with every pair applied in turn: (new text, the pairs used as "旧→新", how many places)."""
+    used, count = [], 0
+    for pair in pairs:
+        text, n = replace_in(text, pair)
+        if n:
+            used.append(f"{pair.old}→{pair.new}")
+            count += n
+    return text, used, count
+
+
+def replacements(doc: Document, pairs: Sequence[Pair] | Callable[[str], tuple[str, list[str], int]],
+                 selectors: Sequence[str] = ()) -> tuple[Document, dict]:
+    """A copy of ``doc`` with the pairs (or a rewriting function: text → (text, what was used, how many)) applied
+    to its text items (those ``selectors`` name, or all), and per changed path (used, count, before, after)."""
+    rewrite = pairs if callable(pairs) else partial(apply_pairs, tuple(pairs))
     spec = load_spec(doc.form)
     wanted = None
     if selectors:
@@ -154,14 +168,10 @@ def replacements(doc: Document, pairs: Sequence[Pair], selectors: Sequence[str] 
             continue
         if wanted is not None and paths.template_path(path) not in wanted:
             continue
-        text, used, count = value, [], 0
-        for pair in pairs:
-            text, n = replace_in(text, pair)
-            if n:
-                used.append(f"{pair.old}→{pair.new}")
-                count += n
-        if count:
-            _set(new, path, text)
+        text, used, count = rewrite(value)
+        if used:  # also what was found but left as it is (law-update: 要確認)
+            if text != value:
+                _set(new, path, text)
             changed[path] = (used, count, value, text)
     return new, changed
 
@@ -169,7 +179,7 @@ def replacements(doc: Document, pairs: Sequence[Pair], selectors: Sequence[str] 
 @dataclass(frozen=True)
 class _Job:
     path: Path
-    pairs: tuple[Pair, ...]
+    pairs: tuple[Pair, ...] | Callable[[str], tuple[str, list[str], int]]
     selectors: tuple[str, ...]
     date: str
     reason: str
@@ -184,7 +194,7 @@ def _one(job: _Job) -> list[Place]:
         return []
     cells = cell_map(result)
     rows = {r.path: r for r in changelog_rows(doc, new, job.date)}
-    renames = {f"{p.old}→{p.new}" for p in job.pairs if p.kind == "rename"}
+    renames = set() if callable(job.pairs) else {f"{p.old}→{p.new}" for p in job.pairs if p.kind == "rename"}
     out = []
     for path, (used, count, before, after) in changed.items():
         sheet, cell = cells.locate(path) or (None, None)
@@ -197,20 +207,24 @@ def _one(job: _Job) -> list[Place]:
             if set(used) <= renames:  # a pure renaming (組織の変更): 事後 whatever the ※
                 place.timing = "事後"
                 place.explanation = job.reason
+        elif before == after:
+            place.explanation = "書き換えていません（要確認）"
         out.append(place)
     return out
 
 
-def dry_run(inputs: Sequence[str | os.PathLike], pairs: Sequence[Pair], *, date: str, reason: str = "組織の変更",
-            selectors: Sequence[str] = (), jobs: int | None = None, exclude: Sequence[str | os.PathLike] = (),
-            progress=None) -> ReplaceResult:
-    """Every place ``pairs`` would change in the documents of ``inputs`` (files and folders), read in ``jobs``
-    worker processes; nothing is written."""
-    if not pairs:
-        raise InputError("置換する語がありません")
-    for p in pairs:
-        if not p.old or p.old == p.new:
-            raise InputError(f"置換の指定が正しくありません: 「{p.old}」→「{p.new}」")
+def dry_run(inputs: Sequence[str | os.PathLike], pairs: Sequence[Pair] | Callable, *, date: str,
+            reason: str = "組織の変更", selectors: Sequence[str] = (), jobs: int | None = None,
+            exclude: Sequence[str | os.PathLike] = (), progress=None) -> ReplaceResult:
+    """Every place ``pairs`` (or a module-level rewriting function, see :func:`replacements`) would change in the
+    documents of ``inputs`` (files and folders), read in ``jobs`` worker processes; nothing is written."""
+    if not callable(pairs):
+        if not pairs:
+            raise InputError("置換する語がありません")
+        for p in pairs:
+            if not p.old or p.old == p.new:
+                raise InputError(f"置換の指定が正しくありません: 「{p.old}」→「{p.new}」")
+        pairs = tuple(pairs)
     for s in selectors:  # a wrong selector is an input error before anything is read
         try:
             any(paths.select(load_spec(f), s) for f in ("juten", "zenkomoku"))
@@ -220,7 +234,7 @@ def dry_run(inputs: Sequence[str | os.PathLike], pairs: Sequence[Pair], *, date:
     if not found and not missing:
         raise InputError(f"{', '.join(map(str, inputs))}: 評価書のブックがありません")
     result = ReplaceResult(unreadable=list(missing))
-    jobs_list = [_Job(i.path, tuple(pairs), tuple(selectors), date, reason) for i in found]
+    jobs_list = [_Job(i.path, pairs, tuple(selectors), date, reason) for i in found]
     for o in iter_batch(jobs_list, _one, jobs if len(jobs_list) > 1 else 1, progress):
         if o.ok:
             result.documents += 1
