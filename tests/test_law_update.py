@@ -90,3 +90,21 @@ def test_cli_lists_the_places_and_writes_nothing(tmp_path):
     assert "別表第1第16項→別表第24項" in res.stdout and "6項目を書き換えます" in res.stdout
     rows = list(csv.DictReader(open(tmp_path / "law.csv", encoding="utf-8-sig", newline="")))
     assert {r["提出時期"] for r in rows if r["変更前"] != r["変更後"]} == {"事後"}
+
+
+def test_apply_writes_the_new_references_and_their_rows(tmp_path):
+    path, new = _old_version(tmp_path)
+    xlsx = tmp_path / "kushiro_old.xlsx"
+    api.save(api.load(path).doc, xlsx)
+    path.unlink()
+    rows_before = len(api.load(xlsx).doc.annex2.henko_kasho)
+    res = CliRunner().invoke(main, ["law-update", str(tmp_path), "--date", "令和7年2月25日", "--apply"])
+    assert res.exit_code == 0, res.output
+    doc = api.load(xlsx).doc
+    want = api.load(FIXTURE).doc
+    assert doc.I.kojin_bango_riyo_konkyo == want.I.kojin_bango_riyo_konkyo
+    assert [b.iten_konkyo for b in doc.files[0].II.iten_saki] == [b.iten_konkyo for b in want.files[0].II.iten_saki]
+    assert ORDINANCE in doc.I.jimu_naiyo
+    added = doc.annex2.henko_kasho[rows_before:]
+    assert len(added) == 6 and {r.timing for r in added} == {"事後"}
+    assert all("法改正" in (r.explanation or "") for r in added)

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from pia_excel.cli import main
 from pia_excel.organisation.replace import Pair, dry_run, find, read_pairs
+from pia_excel.rules.cells import cell_of
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -93,3 +94,53 @@ def test_items_narrow_the_search(tmp_path):
         ("adachi_jukijo_zenkomoku.xlsx", "files[1].II.jimu_tanto_busho"),
         ("adachi_jukijo_zenkomoku.xlsx", "files[2].II.jimu_tanto_busho"),
         ("adachi_jukijo_zenkomoku.xlsx", "files[3].II.jimu_tanto_busho")}
+
+
+def _cells(path: Path) -> dict:
+    wb = openpyxl.load_workbook(path, read_only=True)
+    out = {}
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value is not None and hasattr(c, "coordinate"):
+                    out[(ws.title, c.coordinate)] = c.value
+    wb.close()
+    return out
+
+
+def test_apply_changes_exactly_those_cells_adds_one_row_per_item_and_reruns_as_a_no_op(tmp_path):
+    from pia_excel import api
+
+    docs = _folder(tmp_path)
+    shutil.copy(ROOT / "tests" / "fixtures" / "adachi_jukijo_zenkomoku.json", docs / "adachi.json")
+    adachi = docs / "adachi_jukijo_zenkomoku.xlsx"
+    cells_before = _cells(adachi)
+    rows_before = len(api.load(adachi).doc.annex3.henko_kasho)
+    kushiro_before = _digest(docs)["kushiro_shuno_juten.xlsx"]
+    plan = dry_run([adachi], [Pair("戸籍住民課", "市民課")], date="令和8年4月1日", jobs=1).places
+
+    res = CliRunner().invoke(main, ["replace", "戸籍住民課", "市民課", str(docs), "--date", "令和8年4月1日",
+                                    "--apply", "-j", "2"])
+    assert res.exit_code == 0, res.output
+    assert "書き込みました" in res.stdout
+    cells_after = _cells(adachi)
+    changes_sheet = cell_of("annex3.henko_kasho", result=api.load(adachi))[0]
+    diff = {k for k in set(cells_before) | set(cells_after) if cells_before.get(k) != cells_after.get(k)}
+    assert {k for k in diff if k[0] != changes_sheet} == {(p.sheet, p.cell) for p in plan}
+    assert not [k for k in diff if k[0] == changes_sheet and k in cells_before]  # rows appended, none rewritten
+    for p in plan:
+        assert cells_after[(p.sheet, p.cell)] == p.after
+    doc = api.load(adachi).doc
+    new_rows = doc.annex3.henko_kasho[rows_before:]
+    assert len(new_rows) == len(plan)  # one 変更箇所 row per changed item
+    assert all(str(r.date) == "令和8年4月1日" and r.timing == "事後" and r.explanation == "組織の変更" for r in new_rows)
+    assert {r.item for r in new_rows} == {p.changelog_item for p in plan}
+    assert _digest(docs)["kushiro_shuno_juten.xlsx"] == kushiro_before  # nothing to change there
+    data = api.load(docs / "adachi.json").doc
+    assert data.files[0].II.jimu_tanto_busho.startswith("市民課") and len(data.annex3.henko_kasho) == len(doc.annex3.henko_kasho)
+
+    # a second run finds nothing left to change and writes nothing
+    again_before = _digest(docs)
+    res = CliRunner().invoke(main, ["replace", "戸籍住民課", "市民課", str(docs), "--date", "令和8年4月1日", "--apply"])
+    assert res.exit_code == 0 and "0項目" in res.stdout
+    assert _digest(docs) == again_before

@@ -345,9 +345,12 @@ def _extended_validations(path: Path) -> list[str]:
     return out
 
 
-def append_to_file(source: str | Path, rows: list[ChangeRow], output: str | Path | None = None) -> AppendResult:
+def append_to_file(source: str | Path, rows: list[ChangeRow], output: str | Path | None = None, *,
+                   values: dict[tuple[str, str], str] | None = None) -> AppendResult:
     """Append ``rows`` to the workbook ``source`` and save it to ``output`` (default: ``source`` itself),
-    atomically. Nothing is written when every row is already there and ``output`` is ``source``."""
+    atomically. Nothing is written when every row is already there, no cell of ``values`` changes and ``output``
+    is ``source``. ``values`` ((sheet, cell) → text) are written into their cells first: the changes the rows
+    record (``pia-excel replace --apply``)."""
     source = Path(source)
     out = Path(output) if output is not None else source
     if out.suffix.lower() != source.suffix.lower():
@@ -355,11 +358,20 @@ def append_to_file(source: str | Path, rows: list[ChangeRow], output: str | Path
     lost = _extended_validations(source)
     wb = open_for_edit(source)
     try:
+        changed = 0
+        for (sheet, ref), text in (values or {}).items():
+            if sheet not in wb.sheetnames:
+                raise ApplyError(f"{source}: シート「{sheet}」がありません")
+            cell = wb[sheet][ref]
+            if cell.value != text:
+                cell.value = text
+                cell.data_type = "s"  # text stays text
+                changed += 1
         result = append_rows(wb, rows)
-        if lost and result.added:
+        if lost and (result.added or changed):
             result.warnings.append(f"{', '.join(lost)}: Excel の拡張形式のドロップダウン（入力規則）は保存すると失われます"
                                    "（pia-excel convert で作り直すと付き直ります）")
-        if result.added or out.resolve() != source.resolve():
+        if result.added or changed or out.resolve() != source.resolve():
             save_atomic(wb, out)
     finally:
         wb.close()

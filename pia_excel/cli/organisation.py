@@ -61,8 +61,10 @@ def calendar(paths, output, today, jobs) -> None:
               help="名称変更（rename）の変更箇所に書く提出時期に係る説明（例: 組織の変更、法改正）")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="確認用の表の保存先（.xlsx または .csv）")
+@click.option("--apply", "apply", is_flag=True,
+              help="評価書そのものに書き込む（変更したセルと変更箇所の行。書き込み後に検証します）")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help=JOBS_HELP)
-def replace(args, table, selectors, date, reason, report, jobs) -> None:
+def replace(args, table, selectors, date, reason, report, apply, jobs) -> None:
     """評価書の文中の語を、フォルダの評価書すべてについて置き換えた場合の箇所を一覧にします（確認のみ）。
 
     \b
@@ -70,7 +72,9 @@ def replace(args, table, selectors, date, reason, report, jobs) -> None:
     自由記述の項目（変更箇所の表を除く）を、日本語の語の区切りで探します（「都市民部」の中の「市民部」は
     対象外、「市民部長」「釧路市市民部」の「市民部」は対象）。項目ごとにセル、変更前・変更後、付け加える
     変更箇所の行（項目、提出時期、説明）を示します。名称変更は事後（説明は --reason）、kind=change の行は
-    ※の項目なら事前【要確認】を提案します。評価書には書き込みません（--apply は未実装です）。
+    ※の項目なら事前【要確認】を提案します。既定では確認のみで、--apply を付けると各評価書に変更したセルと
+    変更項目ごとに1行の変更箇所を書き込み（同じ行がすでにあれば追加しません。再実行しても変わりません）、
+    書き込んだ評価書を検証します。
     """
     from ..organisation import replace as rp
     from ..rules.run import parse_today
@@ -85,8 +89,8 @@ def replace(args, table, selectors, date, reason, report, jobs) -> None:
     when = str(WarekiDate.from_date(guard(parse_today, date) or __import__("datetime").date.today()))
     exclude = [report] if report else []
     result = guard(rp.dry_run, [Path(a) for a in inputs], pairs, date=when, reason=reason,
-                   selectors=list(selectors), jobs=jobs, exclude=exclude)
-    _print_places(result)
+                   selectors=list(selectors), jobs=jobs, exclude=exclude, apply=apply)
+    _print_places(result, apply)
     if report:
         guard(rp.write_table, result, report)
         click.echo(f"確認用の表: {report}")
@@ -101,8 +105,10 @@ def replace(args, table, selectors, date, reason, report, jobs) -> None:
 @click.option("--date", default=None, help="変更箇所の変更日（和暦。既定: 今日）")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="確認用の表の保存先（.xlsx または .csv）")
+@click.option("--apply", "apply", is_flag=True,
+              help="評価書そのものに書き込む（変更したセルと変更箇所の行。書き込み後に検証します）")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help=JOBS_HELP)
-def law_update(paths, date, report, jobs) -> None:
+def law_update(paths, date, report, apply, jobs) -> None:
     """改正前（令和6年5月27日より前）の番号法の引用を新しい引用に書き換えた場合の箇所を一覧にします（確認のみ）。
 
     \b
@@ -110,7 +116,7 @@ def law_update(paths, date, report, jobs) -> None:
     第19条第7号 → 第19条第8号。番号法の別表だけが対象で、条例などの別表はそのままです。
     項番号の対応表は実際の評価書の変更箇所から取ったもので一部の項だけです。対応表にない項を含む引用は
     書き換えず「要確認」として示します。変更箇所は事後（法改正によるもの）を提案します。
-    評価書には書き込みません（--apply は未実装です）。
+    既定では確認のみで、--apply を付けると各評価書に書き込みます（replace --apply と同じ）。
     """
     from ..organisation import replace as rp
     from ..organisation.law import rewrite_law
@@ -119,8 +125,8 @@ def law_update(paths, date, report, jobs) -> None:
 
     when = str(WarekiDate.from_date(guard(parse_today, date) or __import__("datetime").date.today()))
     result = guard(rp.dry_run, list(paths), rewrite_law, date=when, reason="法改正によるもの", jobs=jobs,
-                   exclude=[report] if report else [])
-    _print_places(result)
+                   exclude=[report] if report else [], apply=apply)
+    _print_places(result, apply)
     if report:
         guard(rp.write_table, result, report)
         click.echo(f"確認用の表: {report}")
@@ -130,7 +136,7 @@ def law_update(paths, date, report, jobs) -> None:
         sys.exit(2)
 
 
-def _print_places(result) -> None:
+def _print_places(result, apply: bool = False) -> None:
     last = None
     for p in result.places:
         if p.file != last:
@@ -143,6 +149,13 @@ def _print_places(result) -> None:
             click.echo(f"    変更後: {' '.join(p.after.split())}")
     docs = len({p.file for p in result.places if p.before != p.after})
     changed = sum(1 for p in result.places if p.before != p.after)
-    click.echo(f"合計: {result.documents}件のうち {docs}件の評価書、{changed}項目を書き換えます"
+    click.echo(f"合計: {result.documents}件のうち {docs}件の評価書、{changed}項目を書き換え"
+               + ("ました" if apply else "ます")
                + (f"、{len(result.places) - changed}項目は要確認" if len(result.places) > changed else "")
-               + "（確認のみ。書き込みはしていません）")
+               + ("" if apply else "（確認のみ。書き込みはしていません。書き込むには --apply）"))
+    for a in result.applied:
+        click.echo(f"書き込みました: {a.file}（{a.changed}項目、変更箇所 {a.rows_added}行を追加"
+                   + (f"、{a.rows_skipped}行は既にあり" if a.rows_skipped else "")
+                   + f"。検証: エラー {a.errors}件、警告 {a.warnings}件）")
+        for note in a.notes:
+            click.echo(f"注意: {a.file}: {note}", err=True)

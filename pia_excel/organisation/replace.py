@@ -35,7 +35,7 @@ from ..spec import load_spec, paths
 from ..spec.labels import finding_label
 from ..storage import DATA_SUFFIXES, WORKBOOK_SUFFIXES, load
 
-__all__ = ["COLUMNS", "Pair", "Place", "ReplaceResult", "apply_pairs", "dry_run", "find", "read_pairs", "replace_in",
+__all__ = ["COLUMNS", "Applied", "Pair", "Place", "ReplaceResult", "apply_pairs", "dry_run", "find", "read_pairs", "replace_in",
            "replacements", "write_table"]
 
 _PART = re.compile(r"[^.\[\]]+|\[\d+\]")
@@ -83,6 +83,8 @@ class ReplaceResult:
     places: list[Place] = field(default_factory=list)
     documents: int = 0
     unreadable: list[str] = field(default_factory=list)
+    #: with ``apply``: what was written, per document
+    applied: list = field(default_factory=list)
 
 
 def _script(ch: str) -> str:
@@ -183,15 +185,29 @@ class _Job:
     selectors: tuple[str, ...]
     date: str
     reason: str
+    apply: bool = False
 
 
-def _one(job: _Job) -> list[Place]:
+@dataclass
+class Applied:
+    """What ``--apply`` did to one document: 変更箇所 rows added (or already there) and the validation after."""
+
+    file: str
+    changed: int
+    rows_added: int
+    rows_skipped: int
+    errors: int
+    warnings: int
+    notes: list[str] = field(default_factory=list)
+
+
+def _one(job: _Job) -> tuple[list[Place], Applied | None]:
     result = load(job.path)
     doc = result.doc
     spec = load_spec(doc.form)
     new, changed = replacements(doc, job.pairs, job.selectors)
     if not changed:
-        return []
+        return [], None
     cells = cell_map(result)
     rows = {r.path: r for r in changelog_rows(doc, new, job.date)}
     renames = set() if callable(job.pairs) else {f"{p.old}→{p.new}" for p in job.pairs if p.kind == "rename"}
@@ -210,14 +226,48 @@ def _one(job: _Job) -> list[Place]:
         elif before == after:
             place.explanation = "書き換えていません（要確認）"
         out.append(place)
-    return out
+    applied = _apply(job, new, out, rows) if job.apply else None
+    return out, applied
+
+
+def _apply(job: _Job, new: Document, places: list[Place], proposed: dict) -> Applied | None:
+    """Write the changes into the document itself, with one 変更箇所 row per changed item, through the library's
+    in-place verb (:func:`pia_excel.changelog.append_to_file`: the changed cells and the rows in one atomic save;
+    JSON/YAML: the model, :func:`append_to_document`, saved), then validate it again."""
+    from ..changelog import append_to_document, append_to_file
+    from ..rules import validate_result
+    from ..storage import save
+
+    changed = [p for p in places if p.before != p.after]
+    if not changed:
+        return None
+    rows = []
+    for p in changed:
+        row = proposed.get(p.path)
+        if row is not None:
+            rows.append(row.row.model_copy(update={"timing": p.timing or row.row.timing,
+                                                   "explanation": p.explanation or row.row.explanation}))
+    notes: list[str] = []
+    if job.path.suffix.lower() in WORKBOOK_SUFFIXES:
+        missing = [p.path for p in changed if not (p.sheet and p.cell)]
+        if missing:
+            raise InputError(f"{job.path}: セルの位置が分からない項目があるため書き込みません: {', '.join(missing)}")
+        res = append_to_file(job.path, rows, values={(p.sheet, p.cell): p.after for p in changed})
+        added, skipped = len(res.added), len(res.skipped)
+        notes += list(res.warnings)
+    else:
+        added, skipped = append_to_document(new, rows)
+        notes += [str(x) for x in save(new, job.path) or []]
+    report = validate_result(load(job.path))
+    return Applied(str(job.path), len(changed), added, skipped, len(report.errors), len(report.warnings), notes)
 
 
 def dry_run(inputs: Sequence[str | os.PathLike], pairs: Sequence[Pair] | Callable, *, date: str,
             reason: str = "組織の変更", selectors: Sequence[str] = (), jobs: int | None = None,
-            exclude: Sequence[str | os.PathLike] = (), progress=None) -> ReplaceResult:
+            exclude: Sequence[str | os.PathLike] = (), progress=None, apply: bool = False) -> ReplaceResult:
     """Every place ``pairs`` (or a module-level rewriting function, see :func:`replacements`) would change in the
-    documents of ``inputs`` (files and folders), read in ``jobs`` worker processes; nothing is written."""
+    documents of ``inputs`` (files and folders), read in ``jobs`` worker processes. Nothing is written unless
+    ``apply``: then each changed document is written in place with its 変更箇所 rows (:func:`_apply`)."""
     if not callable(pairs):
         if not pairs:
             raise InputError("置換する語がありません")
@@ -234,11 +284,14 @@ def dry_run(inputs: Sequence[str | os.PathLike], pairs: Sequence[Pair] | Callabl
     if not found and not missing:
         raise InputError(f"{', '.join(map(str, inputs))}: 評価書のブックがありません")
     result = ReplaceResult(unreadable=list(missing))
-    jobs_list = [_Job(i.path, pairs, tuple(selectors), date, reason) for i in found]
+    jobs_list = [_Job(i.path, pairs, tuple(selectors), date, reason, apply) for i in found]
     for o in iter_batch(jobs_list, _one, jobs if len(jobs_list) > 1 else 1, progress):
         if o.ok:
             result.documents += 1
-            result.places += o.value
+            places, applied = o.value
+            result.places += places
+            if applied is not None:
+                result.applied.append(applied)
         else:
             result.unreadable.append(o.error if str(o.item.path) in (o.error or "") else f"{o.item.path}: {o.error}")
     return result
