@@ -144,3 +144,16 @@ def test_apply_changes_exactly_those_cells_adds_one_row_per_item_and_reruns_as_a
     res = CliRunner().invoke(main, ["replace", "戸籍住民課", "市民課", str(docs), "--date", "令和8年4月1日", "--apply"])
     assert res.exit_code == 0 and "0項目" in res.stdout
     assert _digest(docs) == again_before
+
+
+def test_a_rename_table_in_xlsx_through_the_cli(tmp_path):
+    docs = _folder(tmp_path)
+    table = tmp_path / "置換表.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["変更前", "変更後", "種類"])
+    wb.active.append(["総合政策部", "総合企画部", "名称変更"])
+    wb.save(table)
+    assert read_pairs(table) == [Pair("総合政策部", "総合企画部", "rename")]
+    res = CliRunner().invoke(main, ["replace", "--table", str(table), str(docs), "--date", "令和8年4月1日"])
+    assert res.exit_code == 0, res.output
+    assert "Ⅳ 開示請求、問合せ!C3" in res.stdout and "合計: 2件のうち 1件の評価書、2項目を書き換えます" in res.stdout
