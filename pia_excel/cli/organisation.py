@@ -65,7 +65,7 @@ def calendar(paths, output, today, jobs) -> None:
               help="評価書そのものに書き込む（変更したセルと変更箇所の行。書き込み後に検証します）")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help=JOBS_HELP)
 def replace(args, table, selectors, date, reason, report, apply, jobs) -> None:
-    """評価書の文中の語を、フォルダの評価書すべてについて置き換えた場合の箇所を一覧にします（確認のみ）。
+    """評価書の文中の語をフォルダの評価書すべてで置き換えます（既定は箇所の一覧のみ、--apply で書き込み）。
 
     \b
     使い方: pia-excel replace 旧 新 評価書... / pia-excel replace --table 置換表.csv 評価書...
@@ -109,7 +109,7 @@ def replace(args, table, selectors, date, reason, report, apply, jobs) -> None:
               help="評価書そのものに書き込む（変更したセルと変更箇所の行。書き込み後に検証します）")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help=JOBS_HELP)
 def law_update(paths, date, report, apply, jobs) -> None:
-    """改正前（令和6年5月27日より前）の番号法の引用を新しい引用に書き換えた場合の箇所を一覧にします（確認のみ）。
+    """改正前（令和6年5月27日より前）の番号法の引用を新しい引用に書き換えます（既定は一覧のみ、--apply で書き込み）。
 
     \b
     別表第1第N項 → 別表第N'項、別表第2第N項 → 番号法第19条第8号に基づく主務省令第2条の表第N'項、
