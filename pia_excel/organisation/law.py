@@ -1,4 +1,4 @@
-"""``pia-excel law-update`` (dry run): the pre-2024 番号法 references of a folder of 評価書 rewritten to the new
+"""``pia-excel law-update``: the pre-2024 番号法 references of a folder of 評価書 rewritten to the new
 ones, with the 変更箇所 rows they need (事後, 法改正によるもの, as the real rows of the seeds).
 
 What is rewritten (only references that belong to 番号法: the nearest name of a norm before them is 番号法 —

@@ -3,7 +3,8 @@
 before and after, and the 変更箇所 row the change would need (項目, 提出時期 and explanation as
 ``pia-excel changelog`` proposes them, from the document changed in memory).
 
-This is the dry run: nothing is written to the workbooks.
+By default a dry run: nothing is written. With ``apply`` each changed document is written in place with its
+変更箇所 rows through :func:`pia_excel.changelog.append_to_file` (the library's in-place verb) and validated again.
 
 Matching: the text of every free-text item (not the 変更箇所 table itself), compared as written. A match is a
 whole word in Japanese text: it does not continue a word of the same script on its left (「市民部」 is not found in
