@@ -107,6 +107,9 @@ class Issue:
     cell: str | None = None
     file: str | None = None
     value: Any = None
+    #: a rule finding's category: 適合性 (the document follows the 指針 and the form) or 妥当性 (the content is
+    #: adequate); None for reader notices and writer problems
+    category: str | None = None
 
     @property
     def is_error(self) -> bool:
@@ -122,7 +125,7 @@ class Issue:
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "severity": self.severity, "level": LEVELS[self.severity],
                 "message": self.message, "path": self.path, "sheet": self.sheet, "cell": self.cell,
-                "file": self.file}
+                "file": self.file, "category": self.category}
 
 
 #: what the OS said, in the users' words (the OS's own text follows in parentheses)

@@ -117,6 +117,6 @@ def test_one_document_alone_has_no_findings_and_company_spellings():
 def test_folder_rules_are_in_the_catalogue():
     md = render_markdown()
     for code, r in ACROSS_RULES.items():
-        assert f"| {code} | {r.severity} | {r.title} |" in md
+        assert f"| {code} | {r.severity} | {r.category} | {r.title} |" in md
     res = CliRunner().invoke(main, ["rules"])
     assert "R801" in res.stdout and "R808" in res.stdout

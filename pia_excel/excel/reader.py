@@ -32,7 +32,8 @@ from .cells import SheetRows, WorkbookCells, bounds, names_element, parse_ref
 from .layout import TABLE_COLUMNS, Layout, col_letter, layout, part, sheet_name
 from .limits import check_package
 from .values import (ILLEGAL_CHARACTERS_RE, INVALID_MARK, MAX_CELL, NOTICE_CODE, ODD_MARK_CODE, TICK_MARKS, TICKED,  # noqa: F401
-                     ReadResult, cell_choice, cell_count, cell_date, cell_text, mark_state, odd_mark_message)
+                     ReadResult, cell_choice, cell_count, cell_date, cell_text, excel_date_notice, mark_state,
+                     odd_mark_message)
 
 #: more 特定個人情報ファイル than any real document has: such meta values are not trusted for the fast path
 MAX_FILES = 999
@@ -243,7 +244,10 @@ class _NameReader:
             elif kind == "count":
                 out[it.key] = cell_count(self.cell(path))
             elif kind == "date":
-                out[it.key] = cell_date(self.cell(path))
+                v = self.cell(path)
+                out[it.key] = cell_date(v)
+                if v.__class__ is not str and excel_date_notice(v):
+                    self.issue(path, excel_date_notice(v))
             else:
                 out[it.key] = cell_text(self.cell(path))
             if it.count:
@@ -481,6 +485,8 @@ class _GridReader:
                     out[key] = cell_count(v)
                 else:
                     out[key] = cell_date(v)
+                    if v.__class__ is not str and excel_date_notice(v):
+                        self.nr.issue(self.prefix + path, excel_date_notice(v))
             elif op == _REPEAT:
                 blocks, blank = [], []
                 for slot_ops, cells, keys, list_keys in arg:

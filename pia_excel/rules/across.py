@@ -22,6 +22,7 @@ from ..spec import paths
 from ..spec.text import nfkc, nospace, unify_dashes
 from .brackets import FORM_LEVEL, stated_level
 from .cells import cell_map
+from .engine import CONFORMITY
 
 __all__ = ["ACROSS_RULES", "AcrossRule", "Facts", "Place", "check", "ended_on", "facts_of", "key"]
 
@@ -33,6 +34,7 @@ class AcrossRule:
     title: str  # one line, Japanese (catalogue)
     description: str  # English, for docs/rules.md
     reads: tuple[str, ...]
+    category: str = CONFORMITY  # all of them: how the documents are written and numbered (第三者点検 区分)
 
 
 ACROSS_RULES: dict[str, AcrossRule] = {}
@@ -288,5 +290,5 @@ def _threshold(f: Facts) -> Iterator[Issue]:
 
 
 def rule_rows() -> list[tuple[str, str, str, str]]:
-    """(code, severity, title, forms) for the catalogue."""
-    return [(r.code, r.severity, r.title, "両方") for r in ACROSS_RULES.values()]
+    """(code, severity, category, title, forms) for the catalogue."""
+    return [(r.code, r.severity, r.category, r.title, "両方") for r in ACROSS_RULES.values()]
