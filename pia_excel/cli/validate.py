@@ -23,7 +23,7 @@ PROGRESS_MIN = 5
               help="結果の形式（標準出力）")
 @click.option("--report-xlsx", type=click.Path(path_type=Path), default=None,
               help="検証結果シートを加えたブックの保存先（入力が1つならファイル、複数ならフォルダ）")
-@click.option("--in-place", is_flag=True, help="検証結果シートを入力のブックそのものに書き込みます")
+@click.option("--in-place", is_flag=True, help="検証結果シートを入力のブックそのものに書き込みます（ほかの内容はそのまま。Excel等で開いているブックには書き込みません）")
 @click.option("--summary", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="ブックごとに1行の一覧（.csv または .xlsx）")
 @click.option("--progress/--no-progress", default=None, help="進行状況を表示する（既定: 端末で多数のとき）")

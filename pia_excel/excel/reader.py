@@ -264,6 +264,10 @@ class _NameReader:
                              detail, count)
             if tick is not None:
                 out.append(tick)
+                if count is not None and not isinstance(count, int):  # "約5", "三": reported at the count cell
+                    where = self.result.cells.get(path + names.option_suffix(i, "count"))
+                    if where is not None:
+                        self.result.cells[f"{path}[{len(out)}].count"] = where
         return out
 
     def tick(self, path: str, label: str, mark: str | None, detail: str | None, count: Any) -> dict | None:
@@ -534,6 +538,11 @@ class _GridReader:
             tick = self.nr.tick(self.prefix + path + suffix, label, mark, detail, count)
             if tick is not None:
                 out.append(tick)
+                if count is not None and not isinstance(count, int):  # "約5", "三": reported at the count cell
+                    cells = self.nr.result.cells
+                    where = cells.get(self.prefix + path + suffix + ".count")
+                    if where is not None:
+                        cells[f"{self.prefix}{path}[{len(out)}].count"] = where
         return out
 
     def range_rows(self, path: str) -> list[tuple]:

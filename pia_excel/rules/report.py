@@ -152,18 +152,22 @@ def annotate(wb: Workbook, report: Report, *, name: str | None = None) -> None:
 
 def write_annotated(report: Report, out: Path, *, source: Path | None = None, name: str | None = None) -> Path:
     """Write ``source`` (a workbook; for JSON/YAML documents a workbook generated from the document) with the
-    検証結果 sheet to ``out``, atomically. ``out`` may be ``source`` itself (in place)."""
+    検証結果 sheet to ``out``, atomically. ``out`` may be ``source`` itself (in place). A workbook is changed only
+    in the parts the 検証結果 owns (:func:`pia_excel.excel.result_sheet.annotate_package`); every other part of
+    its package is kept byte for byte, and the target is locked while it is read and written."""
     out = Path(out)
+    title = name or (source.name if source else None) or (report.source.name if report.source else "")
     if source is not None and source.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
+        from ..excel.package import edit_workbook
+        from ..excel.result_sheet import annotate_package
 
-        wb = load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm", keep_links=True)
-    else:
-        from ..excel.writer import build_workbook
+        with edit_workbook(source, out) as pkg:
+            annotate_package(pkg, report.findings, title=title,
+                             summary=f"{FORM_NAMES[report.doc.form]}　{counts_text(report)}")
+        return out
+    from ..excel.writer import build_workbook, save_atomic
 
-        wb, _ = build_workbook(report.doc)
+    wb, _ = build_workbook(report.doc)
     annotate(wb, report, name=name or (source.name if source else None))
-    from ..excel.writer import save_atomic
-
     save_atomic(wb, out)
     return out

@@ -169,6 +169,8 @@ def check_one(job: tuple) -> Checked:
                 checked.write_problem = f"{out}: 入力と同じファイルです（上書きするには --in-place を使ってください）"
             else:
                 report.write_annotated(rep, out, source=path)
+    except PiaError as e:  # locked by another writer, open in Excel/LibreOffice, a part that cannot be patched
+        checked.write_problem = str(e)
     except PermissionError as e:
         checked.write_problem = getattr(e, "user_message", None) or (
             f"{e.filename or name}: 書き込みの権限がありません（Excelで開いていませんか）")
