@@ -207,3 +207,31 @@ def test_an_office_that_cannot_start_is_reported_and_not_tried_again(tmp_path):
         off.convert(src, tmp_path / "out.pdf", 30)
     assert off.broken and not off.alive()
     assert to_pdf(src, tmp_path / "cold.pdf", warm=False).read_bytes()[:5] == b"%PDF-"
+
+
+def test_without_poppler_the_pdf_is_written_and_its_pages_counted(tmp_path):
+    """Missing poppler-utils only changes how the pages are counted (issue 15): `pia-excel pdf` still writes the PDF,
+    exit 0, with the same page count as pdfinfo gives."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    bare = tmp_path / "bin"  # the PATH's programs less poppler's (pdfinfo, pdftotext, pdftoppm …)
+    bare.mkdir()
+    for folder in os.environ["PATH"].split(os.pathsep):
+        for exe in Path(folder).glob("*") if Path(folder).is_dir() else ():
+            if not exe.name.startswith("pdf") and not (bare / exe.name).exists():
+                (bare / exe.name).symlink_to(exe)
+    assert not [p for p in os.listdir(bare) if p.startswith("pdf")] and (bare / "sed").exists()
+    out = tmp_path / "out.pdf"
+    env = {**os.environ, "PATH": str(bare), "PYTHONPATH": str(root)}
+    res = subprocess.run([sys.executable, "-m", "pia_excel.cli", "pdf", str(root / "samples" / "kushiro_shuno_juten.xlsx"),
+                          "-o", str(out)], cwd=root, env=env, capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stderr
+    pages = pdf_page_count(out)  # with poppler, in this process
+    assert pages > 5 and f"（{pages}ページ）" in res.stdout
+    assert render.pdf_page_count_plain(out) == pages
+    truncated = tmp_path / "cut.pdf"
+    truncated.write_bytes(out.read_bytes()[: out.stat().st_size // 2])
+    with pytest.raises(RenderError):
+        render.pdf_page_count_plain(truncated)

@@ -167,12 +167,24 @@ def pdf_text(pdf: Path, *, layout: bool = False) -> str:
 
 
 def pdf_page_count(pdf: Path) -> int:
-    """Return the number of pages of ``pdf`` (pdfinfo)."""
+    """Return the number of pages of ``pdf`` (pdfinfo; without poppler-utils, :func:`pdf_page_count_plain`)."""
+    if shutil.which("pdfinfo") is None:
+        return pdf_page_count_plain(pdf)
     info = _poppler("pdfinfo", [str(pdf)], pdf).decode("utf-8", "replace")
     match = re.search(r"^Pages:\s+(\d+)\s*$", info, re.MULTILINE)
     if match is None:
         raise RenderError(f"pdfinfo gave no page count for {pdf}")
     return int(match.group(1))
+
+
+def pdf_page_count_plain(pdf: Path) -> int:
+    """The number of pages of a PDF as LibreOffice writes it (page objects not compressed), read without
+    poppler-utils: its ``/Type /Page`` objects, once the file is checked to be a whole PDF (``%PDF-`` … ``%%EOF``).
+    :class:`RenderError` when it is not."""
+    data = Path(pdf).read_bytes()
+    if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-1024:]:
+        raise RenderError(f"{pdf}: PDFとして完全ではありません")
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", data))
 
 
 def pdf_to_png(
