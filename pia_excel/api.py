@@ -104,6 +104,17 @@ def export(inputs: Sequence[str | os.PathLike], output: str | os.PathLike, **opt
     return export_tables(inputs, output, **options)
 
 
+def calendar(inputs: Sequence[str | os.PathLike], output: str | os.PathLike, *, today: dt.date | None = None,
+             jobs: int | None = None, progress=None):
+    """The re-assessment calendar of many 評価書 (:mod:`pia_excel.organisation.calendar`) written to ``output``
+    (.xlsx with a chart, or .csv); returns the :class:`~pia_excel.organisation.CalendarResult`."""
+    from .organisation import calendar_rows, write_calendar  # openpyxl: kept off the cold path
+
+    result = calendar_rows(inputs, today=today, jobs=jobs, exclude=[output], progress=progress)
+    write_calendar(result, output)
+    return result
+
+
 # ---------------------------------------------------------------------------------------------- convert
 #: output format → suffix of the written files
 CONVERT_FORMATS = {"json": ".json", "yaml": ".yaml", "xlsx": ".xlsx"}

@@ -401,11 +401,15 @@ def write_appended(pkg, wb, geometry: tuple, result: AppendResult) -> None:
     pkg.write(info.part, ed.render())
 
 
-def append_to_file(source: str | Path, rows: list[ChangeRow], output: str | Path | None = None) -> AppendResult:
+def append_to_file(source: str | Path, rows: list[ChangeRow], output: str | Path | None = None, *,
+                   values: dict[tuple[str, str], str] | None = None) -> AppendResult:
     """Append ``rows`` to the workbook ``source`` and save it to ``output`` (default: ``source`` itself),
     atomically, changing only the table's rows (:func:`write_appended`); the workbook is locked from reading to
-    writing. Nothing is written when every row is already there and ``output`` is ``source``."""
-    from ..excel.package import edit_workbook
+    writing. Nothing is written when every row is already there and ``output`` is ``source``.
+
+    ``values`` ((sheet, cell) → text) are written into their cells in the same edit (each keeps its style; only
+    the cells whose text differs): the changes the rows record (``pia-excel replace --apply``)."""
+    from ..excel.package import SheetEdit, edit_workbook
 
     source = Path(source)
     out = Path(output) if output is not None else source
@@ -414,6 +418,18 @@ def append_to_file(source: str | Path, rows: list[ChangeRow], output: str | Path
     with edit_workbook(source, out) as pkg:
         wb = open_for_edit(source)
         try:
+            by_sheet: dict[str, dict[str, str]] = {}
+            for (sheet, ref), text in (values or {}).items():
+                if sheet not in wb.sheetnames:
+                    raise ApplyError(f"{source}: シート「{sheet}」がありません")
+                if wb[sheet][ref].value != text:
+                    by_sheet.setdefault(sheet, {})[ref] = text
+            for sheet, cells in by_sheet.items():
+                info = pkg.sheet(sheet)
+                ed = SheetEdit(pkg.text(info.part))
+                for ref, text in cells.items():
+                    ed.text_cell(ref, text)
+                pkg.write(info.part, ed.render())
             geometry = table_geometry(wb)
             result = append_rows(wb, rows)
             write_appended(pkg, wb, geometry, result)

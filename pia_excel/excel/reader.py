@@ -123,12 +123,30 @@ def detect_form(cells, path: Path) -> tuple[str, str | None]:
                     continue
                 t = unicodedata.normalize("NFKC", v)
                 if "重点項目評価書" in t and "特定個人情報保護評価書" in t:
-                    return "juten", None
+                    return "juten", _printed_edition(cells, "juten")
                 if "全項目評価書" in t and "特定個人情報保護評価書" in t:
-                    return "zenkomoku", None
+                    return "zenkomoku", _printed_edition(cells, "zenkomoku")
                 if "基礎項目評価書" in t and "特定個人情報保護評価書" in t:
                     raise WorkbookError(f"{path}: 基礎項目評価書にはまだ対応していません（重点項目評価書・全項目評価書のみ）")
     raise WorkbookError(f"{path}: 特定個人情報保護評価書（{'・'.join(FORM_NAMES.values())}）のブックではありません")
+
+
+def _printed_edition(cells, form: str) -> str | None:
+    """The edition whose stamp (e.g. "[平成30年５月　様式４]") the cover prints, for books without our names;
+    None (the default edition) when no stamp is found."""
+    def key(text: str) -> str:
+        return "".join(unicodedata.normalize("NFKC", text).split())
+
+    stamps = [(key(e.stamp), e.id) for e in load_spec(form).editions if e.stamp]
+    for sheet in cells.sheetnames[:1]:
+        for row in cells.rows(sheet)[:60]:
+            for v in row:
+                if isinstance(v, str):
+                    t = key(v)
+                    for stamp, edition in stamps:
+                        if stamp in t:
+                            return edition
+    return None
 
 
 # ---------------------------------------------------------------------------------------------- reading

@@ -137,8 +137,7 @@ def annotate(wb: Workbook, findings: Sequence[Issue], *, title: str, summary: st
     _heading(ws)
     for i, f in enumerate(findings, start=1):
         r = RESULT_HEADER_ROW + i
-        values = (i, f.severity, f.code, f.sheet or "", f.cell or "", f.message, f.path or "", f.category or "")
-        for col, v in enumerate(values, start=1):
+        for col, v in enumerate(result_row(i, f), start=1):
             c = ws.cell(row=r, column=col, value=v)
             c.font = normal
             c.alignment = Alignment(wrap_text=col == 6, vertical="top")
@@ -156,6 +155,11 @@ def annotate(wb: Workbook, findings: Sequence[Issue], *, title: str, summary: st
         other.sheet_view.tabSelected = False
     ws.sheet_view.tabSelected = True
     wb.active = wb.sheetnames.index(RESULT_SHEET)
+
+
+def result_row(i: int, f: Issue) -> tuple:
+    """The values of the 検証結果 row of finding number ``i``, in the order of :data:`RESULT_HEADERS`."""
+    return (i, f.severity, f.code, f.sheet or "", f.cell or "", f.message, f.path or "", f.category or "")
 
 
 # ---------------------------------------------------------------------------------------------- in a package
@@ -179,7 +183,7 @@ def _result_cells(findings: Sequence[Issue], title: str, summary: str, sheetname
     links = []
     for i, f in enumerate(findings, start=1):
         r = RESULT_HEADER_ROW + i
-        values = (i, f.severity, f.code, f.sheet or "", f.cell or "", f.message, f.path or "")
+        values = result_row(i, f)
         linked = bool(f.sheet and f.cell and f.sheet in sheetnames)
         for col, v in enumerate(values, start=1):
             kind = {2: f.severity, 6: "wrap"}.get(col, "link" if col == 5 and linked else "cell")
