@@ -124,8 +124,12 @@ SETAGAYA_FINDINGS = {
     ("R510", "IV.jiko_tenken_hoho"), ("R510", "IV.kansa_naiyo"), ("R510", "IV.kyoiku_keihatsu_hoho"),
     # 移転先1/2 ②用途: the two printed texts (L3147, L3185) cannot be told apart between the slots: left out
     ("R102", "files[1].II.iten_saki[1].iten_yoto"), ("R102", "files[1].II.iten_saki[2].iten_yoto"),
-    # Ⅲ (※ except 7.リスク1⑨) and Ⅳ (※) rows reported 事後 with the 説明 column empty
-    *{("R601", f"annex3.henko_kasho[{n}].explanation") for n in (*range(19, 29), 30, 31, 32, 34)},
+    # Ⅲ (※ except 7.リスク1⑨) and Ⅳ (※) rows reported 事後 with the 説明 column empty; Ⅱ-4 委託事項2-4 ② 対象となる
+    # 本人の範囲 ※ (L1329) and the whole 委託事項5 (rows 11, 13, 14, 17), found by the item each 項目 resolves to
+    *{("R601", f"annex3.henko_kasho[{n}].explanation") for n in (11, 13, 14, 17, *range(19, 35))},
+    # 項目 naming no item of the form: row 33 "…委託におけるその他のリスクに対する措置" (the label is "…その他のリスク及び
+    # そのリスクに対する措置"), row 34 "従業者に対する教育・啓発 具体的な内容" (the item is 具体的な方法)
+    ("R603", "annex3.henko_kasho[33].item"), ("R603", "annex3.henko_kasho[34].item"),
 }
 
 

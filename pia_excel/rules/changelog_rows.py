@@ -21,9 +21,10 @@ def _own_important(spec, path: str) -> bool:
 def important_of(spec, parsed: ParsedItem) -> bool | None:
     """Whether a 変更箇所 row's resolved 項目 is a ※ item: the resolved item's own ※ (never the ※ printed on a
     heading above it that excludes it: 全項目 Ⅲ-7 リスク1⑨, 重点 Ⅲ-7 ②); several items or a heading: any of
-    them. An ambiguous string (it reads as each of several items): True / False when they all agree; a string
-    that names no item (its candidates are only the closest items): None."""
-    if not parsed.resolved and parsed.sure != "ambiguous":
+    them. A string that does not resolve but reads as parts of the form (ambiguous, or an author slip with
+    candidates): True / False when all its candidates agree; one that matches nothing of the form (candidates by
+    likeness only): None."""
+    if not parsed.resolved and parsed.status != "ambiguous":
         return None
     names = parsed.named
     if not names:
@@ -53,8 +54,8 @@ def important_change_afterwards(ctx: Context) -> Iterator[Hit]:
     """A change of a ※ item is a 重要な変更 and is submitted 事前; when it is reported 事後 (wording fixes, law
     renumbering …) the 提出時期に係る説明 says why. The item is the one the 項目 resolves to (the 項目 parser, rows
     continuing the row above included) with its own ※: an item excluded from its heading's ※ (全項目 Ⅲ-7 リスク1⑨,
-    重点 Ⅲ-7 ②) is not a ※ item; an ambiguous 項目 is flagged when every item it may name is a ※ item, one that
-    names no item is not (R603 reports it); an empty 説明 under a row of the same 変更日 continues it (merged cell)."""
+    重点 Ⅲ-7 ②) is not a ※ item; a 項目 that does not resolve is flagged when every item it may name (its
+    candidates) is a ※ item, and one that matches nothing of the form is not (R603 reports both); an empty 説明 under a row of the same 変更日 continues it (merged cell)."""
     table, rows = ctx.changes()
     parsed = _history(ctx)
     for n, row, explanation in _with_merged(rows):
