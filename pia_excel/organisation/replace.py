@@ -213,6 +213,7 @@ def _one(job: _Job) -> tuple[list[Place], Applied | None]:
     cells = cell_map(result)
     rows = {r.path: r for r in changelog_rows(doc, new, job.date)}
     renames = set() if callable(job.pairs) else {f"{p.old}→{p.new}" for p in job.pairs if p.kind == "rename"}
+    changes = set() if callable(job.pairs) else {f"{p.old}→{p.new}" for p in job.pairs if p.kind == "change"}
     out = []
     for path, (used, count, before, after) in changed.items():
         sheet, cell = cells.locate(path) or (None, None)
@@ -225,7 +226,7 @@ def _one(job: _Job) -> tuple[list[Place], Applied | None]:
             if set(used) <= renames:  # a pure renaming (組織の変更): 事後 whatever the ※
                 place.timing = "事後"
                 place.explanation = job.reason
-            elif row.change.important and place.timing != "事前":
+            elif row.change.important and set(used) & changes:
                 # a change, not declared a renaming, of a ※ item: 事前 for the author to confirm (the text alone
                 # may look like a renaming, the table says it is not)
                 place.timing = "事前"
