@@ -33,7 +33,7 @@ def test_map_equals_the_written_defined_names(built):
 
 def test_names_texts_and_sheets_as_written(built):
     lay, wb = built
-    assert lay.titles == wb.sheetnames
+    assert [L.GUIDE_SHEET] + lay.titles == wb.sheetnames  # the 使い方 sheet first (layout.LEADING_SHEETS)
     expected = dict(lay.fixed_names) | lay.meta_names()
     for name, rows in lay.range_names.items():
         title = lay.range_sheets[name]

@@ -10,7 +10,7 @@ import yaml
 from openpyxl import load_workbook
 
 from pia_excel.excel import styles
-from pia_excel.excel.layout import LISTS_SHEET
+from pia_excel.excel.layout import GUIDE_SHEET, LISTS_SHEET
 from pia_excel.excel.writer import write_workbook
 from pia_excel.models import new_document
 from pia_excel.spec import load_spec
@@ -119,7 +119,7 @@ def test_sheets_in_official_order(generated):
                       "Ⅲ リスク対策(1)", "Ⅱ ファイルの概要(2)", "別添2 記録項目(2)", "Ⅲ リスク対策(2)",
                       "Ⅳ その他のリスク対策", "Ⅴ 開示請求、問合せ", "Ⅵ 評価実施手続", "別添3 変更箇所", LISTS_SHEET],
     }[form]
-    assert wb.sheetnames == expected
+    assert wb.sheetnames == [GUIDE_SHEET] + expected  # the 使い方 sheet first, then the form's parts
     assert wb[LISTS_SHEET].sheet_state == "hidden"
 
 
@@ -208,7 +208,7 @@ def test_print_setup_and_fonts(generated):
         assert int(ws.page_setup.paperSize) == 9  # A4
         assert ws.page_setup.orientation == "portrait"
         assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
-        assert ws.title == "表紙" or ws.print_title_rows, ws.title
+        assert ws.title in ("表紙", GUIDE_SHEET) or ws.print_title_rows, ws.title
         for row in ws.iter_rows():
             for c in row:
                 if c.value is not None:

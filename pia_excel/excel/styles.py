@@ -15,6 +15,8 @@ FONT_SIZE = 9
 COLUMN_WIDTHS = {"A": 22.0, "B": 20.0, "C": 6.0, "D": 44.0, "E": 30.0}
 #: 変更箇所 sheet: 変更日, 項目, 変更前の記載, 変更後の記載, 提出時期, 提出時期に係る説明
 TABLE_WIDTHS = {"A": 13.0, "B": 24.0, "C": 30.0, "D": 30.0, "E": 7.0, "F": 22.0}
+#: column F of the form sheets: hints for the screen (not printed)
+SCREEN_WIDTH = 34.0
 
 _thin = Side(style="thin", color="000000")
 BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
@@ -25,6 +27,7 @@ BOLD = Font(name=FONT_NAME, size=FONT_SIZE, bold=True)
 TITLE = Font(name=FONT_NAME, size=14, bold=True)
 SECTION = Font(name=FONT_NAME, size=11, bold=True)
 SMALL = Font(name=FONT_NAME, size=8)
+HINT_FONT = Font(name=FONT_NAME, size=9, color="595959")
 
 LABEL_FILL = PatternFill("solid", fgColor="F2F2F2")
 HEADING_FILL = PatternFill("solid", fgColor="D9E1F2")

@@ -28,7 +28,7 @@ from ..models import Document, PiaModel
 from ..spec import load_spec, paths
 from ..spec.text import nfkc
 from . import layout as L
-from . import names, styles
+from . import guide, names, styles
 from .layout import LISTS_SHEET, MARK, Cell, Sheet, absolute, quote_sheet
 
 MAX_CELL = 32767
@@ -63,7 +63,7 @@ _LOOK = {
     L.GROUP_LABEL: (_S.FONT, _S.LABEL_FILL, _S.WRAP, _S.BORDER, True, None),
     L.LABEL_PAD: (_S.FONT, _S.LABEL_FILL, _S.WRAP, _S.NO_TOP, True, None),
     L.CHOICES: (_S.SMALL, None, _S.WRAP, _S.BORDER, True, None),
-    L.HINT: (_S.SMALL, None, _S.WRAP, _S.BORDER, True, None),
+    L.HINT: (_S.HINT_FONT, None, _S.WRAP, None, True, None),
     L.GROUP_ROW: (_S.BOLD, _S.GROUP_FILL, _S.WRAP, _S.BORDER, True, None),
     L.BLOCK_HEADER: (_S.BOLD, _S.GROUP_FILL, _S.WRAP, _S.BORDER, True, None),
     L.OPTION_GROUP: (_S.BOLD, None, _S.WRAP, _S.BORDER, True, None),
@@ -198,19 +198,29 @@ class _SheetWriter:
         else:
             cell.value = value
 
-    def dropdown(self, a1: str, values: tuple[str, ...], prompt: str) -> None:
-        formula = self.ctx_list(values)
-        dv = self.dvs.get(formula)
+    def validation(self, a1: str, kind: str, values: tuple[str, ...] | None = None) -> None:
+        """Data validation with the input prompt of ``kind`` (guide.PROMPTS): a dropdown of ``values``, a whole
+        number ≥ 0 for counts, any value otherwise (the prompt alone)."""
+        formula = self.ctx_list(values) if values else None
+        key = (kind, formula)
+        dv = self.dvs.get(key)
         if dv is None:
-            self.dv_refs[formula] = []
-            dv = DataValidation(type="list", formula1=formula, allow_blank=True, showDropDown=False)
-            dv.error = "＜選択肢＞から選んでください。"
-            dv.errorTitle = "選択肢にない値です"
-            dv.prompt = prompt
-            dv.showErrorMessage = True
+            self.dv_refs[key] = []
+            if formula is not None:
+                dv = DataValidation(type="list", formula1=formula, allow_blank=True, showDropDown=False)
+            elif kind in ("count", "option_count"):
+                dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
+            else:
+                dv = DataValidation(allow_blank=True)
+            dv.promptTitle, dv.prompt = guide.PROMPTS[kind]
+            dv.showInputMessage = True
+            err = guide.ERRORS.get("count" if kind == "option_count" else kind)
+            if err is not None:
+                dv.errorTitle, dv.error = err
+                dv.showErrorMessage = True
             self.ws.add_data_validation(dv)
-            self.dvs[formula] = dv
-        self.dv_refs[formula].append(a1)
+            self.dvs[key] = dv
+        self.dv_refs[key].append(a1)
 
     def ctx_list(self, values: tuple[str, ...]) -> str:
         refs = self.ctx.list_refs
@@ -222,17 +232,6 @@ class _SheetWriter:
                 ws.cell(row=i, column=col, value=v).data_type = "s"
             refs[values] = f"'{LISTS_SHEET}'!${letter}$1:${letter}${len(values)}"
         return refs[values]
-
-    def count_validation(self, a1: str) -> None:
-        dv = self.dvs.get("#count")
-        if dv is None:
-            self.dv_refs["#count"] = []
-            dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
-            dv.error = "0以上の整数を入力してください。"
-            dv.showErrorMessage = True
-            self.ws.add_data_validation(dv)
-            self.dvs["#count"] = dv
-        self.dv_refs["#count"].append(a1)
 
     # ------------------------------------------------------------------ the layout, filled
     def write(self, values: _Values, title_suffix: str = "") -> None:
@@ -253,6 +252,9 @@ class _SheetWriter:
                     dim.outlineLevel = 1
         if sheet.print_title_rows:
             self.ws.print_title_rows = "{}:{}".format(*sheet.print_title_rows)
+        if sheet.print_area:
+            self.ws.print_area = sheet.print_area
+            self.ws.column_dimensions[L.col_letter(L.SCREEN_COLUMN)].width = styles.SCREEN_WIDTH
         self.finish()
 
     def cell(self, c: Cell, values: _Values, title_suffix: str) -> None:
@@ -270,13 +272,10 @@ class _SheetWriter:
             if c.kind == "date" and v is not None:
                 v = str(v)
             self.put(c.row, c.col, c.last_row, c.last_col, v, _VALUE_LOOK[c.kind], role=role, path=path)
-            if c.kind == "choice":
-                self.dropdown(a1, c.item.choices, "＜選択肢＞から選んでください")
-            elif c.kind == "count":
-                self.count_validation(a1)
+            self.validation(a1, c.kind, c.item.choices if c.kind == "choice" else None)
         elif role == L.COUNT:
             self.put(c.row, c.col, c.last_row, c.last_col, values.value(path), _LOOK[role], role=role, path=path)
-            self.count_validation(a1)
+            self.validation(a1, "count")
         else:  # a checkbox option's mark, detail or count
             tick = values.tick(path, c)
             if role == L.MARK_CELL:
@@ -288,16 +287,17 @@ class _SheetWriter:
                 v = tick.count if tick else None
             self.put(c.row, c.col, c.last_row, c.last_col, v, _LOOK[role], role=role, path=path)
             if role == L.MARK_CELL:
-                self.dropdown(a1, (MARK,), "該当する場合は○を選んでください")
+                self.validation(a1, "mark", (MARK,))
             elif role == L.OPTION_COUNT:
-                self.count_validation(a1)
+                self.validation(a1, "option_count")
+            else:
+                self.validation(a1, guide.prompt_kind("detail", c.item.options[c.option - 1].label))
         self.ctx.defined.append((names.to_name(path, c.suffix), self.ws.title, a1))
 
     def data_rows(self, rows: L.Rows, values: _Values) -> None:
         """The 記録項目 list (one value per row) or the 変更箇所 table, plus the spare rows kept for typing."""
         base = self.sheet.prefix + rows.path
         data = values.get(base)
-        table = rows.item.kind == "table"
         count = len(data) + rows.spare
         for i in range(count):
             r = rows.first_row + i
@@ -315,8 +315,10 @@ class _SheetWriter:
                 else:
                     v, path = None, None
                 self.put(r, c.col, r, c.last_col, v, _LOOK[c.role], role=c.role, path=path)
-            if table:
-                self.dropdown(L.ref(r, L.TABLE_COLUMNS.index("timing") + 1), L.TIMINGS, "事前 または 事後")
+                if c.role == L.LIST_ROW:
+                    self.validation(L.ref(r, c.col), "list_row")
+                elif c.role == L.TABLE_ROW:
+                    self.validation(L.ref(r, c.col), f"table_{c.field}", L.TIMINGS if c.field == "timing" else None)
         self.ctx.defined.append((names.to_name(base), self.ws.title, rows.name_ref(count)))
 
     def finish(self) -> None:
@@ -359,6 +361,7 @@ def build_workbook(doc: Document) -> tuple[Workbook, list[Issue]]:
         w = _SheetWriter(wb.create_sheet(sheet.title), ctx, sheet, widths)
         w.write(values, _file_title(doc, sheet.file_no))
     wb.move_sheet(ctx.lists_ws, offset=len(wb.sheetnames) - 1)
+    guide.add_guide_sheet(wb, index=0)  # first: layout.LEADING_SHEETS
     ctx.lists_ws.sheet_state = "hidden"
     ctx.lists_ws.protection.sheet = True
     for name, title, a1 in ctx.defined:

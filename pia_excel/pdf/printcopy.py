@@ -234,8 +234,12 @@ def build_print_workbook(doc: Document, *, draft: bool = False) -> tuple[Workboo
     :data:`DRAFT_MARK` in its header."""
     wb, problems = build_workbook(doc)
     plan = PrintPlan(problems=list(problems))
+    del wb[L.GUIDE_SHEET]  # for the screen
     for sheet in L.layout_of(doc).sheets:
-        plan.sheets.append(_SheetLayout(wb[sheet.title], sheet).run())
+        ws = wb[sheet.title]
+        plan.sheets.append(_SheetLayout(ws, sheet).run())
+        if sheet.print_area:  # the copy has continuation rows: the form's columns, down to the last row
+            ws.print_area = f"A1:{get_column_letter(sheet.columns)}{ws.max_row}"
     if draft:
         for ws in wb.worksheets:
             for header in (ws.oddHeader, ws.evenHeader, ws.firstHeader):
