@@ -7,7 +7,7 @@ validation input messages, which both applications show), and hints meant for th
 """
 from __future__ import annotations
 
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import styles
@@ -65,14 +65,14 @@ GUIDE: list[tuple[str | None, str]] = [
     ("3. ○ の付け方（チェック欄）", "該当する選択肢の左の小さな欄を選び、▼ から ○ を選びます（○ と入力しても構いません）。"
                                 "該当しないものは空欄のままにします。「その他」などに ○ を付けたら、右の（　）の欄に内容を書きます。"
                                 "（　）件 の欄には件数を数字だけで書きます。"),
-    ("4. 日付と件数", "日付は和暦で書きます（例：令和7年2月25日、令和元年5月1日）。件数は数字だけを書きます。"
+    ("4. 日付と件数", "日付は和暦で書きます（令和7年2月25日、令和元年5月1日 のように）。件数は数字だけを書きます。"
                      "「（ 3 ）件」のような表示は自動で付きます。"),
     ("5. 枠を増やす（システム・委託事項・提供先・移転先など）",
      "2つ目以降の枠（委託事項2 など）は、使うまで行が隠れています。表示するには、見出し（例：委託事項2～5）の行と"
      "次に見えている行の行番号をまたいで選び、右クリック →「再表示」（LibreOffice では「行を表示」）。"
      "シートの保護はそのままで操作できます。"
      "各枠は20まであります。"),
-    ("6. 画面だけの説明", "F列の説明（例：令和7年2月25日 など）は画面用で、印刷されません。各シートの印刷範囲は A〜E 列です。"),
+    ("6. 画面だけの説明", "F列の説明（日付の書き方など）は画面用で、印刷されません。各シートの印刷範囲は A〜E 列です。"),
     ("7. 印刷", "ファイル → 印刷 でそのまま印刷できます（A4縦、横幅1ページ）。長い文章のセルは行の高さを文字量に合わせてあります。"
                "文章を書き足して切れて見えるときは、行番号の境目をダブルクリックするか、行の高さを広げてください。"),
     ("8. 全体の点検", "すべての規則での点検は、Python の使えるパソコンで pia-excel validate ブック名 を実行するか"
@@ -85,11 +85,9 @@ GUIDE: list[tuple[str | None, str]] = [
 def add_guide_sheet(wb, index: int = 0) -> Worksheet:
     """The 使い方 sheet (first in the workbook): wrapped paragraphs in one wide column, locked."""
     ws = wb.create_sheet(GUIDE_SHEET, index=index)
-    width = 100.0
+    width = styles.PRINT_WIDTH_UNITS
     ws.column_dimensions["A"].width = width
-    head = Font(name=styles.FONT_NAME, size=10, bold=True)
-    body = Font(name=styles.FONT_NAME, size=10)
-    wrap = Alignment(wrap_text=True, vertical="top")
+    head, body = styles.BOLD, styles.FONT
     c = ws.cell(row=1, column=1, value="このブックの使い方")
     c.font = Font(name=styles.FONT_NAME, size=14, bold=True)
     ws.row_dimensions[1].height = 24
@@ -100,9 +98,8 @@ def add_guide_sheet(wb, index: int = 0) -> Worksheet:
             c.font = head
             r += 1
         c = ws.cell(row=r, column=1, value=text)
-        c.font, c.alignment = body, wrap
-        lines = styles.lines_needed(text, width * styles.FONT_SIZE / 10)
-        ws.row_dimensions[r].height = styles.row_height(lines) * 10 / styles.FONT_SIZE
+        c.font, c.alignment = body, styles.WRAP
+        ws.row_dimensions[r].height = styles.row_height(styles.lines_needed(text, width))
         r += 2
     ws.protection.sheet = True
     ws.page_setup.paperSize = ws.PAPERSIZE_A4

@@ -136,17 +136,18 @@ class _SheetWriter:
         self.dvs: dict[str, DataValidation] = {}
         self.dv_refs: dict[str, list[str]] = {}
         self.merges: list[str] = []
-        self.lines: dict[int, int] = {}
+        self.heights: dict[int, float] = {}
         self.col_widths = [0.0] + list(widths.values())
         for col, w in widths.items():
             ws.column_dimensions[col].width = w
 
     # ------------------------------------------------------------------ cells
-    def _fit(self, row: int, text: Any, first_col: int, last_col: int) -> None:
+    def _fit(self, row: int, text: Any, first_col: int, last_col: int, size: float) -> None:
         if text in (None, ""):
             return
         width = sum(self.col_widths[first_col:last_col + 1])
-        self.lines[row] = max(self.lines.get(row, 1), styles.lines_needed(str(text), width))
+        h = styles.row_height(styles.lines_needed(str(text), width, size), size)
+        self.heights[row] = max(self.heights.get(row, 0.0), h)
 
     def put(self, row: int, col: int, last_row: int, last_col: int, value: Any, look: tuple, *, role: str = "",
             path: str | None = None) -> None:
@@ -161,8 +162,10 @@ class _SheetWriter:
                 for c in range(col, last_col + 1):
                     if rr != row or c != col:
                         self.style(ws.cell(row=rr, column=c), look)
+        if role == L.HINT:  # screen only (column F): never makes a printed row taller
+            return
         if last_row == row or role in _FIT_FIRST_ROW:  # vertical merges: height comes from the rows themselves
-            self._fit(row, value, col, last_col)
+            self._fit(row, value, col, last_col, look[0].sz or styles.FONT_SIZE)
 
     def style(self, cell, key: tuple) -> None:
         """Apply a style combination; computed once, then copied (openpyxl's per-attribute set is slow)."""
@@ -262,8 +265,6 @@ class _SheetWriter:
         if c.path is None:  # printed text
             text = c.text + title_suffix if role == L.TITLE else c.text
             self.put(c.row, c.col, c.last_row, c.last_col, text, _LOOK[role], role=role)
-            if role == L.FORM_TITLE:
-                self.ws.row_dimensions[c.row].height = 30
             return
         a1 = L.ref(c.row, c.col)
         path = self.sheet.prefix + c.path
@@ -327,8 +328,8 @@ class _SheetWriter:
         ws.merged_cells = MultiCellRange(self.merges)
         for key, dv in self.dvs.items():
             dv.sqref = MultiCellRange(self.dv_refs[key])
-        for row, n in self.lines.items():
-            ws.row_dimensions[row].height = styles.row_height(n)
+        for row, h in self.heights.items():
+            ws.row_dimensions[row].height = h
         ws.protection.sheet = True
         ws.protection.formatRows = False  # users may resize and unhide rows (repeat slots 2-20)
         ws.protection.formatColumns = False

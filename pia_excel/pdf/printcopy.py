@@ -46,6 +46,7 @@ from .. import storage
 from ..atomic import atomic_path, check_writable
 from ..errors import Issue, RenderError, UnfinishedError
 from ..excel import layout as L
+from ..excel.styles import FONT_SIZE
 from ..excel.writer import build_workbook
 from ..models import Document
 from ..rules import validate, validate_result
@@ -60,6 +61,8 @@ DRAFT_MARK = "下書き"
 
 #: the font of the print copy: installed by scripts/install_system_deps.sh (fonts-noto-cjk)
 PRINT_FONT = "Noto Sans CJK JP"
+#: the size of the text in the print copy (the workbook's FONT_SIZE text is printed at this size)
+TEXT_SIZE = 9.0
 #: width of one Excel column unit in points when the workbook's default font is PRINT_FONT 11 pt (measured)
 UNIT_PT = 6.1
 #: inner padding of a cell (left + right), points
@@ -235,6 +238,7 @@ def build_print_workbook(doc: Document, *, draft: bool = False) -> tuple[Workboo
     wb, problems = build_workbook(doc)
     plan = PrintPlan(problems=list(problems))
     del wb[L.GUIDE_SHEET]  # for the screen
+    _use_text_size(wb)
     for sheet in L.layout_of(doc).sheets:
         ws = wb[sheet.title]
         plan.sheets.append(_SheetLayout(ws, sheet).run())
@@ -250,6 +254,18 @@ def build_print_workbook(doc: Document, *, draft: bool = False) -> tuple[Workboo
         del wb.defined_names[name]
     _use_print_font(wb)
     return wb, plan
+
+
+def _use_text_size(wb: Workbook) -> None:
+    """The copy's metrics and page plan are for 9 pt text; the workbook's text is larger (10 pt) so that it
+    prints at 9 pt or more straight from Excel or LibreOffice, where the whole sheet is fitted to the page."""
+    fonts = []
+    for f in wb._fonts:
+        g = copy(f)
+        if g.sz == FONT_SIZE:
+            g.sz = TEXT_SIZE
+        fonts.append(g)
+    wb._fonts = IndexedList(fonts)
 
 
 def _use_print_font(wb: Workbook) -> None:
