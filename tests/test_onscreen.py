@@ -90,3 +90,58 @@ def test_templates_carry_the_guide_and_prompts():
         assert wb.sheetnames[0] == L.GUIDE_SHEET
         prompts = _prompts(wb["表紙"])
         assert prompts and all(shown for _, _, shown in prompts.values())
+
+
+def _itaku_doc(n: int):
+    """The 足立区 document with its first ``n`` 委託事項 (委託する, ``n`` 件)."""
+    from pia_excel import api
+
+    doc = api.load(ROOT / "tests" / "fixtures" / "adachi_jukijo_zenkomoku.json").doc
+    f = doc.files[0]
+    assert len(f.II.itaku_jiko) >= n + 1
+    f.II.itaku_jiko = f.II.itaku_jiko[:n]
+    return doc
+
+
+def _slots_shown(ws, sheet: L.Sheet, group: str) -> list[int]:
+    return [b.slot for b in sheet.blocks if b.path == group and not ws.row_dimensions[b.first_row].hidden]
+
+
+def test_the_next_empty_slot_is_shown_and_the_rest_can_be_shown_on_the_protected_sheet(tmp_path):
+    doc = _itaku_doc(1)
+    path = tmp_path / "one.xlsx"
+    write_workbook(doc, path)
+    wb = load_workbook(path)
+    sheet = L.layout_of(doc).sheet("Ⅱ ファイルの概要(1)")
+    ws = wb[sheet.title]
+    assert _slots_shown(ws, sheet, "II.itaku_jiko") == [1, 2]
+    assert ws.protection.sheet and ws.protection.formatRows is False  # rows may be shown on the protected sheet
+    slot2 = next(b for b in sheet.blocks if b.path == "II.itaku_jiko" and b.slot == 2)
+    assert "委託事項2" in ws.cell(slot2.first_row, L.SCREEN_COLUMN).value  # says how to go on
+    value_cells = [c for c in sheet.cells if c.role in L.VALUE_ROLES and slot2.first_row <= c.row <= slot2.last_row]
+    assert value_cells and all(ws.cell(c.row, c.col).protection.locked is False for c in value_cells)
+
+
+@pytest.mark.libreoffice
+def test_a_second_itaku_is_filled_in_libreoffice_without_a_macro(tmp_path):
+    """Opened and saved by LibreOffice, the 委託事項2 slot is still shown, its cells writable, the sheet
+    protected; what is written there is read as the second 委託事項."""
+    from lo_calc import through_libreoffice
+    from pia_excel import api
+
+    doc = _itaku_doc(1)
+    src = tmp_path / "one.xlsx"
+    write_workbook(doc, src)
+    lo = through_libreoffice(src, tmp_path / "lo")
+    wb = load_workbook(lo)
+    sheet = L.layout_of(doc).sheet("Ⅱ ファイルの概要(1)")
+    ws = wb[sheet.title]
+    assert ws.protection.sheet
+    assert _slots_shown(ws, sheet, "II.itaku_jiko") == [1, 2]
+    name = next(c for c in sheet.cells if c.path == "II.itaku_jiko[2].name")
+    assert ws.cell(name.row, name.col).protection.locked is False
+    ws.cell(name.row, name.col).value = "証明書発行業務"
+    wb.save(tmp_path / "two.xlsx")
+    got = api.load(tmp_path / "two.xlsx").doc
+    assert [t.name for t in got.files[0].II.itaku_jiko] == [doc.files[0].II.itaku_jiko[0].name,
+                                                                       "証明書発行業務"]

@@ -243,22 +243,40 @@ class _SheetWriter:
             self.cell(c, values, title_suffix)
         if sheet.rows is not None:
             self.data_rows(sheet.rows, values)
-        used: dict[str, int] = {}
-        for b in sheet.blocks:
-            n = used.get(b.path)
-            if n is None:
-                n = used[b.path] = len(values.get(sheet.prefix + b.path))
-            if b.slot > 1 and b.slot > n:
-                for rr in range(b.first_row, b.last_row + 1):
-                    dim = self.ws.row_dimensions[rr]
-                    dim.hidden = True
-                    dim.outlineLevel = 1
+        self.repeat_slots(values)
         if sheet.print_title_rows:
             self.ws.print_title_rows = "{}:{}".format(*sheet.print_title_rows)
         if sheet.print_area:
             self.ws.print_area = sheet.print_area
             self.ws.column_dimensions[L.col_letter(L.SCREEN_COLUMN)].width = styles.SCREEN_WIDTH
         self.finish()
+
+    def repeat_slots(self, values: _Values) -> None:
+        """Repeat groups a user can grow on the protected sheet, without a macro, in Excel and LibreOffice: the
+        used slots and the next empty one are shown (so a second 委託事項 is there to be filled); the slots after
+        it are hidden rows, which the user may show (formatting rows is allowed); a group row ("委託事項6～10")
+        is hidden with its first slot. The screen-only column says how to show the next slots."""
+        sheet, ws = self.sheet, self.ws
+        used: dict[str, int] = {}
+        group_rows = {c.row for c in sheet.cells if c.role == L.GROUP_ROW}
+        last_slot = {b.path: b.slot for b in sheet.blocks}
+        for b in sheet.blocks:
+            n = used.get(b.path)
+            if n is None:
+                n = used[b.path] = len(values.get(sheet.prefix + b.path))
+            if b.slot <= n + 1:
+                if b.slot == n + 1 and b.slot < last_slot[b.path]:
+                    label = next(c.text for c in sheet.cells if c.row == b.first_row and c.role == L.BLOCK_HEADER)
+                    hint = ws.cell(row=b.first_row, column=L.SCREEN_COLUMN, value=guide.next_slot_hint(label))
+                    self.style(hint, _LOOK[L.HINT])
+                continue
+            rows = range(b.first_row, b.last_row + 1)
+            if b.first_row - 1 in group_rows:
+                rows = range(b.first_row - 1, b.last_row + 1)
+            for rr in rows:
+                dim = ws.row_dimensions[rr]
+                dim.hidden = True
+                dim.outlineLevel = 1
 
     def cell(self, c: Cell, values: _Values, title_suffix: str) -> None:
         role = c.role

@@ -362,6 +362,19 @@ class _SheetLayout:
         ws = self.ws
         dims = ws.row_dimensions
         last = ws.max_row
+        # the empty slot the workbook shows after the used ones, ready for typing, does not print
+        shown_after: set[tuple[str, int]] = set()  # (group, slot) whose next slot is shown
+        for block in self.sheet.blocks:
+            if not dims[block.first_row].hidden:
+                shown_after.add((block.path, block.slot - 1))
+        for block in self.sheet.blocks:
+            if block.slot == 1 or dims[block.first_row].hidden or (block.path, block.slot) in shown_after:
+                continue
+            cells = [(c.row, c.col) for c in self.sheet.cells
+                     if c.role in L.VALUE_ROLES and block.first_row <= c.row <= block.last_row]
+            if all(self._value(r, col) in (None, "") for r, col in cells):
+                for r in range(block.first_row, block.last_row + 1):
+                    dims[r].hidden = True
         # "委託事項6～10": a group row whose first slot is hidden has nothing to show
         for c in self.sheet.cells:
             if c.role == L.GROUP_ROW and c.row < last and dims[c.row + 1].hidden:
