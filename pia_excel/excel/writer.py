@@ -17,6 +17,8 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.cell_range import MultiCellRange
@@ -28,7 +30,7 @@ from ..models import Document, PiaModel
 from ..spec import load_spec, paths
 from ..spec.text import nfkc
 from . import layout as L
-from . import guide, names, styles
+from . import guide, live, names, styles
 from .layout import LISTS_SHEET, MARK, Cell, Sheet, absolute, quote_sheet
 
 MAX_CELL = 32767
@@ -47,6 +49,18 @@ class _Ctx:
     lists_ws: Worksheet | None = None
     defined: list = field(default_factory=list)
     styles: dict = field(default_factory=dict)
+    data_rows: dict = field(default_factory=dict)  # sheet title → rows of its list or table (filled and spare)
+
+    def list_ref(self, values: tuple[str, ...]) -> str:
+        """A list on the hidden 選択肢 sheet (one column per distinct list)."""
+        refs = self.list_refs
+        if values not in refs:
+            col = len(refs) + 1
+            letter = L.col_letter(col)
+            for i, v in enumerate(values, start=1):
+                self.lists_ws.cell(row=i, column=col, value=v).data_type = "s"
+            refs[values] = f"'{LISTS_SHEET}'!${letter}$1:${letter}${len(values)}"
+        return refs[values]
 
 
 _S = styles
@@ -226,15 +240,7 @@ class _SheetWriter:
         self.dv_refs[key].append(a1)
 
     def ctx_list(self, values: tuple[str, ...]) -> str:
-        refs = self.ctx.list_refs
-        if values not in refs:
-            ws = self.ctx.lists_ws
-            col = len(refs) + 1
-            letter = L.col_letter(col)
-            for i, v in enumerate(values, start=1):
-                ws.cell(row=i, column=col, value=v).data_type = "s"
-            refs[values] = f"'{LISTS_SHEET}'!${letter}$1:${letter}${len(values)}"
-        return refs[values]
+        return self.ctx.list_ref(values)
 
     # ------------------------------------------------------------------ the layout, filled
     def write(self, values: _Values, title_suffix: str = "") -> None:
@@ -318,6 +324,7 @@ class _SheetWriter:
         base = self.sheet.prefix + rows.path
         data = values.get(base)
         count = len(data) + rows.spare
+        self.ctx.data_rows[self.ws.title] = count
         for i in range(count):
             r = rows.first_row + i
             d = data[i] if i < len(data) else None
@@ -380,6 +387,7 @@ def build_workbook(doc: Document) -> tuple[Workbook, list[Issue]]:
         w = _SheetWriter(wb.create_sheet(sheet.title), ctx, sheet, widths)
         w.write(values, _file_title(doc, sheet.file_no))
     wb.move_sheet(ctx.lists_ws, offset=len(wb.sheetnames) - 1)
+    _add_live_checks(wb, lay, ctx)
     guide.add_guide_sheet(wb, index=0)  # first: layout.LEADING_SHEETS
     ctx.lists_ws.sheet_state = "hidden"
     ctx.lists_ws.protection.sheet = True
@@ -390,6 +398,85 @@ def build_workbook(doc: Document) -> tuple[Workbook, list[Issue]]:
     wb.properties.title = lay.spec.title
     wb.properties.creator = "pia-excel"
     return wb, ctx.problems
+
+
+_CHECK_FILL = {live.ERROR: PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE"),
+               live.WARNING: PatternFill("solid", start_color="FFEB9C", end_color="FFEB9C")}
+
+
+def _add_live_checks(wb: Workbook, lay: L.Layout, ctx: _Ctx) -> None:
+    """The live checks (excel/live.py): conditional formats on the form's cells, the hidden チェック計算 sheet
+    (one row per checked cell) and the チェック sheet (one row per check), before 選択肢."""
+    checks = live.compile_checks(lay, ctx.data_rows)
+    lists = {key: ctx.list_ref(values) for key, values in live.LISTS.items()}
+    calc = wb.create_sheet(live.CALC_SHEET, index=wb.sheetnames.index(LISTS_SHEET))
+    calc_name = quote_sheet(live.CALC_SHEET)
+    spans: list[tuple[int, int]] = []
+    r = 1
+    for check in checks:
+        first = r
+        for t in check.targets:
+            a1 = L.ref(t.row, t.col)
+            calc.cell(row=r, column=1, value=check.code)
+            calc.cell(row=r, column=2, value=t.sheet).data_type = "s"
+            calc.cell(row=r, column=3, value=a1)
+            formula = live.render(t, lists, sheet_prefix=quote_sheet(t.sheet) + "!")
+            calc.cell(row=r, column=4, value=f"=IF({formula},1,0)")
+            calc.cell(row=r, column=5, value=f"#{quote_sheet(t.sheet)}!{a1}").data_type = "s"
+            calc.cell(row=r, column=6, value=f'=IF(D{r}=1,ROW(),"")')
+            r += 1
+        spans.append((first, r - 1))
+        groups: dict[tuple, list[live.Target]] = {}
+        for t in check.targets:
+            groups.setdefault(live.shape(t), []).append(t)
+        for group in groups.values():
+            group.sort(key=lambda t: t.row)
+            head = group[0]
+            formula = live.render(head, lists, absolute=False, origin=(head.row, head.col))
+            sqref = " ".join(L.ref(t.row, t.col) for t in group)
+            wb[head.sheet].conditional_formatting.add(sqref, FormulaRule(formula=[formula],
+                                                                         fill=_CHECK_FILL[check.severity]))
+    calc.sheet_state = "hidden"
+    calc.protection.sheet = True
+
+    ws = wb.create_sheet(live.CHECK_SHEET, index=wb.sheetnames.index(live.CALC_SHEET))
+    for col, width in zip("ABCDE", (8, 8, 60, 8, 30)):
+        ws.column_dimensions[col].width = width
+    ws["A1"] = "チェック（入力と同時に再計算されます）"
+    ws["A1"].font = styles.TITLE
+    ws["A2"] = guide.CHECK_NOTE
+    ws["A2"].font, ws["A2"].alignment = styles.FONT, styles.WRAP
+    ws.merge_cells("A2:E2")
+    ws.row_dimensions[2].height = styles.row_height(styles.lines_needed(guide.CHECK_NOTE, 114))
+    for col, head in enumerate(("コード", "重要度", "内容", "件数", "最初のセルへ移動"), start=1):
+        c = ws.cell(row=4, column=col, value=head)
+        c.font, c.fill, c.border = styles.BOLD, styles.LABEL_FILL, styles.BORDER
+    for i, (check, (first, last)) in enumerate(zip(checks, spans)):
+        row = 5 + i
+        ws.cell(row=row, column=1, value=check.code)
+        ws.cell(row=row, column=2, value=check.severity)
+        ws.cell(row=row, column=3, value=check.what)
+        if last >= first:
+            d = f"{calc_name}!$D${first}:$D${last}"
+            f = f"{calc_name}!$F${first}:$F${last}"
+            ws.cell(row=row, column=4, value=f"=SUM({d})")
+            at = f"MIN({f})"
+            ws.cell(row=row, column=5, value=(
+                f'=IF(D{row}>0,HYPERLINK(INDEX({calc_name}!$E:$E,{at}),'
+                f'INDEX({calc_name}!$B:$B,{at})&"!"&INDEX({calc_name}!$C:$C,{at})),"")'))
+        else:
+            ws.cell(row=row, column=4, value=0)
+        for col in range(1, 6):
+            c = ws.cell(row=row, column=col)
+            c.font, c.border, c.alignment = styles.FONT, styles.BORDER, styles.WRAP
+        ws.cell(row=row, column=4).alignment = styles.CENTER
+    ws.protection.sheet = True
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_view.showGridLines = False
 
 
 def _file_title(doc, file_no: int | None) -> str:

@@ -46,6 +46,7 @@ from .. import storage
 from ..atomic import atomic_path, check_writable
 from ..errors import Issue, RenderError, UnfinishedError
 from ..excel import layout as L
+from ..excel.live import CALC_SHEET, CHECK_SHEET
 from ..excel.styles import FONT_SIZE
 from ..excel.writer import build_workbook
 from ..models import Document
@@ -237,7 +238,8 @@ def build_print_workbook(doc: Document, *, draft: bool = False) -> tuple[Workboo
     :data:`DRAFT_MARK` in its header."""
     wb, problems = build_workbook(doc)
     plan = PrintPlan(problems=list(problems))
-    del wb[L.GUIDE_SHEET]  # for the screen
+    for title in (L.GUIDE_SHEET, CHECK_SHEET, CALC_SHEET):  # for the screen
+        del wb[title]
     _use_text_size(wb)
     for sheet in L.layout_of(doc).sheets:
         ws = wb[sheet.title]
