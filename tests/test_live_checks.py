@@ -108,3 +108,16 @@ def test_offending_cells_carry_a_conditional_format(tmp_path):
         for t in check.targets:
             ranges = [str(r) for cf in wb[t.sheet].conditional_formatting for r in cf.sqref.ranges]
             assert L.ref(t.row, t.col) in ranges, (check.code, t.sheet, t.row, t.col)
+
+
+@pytest.mark.libreoffice
+def test_itaku_blocks_written_under_itaku_shinai(tmp_path):
+    """R202: the 委託事項 blocks of 足立区 (委託する, filled) under 委託しない are each flagged at their first cell."""
+    doc = api.load(FIXTURES / "adachi_jukijo_zenkomoku.json").doc
+    doc.files[0].II.itaku_umu = "委託しない"
+    path = tmp_path / "shinai.xlsx"
+    write_workbook(doc, path)
+    flagged, counts = _live_results(path, tmp_path / "lo")
+    python = _python_results(path)
+    assert flagged == python
+    assert counts["R202"] == len(doc.files[0].II.itaku_jiko) + 1  # the blocks and the count

@@ -145,3 +145,14 @@ def test_a_second_itaku_is_filled_in_libreoffice_without_a_macro(tmp_path):
     got = api.load(tmp_path / "two.xlsx").doc
     assert [t.name for t in got.files[0].II.itaku_jiko] == [doc.files[0].II.itaku_jiko[0].name,
                                                                        "証明書発行業務"]
+
+
+def test_workbook_names_its_form_edition_and_version(tmp_path):
+    import pia_excel
+
+    path = tmp_path / "z.xlsx"
+    write_workbook(new_document("zenkomoku"), path)
+    wb = load_workbook(path)
+    props = {p.name: p.value for p in wb.custom_doc_props}
+    assert props == {"pia-excel.form": "zenkomoku", "pia-excel.edition": L.layout("zenkomoku").edition.id,
+                     "pia-excel.version": pia_excel.__version__, "pia-excel.files": "1"}

@@ -137,6 +137,33 @@ def _juudai_jiko(sheet: L.Sheet) -> list[Target]:
     return out
 
 
+def _itaku_none_blocks(sheet: L.Sheet) -> list[Target]:
+    """R202: 委託しない with a 委託事項 block filled in (at the block's first cell) or a count other than 0."""
+    values = {c.path: c for c in sheet.cells if c.role in (L.VALUE, L.COUNT)}
+    umu = values.get("II.itaku_umu")
+    if umu is None:
+        return []
+    refs = {"u": (umu.row, umu.col)}
+    none = 'TRIM({u})="委託しない"'
+    out = []
+    for b in sheet.blocks:
+        if b.path != "II.itaku_jiko":
+            continue
+        cells = sorted((c.row, c.col, c.role) for c in sheet.cells
+                       if c.role in L.VALUE_ROLES and b.first_row <= c.row <= b.last_row)
+        parts, brefs = [], dict(refs)
+        for i, (r, col, role) in enumerate(cells):
+            brefs[f"c{i}"] = (r, col)
+            parts.append(_ticked(f"{{c{i}}}") if role == L.MARK_CELL else _filled(f"{{c{i}}}"))
+        first = cells[0]
+        out.append(Target(sheet.title, first[0], first[1], f"AND({none},OR({','.join(parts)}))", brefs))
+    count = values.get("II.itaku_umu_count")
+    if count is not None:
+        out.append(Target(sheet.title, count.row, count.col, f"AND({none},ISNUMBER({{n}}),{{n}}<>0)",
+                          {**refs, "n": (count.row, count.col)}))
+    return out
+
+
 def _markers(sheet: L.Sheet, rows: int) -> list[Target]:
     """R502: a marker left for the author (【要確認 …) in a text, a （　） detail, a list entry or a 変更箇所 cell."""
     cells = [(c.row, c.col) for c in sheet.cells if (c.role == L.VALUE and c.kind == "text") or c.role == L.DETAIL]
@@ -152,6 +179,7 @@ CHECKS: list[tuple[str, str, str, Callable[[L.Sheet, int], list[Target]]]] = [
     ("R104", ERROR, "「その他」に○があるが（　）の内容が未記入", lambda s, n: _details(s, other=True)),
     ("R105", WARNING, "（　）のある選択肢に○があるが内容が未記入", lambda s, n: _details(s, other=False)),
     ("R106", WARNING, "○のない選択肢に（　）の内容や件数が書かれている", lambda s, n: _untick_written(s)),
+    ("R202", ERROR, "委託しないのに委託事項が記入されている", lambda s, n: _itaku_none_blocks(s)),
     ("R211", ERROR, "「行っていない」と「提供（移転）を行っている」に同時に○", lambda s, n: _teikyo_none_and_some(s)),
     ("R230", ERROR, "重大事故「発生あり」なのにその内容・再発防止策が未記入", lambda s, n: _juudai_jiko(s)),
     ("R502", ERROR, "作成者向けの印（【要確認】など）が残っている", _markers),

@@ -18,12 +18,14 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.formatting.rule import FormulaRule
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .. import __version__
 from ..atomic import atomic_path
 from ..errors import ERROR, Issue, PlacementError
 from ..models import Document, PiaModel
@@ -397,6 +399,11 @@ def build_workbook(doc: Document) -> tuple[Workbook, list[Issue]]:
         wb.defined_names[name] = DefinedName(name, attr_text=text)
     wb.properties.title = lay.spec.title
     wb.properties.creator = "pia-excel"
+    # the workbook says which form, edition and layout it is (which rules and live checks apply)
+    wb.properties.subject = f"{lay.spec.title} {lay.edition.id}"
+    for name, value in (("pia-excel.form", lay.form), ("pia-excel.edition", lay.edition.id),
+                        ("pia-excel.version", __version__), ("pia-excel.files", str(lay.files))):
+        wb.custom_doc_props.append(StringProperty(name=name, value=value))
     return wb, ctx.problems
 
 
