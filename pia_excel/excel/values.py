@@ -112,6 +112,14 @@ def cell_count(v: Any) -> Any:
     return int(text) if text.isdigit() else str(v)
 
 
+def excel_date_notice(v: Any) -> str | None:
+    """The reader's notice for a date cell that holds an Excel date (shown and printed in 西暦), or None."""
+    if isinstance(v, (dt.datetime, dt.date)):
+        return (f"Excelの日付（西暦表示）として入力されています。和暦「{WarekiDate.from_date(v)}」として読みました"
+                "（和暦の文字で入力してください）")
+    return None
+
+
 def cell_date(v: Any) -> Any:
     if isinstance(v, (dt.datetime, dt.date)):
         return str(WarekiDate.from_date(v))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..excel.live import LIVE_CODES
 from ..spec import FORM_NAMES
 from . import RULES
-from .engine import ERROR, INTERNAL_CODE
+from .engine import CONFORMITY, ERROR, INTERNAL_CODE
 
 INTERNAL = (INTERNAL_CODE, ERROR, "規則の実行に失敗（内部エラー）",
             "A rule raised instead of checking; the other rules still ran. Please report it.")
@@ -19,13 +19,13 @@ def where(code: str) -> str:
     return LIVE if code in LIVE_CODES else PYTHON_ONLY
 
 
-def rows() -> list[tuple[str, str, str, str]]:
-    """(code, severity, title, forms) of every rule, R000 first."""
-    out = [(INTERNAL[0], INTERNAL[1], INTERNAL[2], "両方")]
+def rows() -> list[tuple[str, str, str, str, str]]:
+    """(code, severity, category, title, forms) of every rule, R000 first."""
+    out = [(INTERNAL[0], INTERNAL[1], CONFORMITY, INTERNAL[2], "両方")]
     for code in sorted(RULES):
         r = RULES[code]
         forms = "両方" if set(r.forms) == set(FORM_NAMES) else "・".join(FORM_NAMES[f] for f in r.forms)
-        out.append((code, r.severity, r.title, forms))
+        out.append((code, r.severity, r.category, r.title, forms))
     return out
 
 
@@ -41,21 +41,25 @@ def render_markdown() -> str:
         "`role:…` the item with that role in the form (`role:changes` is the 変更箇所 table), `important` the ※ items,",
         "`options:detail` / `options:count` checkbox lists with a （　） detail or count, `PATH.*` everything below a",
         "heading or section. `pia-excel item ITEM` and docs/items.md show the rules that read each item.",
+        "区分 groups the findings as a 第三者点検 checklist: 適合性 (the document follows the 指針 and the form) or",
+        "妥当性 (the content is adequate).",
         "ブック内: `live` rules are also worksheet formulas in every generated workbook (conditional formatting on the",
         "offending cell and a count on the チェック sheet, recalculated while the user types, no Python or macros;",
         "`pia_excel/excel/live.py`); `Python only` rules are checked by `pia-excel validate` (or the 検証 button) alone.",
         f"{len(LIVE_CODES)} live, {len(RULES) - len(LIVE_CODES)} Python only.",
         "",
-        "| コード | 重要度 | 内容 | 様式 | ブック内 |",
-        "|---|---|---|---|---|",
+        "| コード | 重要度 | 区分 | 内容 | 様式 | ブック内 |",
+        "|---|---|---|---|---|---|",
     ]
-    for code, sev, title, forms in rows():
-        lines.append(f"| {code} | {sev} | {title} | {forms} | {where(code) if code != INTERNAL[0] else '-'} |")
+    for code, sev, cat, title, forms in rows():
+        lines.append(f"| {code} | {sev} | {cat} | {title} | {forms} | {where(code) if code != INTERNAL[0] else '-'} |")
     lines += ["", "## 詳細", ""]
-    lines += [f"### {INTERNAL[0]} {INTERNAL[2]}", "", f"- 重要度: {INTERNAL[1]}", "", INTERNAL[3], ""]
+    lines += [f"### {INTERNAL[0]} {INTERNAL[2]}", "", f"- 重要度: {INTERNAL[1]}", f"- 区分: {CONFORMITY}", "",
+              INTERNAL[3], ""]
     for code in sorted(RULES):
         r = RULES[code]
-        lines += [f"### {code} {r.title}", "", f"- 重要度: {r.severity}", f"- ブック内: {where(code)}",
+        lines += [f"### {code} {r.title}", "", f"- 重要度: {r.severity}", f"- 区分: {r.category}",
+                  f"- ブック内: {where(code)}",
                   f"- メッセージ: `{r.message}`",
                   f"- 読む項目: {', '.join(f'`{x}`' for x in r.reads) or '-'}", "",
                   " ".join(r.description.split()), ""]
