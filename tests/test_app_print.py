@@ -77,7 +77,7 @@ def test_rows_are_tall_enough_for_their_text_in_excel_and_libreoffice(tmp_path, 
         spans = {(r.min_row, r.min_col): r for r in ws.merged_cells.ranges}
         for row in ws.iter_rows(max_col=L.FORM_COLUMNS + 1):
             for c in row:
-                if not isinstance(c.value, str) or not c.value or not c.alignment.wrap_text:
+                if not isinstance(c.value, str) or not c.value or not c.alignment.wrap_text or c.data_type == "f":
                     continue
                 if c.column == L.SCREEN_COLUMN and ws.print_area:  # the screen-only hints of the form sheets
                     continue

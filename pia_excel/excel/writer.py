@@ -454,6 +454,7 @@ def _add_live_checks(wb: Workbook, lay: L.Layout, ctx: _Ctx) -> None:
         ws.column_dimensions[col].width = width
     ws["A1"] = "チェック（入力と同時に再計算されます）"
     ws["A1"].font = styles.TITLE
+    ws.row_dimensions[1].height = styles.row_height(1, styles.TITLE.sz)
     ws["A2"] = guide.CHECK_NOTE
     ws["A2"].font, ws["A2"].alignment = styles.FONT, styles.WRAP
     ws.merge_cells("A2:E2")
@@ -461,6 +462,7 @@ def _add_live_checks(wb: Workbook, lay: L.Layout, ctx: _Ctx) -> None:
     for col, head in enumerate(("コード", "重要度", "内容", "件数", "最初のセルへ移動"), start=1):
         c = ws.cell(row=4, column=col, value=head)
         c.font, c.fill, c.border = styles.BOLD, styles.LABEL_FILL, styles.BORDER
+    ws.row_dimensions[4].height = styles.row_height(2)  # 最初のセルへ移動 may wrap
     for i, (check, (first, last)) in enumerate(zip(checks, spans)):
         row = 5 + i
         ws.cell(row=row, column=1, value=check.code)
@@ -480,6 +482,7 @@ def _add_live_checks(wb: Workbook, lay: L.Layout, ctx: _Ctx) -> None:
             c = ws.cell(row=row, column=col)
             c.font, c.border, c.alignment = styles.FONT, styles.BORDER, styles.WRAP
         ws.cell(row=row, column=4).alignment = styles.CENTER
+        ws.row_dimensions[row].height = styles.row_height(styles.lines_needed(check.what, 60))
     ws.protection.sheet = True
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
