@@ -117,7 +117,7 @@ def test_the_next_empty_slot_is_shown_and_the_rest_can_be_shown_on_the_protected
     assert _slots_shown(ws, sheet, "II.itaku_jiko") == [1, 2]
     assert ws.protection.sheet and ws.protection.formatRows is False  # rows may be shown on the protected sheet
     slot2 = next(b for b in sheet.blocks if b.path == "II.itaku_jiko" and b.slot == 2)
-    assert "委託事項2" in ws.cell(slot2.first_row, L.SCREEN_COLUMN).value  # says how to go on
+    assert "再表示" in _prompts(ws)[f"C{slot2.first_row}"][1]  # the empty slot says how to go on
     value_cells = [c for c in sheet.cells if c.role in L.VALUE_ROLES and slot2.first_row <= c.row <= slot2.last_row]
     assert value_cells and all(ws.cell(c.row, c.col).protection.locked is False for c in value_cells)
 

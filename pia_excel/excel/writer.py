@@ -266,7 +266,7 @@ class _SheetWriter:
         """Repeat groups a user can grow on the protected sheet, without a macro, in Excel and LibreOffice: the
         used slots and the next empty one are shown (so a second 委託事項 is there to be filled); the slots after
         it are hidden rows, which the user may show (formatting rows is allowed); a group row ("委託事項6～10")
-        is hidden with its first slot. The screen-only column says how to show the next slots."""
+        is hidden with its first slot. The empty slot's input prompt says how to show the next slots."""
         sheet, ws = self.sheet, self.ws
         used: dict[str, int] = {}
         group_rows = {c.row for c in sheet.cells if c.role == L.GROUP_ROW}
@@ -277,9 +277,12 @@ class _SheetWriter:
                 n = used[b.path] = len(values.get(sheet.prefix + b.path))
             if b.slot <= n + 1:
                 if b.slot == n + 1 and b.slot < last_slot[b.path]:
-                    label = next(c.text for c in sheet.cells if c.row == b.first_row and c.role == L.BLOCK_HEADER)
-                    hint = ws.cell(row=b.first_row, column=L.SCREEN_COLUMN, value=guide.next_slot_hint(label))
-                    self.style(hint, _LOOK[L.HINT])
+                    # the empty slot's name cell says how to go on (an input prompt: no text a reader could take
+                    # for a value)
+                    head = next((c for c in sheet.cells if c.row == b.first_row and c.role == L.VALUE), None)
+                    if head is not None and head.ref in self.dv_refs.get(("text", None), ()):
+                        self.dv_refs[("text", None)].remove(head.ref)
+                        self.validation(head.ref, "next_slot")
                 continue
             rows = range(b.first_row, b.last_row + 1)
             if b.first_row - 1 in group_rows:
