@@ -501,6 +501,8 @@ class _SheetLayout:
             v = values.get((c.row, c.col - 1))
             if c.role != L.HINT or v is None or any(rng.min_row == c.row and rng.min_col == c.col for rng in dropped):
                 continue
+            if c.col == L.SCREEN_COLUMN:  # hints of the screen-only column: the value spans the form already
+                continue
             for rng in ws.merged_cells.ranges:
                 if rng.min_row == c.row and rng.min_col in (v.col, c.col) and rng not in dropped:
                     dropped.append(rng)
