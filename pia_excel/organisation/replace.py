@@ -28,6 +28,7 @@ from typing import Any, Callable, Sequence
 from ..atomic import atomic_path
 from ..batch import collect_inputs, iter_batch
 from ..changelog import changelog_rows
+from ..changelog.suggest import REVIEW_MARK
 from ..errors import InputError
 from ..excel.tables import csv_cell, text_cells
 from ..models import Document
@@ -224,6 +225,11 @@ def _one(job: _Job) -> tuple[list[Place], Applied | None]:
             if set(used) <= renames:  # a pure renaming (組織の変更): 事後 whatever the ※
                 place.timing = "事後"
                 place.explanation = job.reason
+            elif row.change.important and place.timing != "事前":
+                # a change, not declared a renaming, of a ※ item: 事前 for the author to confirm (the text alone
+                # may look like a renaming, the table says it is not)
+                place.timing = "事前"
+                place.explanation = REVIEW_MARK + "重要な変更にあたる（※の項目の変更）。変更の理由を記載してください"
         elif before == after:
             place.explanation = "書き換えていません（要確認）"
         out.append(place)
