@@ -5,6 +5,7 @@ import pytest
 
 from pia_excel.excel import layout as L
 from pia_excel.excel import names
+from pia_excel.excel.live import CALC_SHEET, CHECK_SHEET
 from pia_excel.excel.writer import build_workbook
 from pia_excel.models import new_document
 
@@ -33,7 +34,8 @@ def test_map_equals_the_written_defined_names(built):
 
 def test_names_texts_and_sheets_as_written(built):
     lay, wb = built
-    assert lay.titles == wb.sheetnames
+    # the 使い方 sheet first (layout.LEADING_SHEETS), the live checks' sheets before the hidden lists
+    assert [L.GUIDE_SHEET] + lay.titles[:-1] + [CHECK_SHEET, CALC_SHEET, L.LISTS_SHEET] == wb.sheetnames
     expected = dict(lay.fixed_names) | lay.meta_names()
     for name, rows in lay.range_names.items():
         title = lay.range_sheets[name]

@@ -10,7 +10,8 @@ import yaml
 from openpyxl import load_workbook
 
 from pia_excel.excel import styles
-from pia_excel.excel.layout import LISTS_SHEET
+from pia_excel.excel.layout import GUIDE_SHEET, LISTS_SHEET
+from pia_excel.excel.live import CALC_SHEET, CHECK_SHEET
 from pia_excel.excel.writer import write_workbook
 from pia_excel.models import new_document
 from pia_excel.spec import load_spec
@@ -119,7 +120,9 @@ def test_sheets_in_official_order(generated):
                       "Ⅲ リスク対策(1)", "Ⅱ ファイルの概要(2)", "別添2 記録項目(2)", "Ⅲ リスク対策(2)",
                       "Ⅳ その他のリスク対策", "Ⅴ 開示請求、問合せ", "Ⅵ 評価実施手続", "別添3 変更箇所", LISTS_SHEET],
     }[form]
-    assert wb.sheetnames == expected
+    # the 使い方 sheet first, then the form's parts, the live checks (excel/live.py) before the hidden lists
+    assert wb.sheetnames == [GUIDE_SHEET] + expected[:-1] + [CHECK_SHEET, CALC_SHEET, LISTS_SHEET]
+    assert wb[CALC_SHEET].sheet_state == "hidden"
     assert wb[LISTS_SHEET].sheet_state == "hidden"
 
 
@@ -203,12 +206,12 @@ def test_labels_locked_values_unlocked_sheets_protected(generated):
 def test_print_setup_and_fonts(generated):
     form, _, wb = generated
     for ws in wb.worksheets:
-        if ws.title == LISTS_SHEET:
+        if ws.title in (LISTS_SHEET, CALC_SHEET):  # hidden
             continue
         assert int(ws.page_setup.paperSize) == 9  # A4
-        assert ws.page_setup.orientation == "portrait"
+        assert ws.page_setup.orientation == ("landscape" if ws.title == CHECK_SHEET else "portrait")
         assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
-        assert ws.title == "表紙" or ws.print_title_rows, ws.title
+        assert ws.title in ("表紙", GUIDE_SHEET, CHECK_SHEET) or ws.print_title_rows, ws.title
         for row in ws.iter_rows():
             for c in row:
                 if c.value is not None:
@@ -231,9 +234,10 @@ def test_repeat_groups_print_group_rows_and_hide_empty_slots(generated):
     for label in ("委託事項1", "委託事項2～5", "委託事項6～10", "委託事項11～15", "委託事項16～20",
                   "提供先2～5", "移転先16～20"):
         assert label in rows, label
-        assert not ws.row_dimensions[rows[label]].hidden, label
-    assert ws.row_dimensions[rows["委託事項2"]].hidden
-    assert ws.row_dimensions[rows["委託事項20"]].hidden
+    # nothing used: the first slot is the next empty one, shown; the later slots are hidden with their group rows
+    assert not ws.row_dimensions[rows["委託事項1"]].hidden
+    for label in ("委託事項2", "委託事項2～5", "委託事項6～10", "委託事項20", "提供先2～5"):
+        assert ws.row_dimensions[rows[label]].hidden, label
 
 
 def test_detail_cells_for_other_options(generated):

@@ -144,10 +144,12 @@ def rules(fmt) -> None:
         click.echo(render_markdown(), nl=False)
         return
     from ..rules import RULES
-    from ..rules.catalogue import rows as catalogue_rows
+    from ..rules.catalogue import LIVE, rows as catalogue_rows, where
 
     for code, severity, category, title, forms in catalogue_rows():
         suffix = "" if forms == "両方" else f"（{forms}のみ）"
+        if where(code) == LIVE:
+            suffix += "［ブック内でも点検］"
         click.echo(f"{code}  {severity}  {category}  {title}{suffix}")
     from ..rules.across import ACROSS_RULES
 

@@ -21,6 +21,8 @@ from ..spec import Edition, Item, Section, load_spec
 from . import names
 
 LISTS_SHEET = "選択肢"
+#: the first sheet of every generated workbook: how to fill it in (excel/guide.py)
+GUIDE_SHEET = "使い方"
 LIST_HEADER = "記録項目（1行に1項目）"
 MARK = "○"
 #: first slots of the printed group rows of a repeat group ("委託事項2～5", …) and the last slot of each
@@ -45,7 +47,7 @@ LABEL = "label"  # an item's label
 GROUP_LABEL = "group_label"  # the vertical label of a row group (⑦使用の主体 …) in column A
 LABEL_PAD = "label_pad"  # column A beside a sub-label when no group label starts there
 CHOICES = "choices"  # the ＜選択肢＞ list printed beside a choice
-HINT = "hint"  # an input hint ("例：令和7年2月25日", "（　）件：…の件数")
+HINT = "hint"  # an input hint ("例：令和7年2月25日", "（　）件：…の件数"), in the screen-only column
 GROUP_ROW = "group_row"  # a repeat group's printed group row ("委託事項2～5")
 BLOCK_HEADER = "block_header"  # a repeat slot's header ("委託事項1")
 OPTION_GROUP = "option_group"  # a sub-heading inside a checkbox list ("・識別情報")
@@ -65,6 +67,11 @@ VALUE_ROLES = frozenset({VALUE, COUNT, MARK_CELL, DETAIL, OPTION_COUNT, LIST_ROW
 
 FORM_COLUMNS = 5  # A label, B sub-label, C mark / value, D value, E ＜選択肢＞ / detail
 TABLE_SHEET_COLUMNS = 6
+#: column F of the form sheets: hints for the screen, outside the print area (A:E)
+SCREEN_COLUMN = FORM_COLUMNS + 1
+#: sheets the writer puts before the form's sheets (the 使い方 sheet); defined names local to a sheet (print
+#: titles and areas) count sheets from the first of the workbook
+LEADING_SHEETS = 1
 
 
 def col_letter(col: int) -> str:
@@ -224,6 +231,14 @@ class Sheet:
     def prefix(self) -> str:
         return "" if self.file_no is None else f"files[{self.file_no}]."
 
+    @property
+    def print_area(self) -> str | None:
+        """The printed cells of a form sheet ("A1:E120"; the screen-only column F stays out); None on the list
+        and table sheets, whose rows depend on the data."""
+        if self.rows is not None:
+            return None
+        return f"A1:{col_letter(self.columns)}{self.last_row}"
+
     def path(self, cell_or_path: Cell | str) -> str:
         """The item instance path of a cell (with its option suffix) or of a path within this sheet."""
         if isinstance(cell_or_path, str):
@@ -318,18 +333,18 @@ class _Builder:
             return
         r = self.r
         self.label_cells(r, level, group_label, 1, label)
-        last = {"choice": 4, "date": 4}.get(kind, 5)
+        last = {"choice": 4}.get(kind, 5)
         self.put(r, 3, VALUE, last_col=last, path=path, item=item, kind=kind)
         if kind == "choice":
             self.put(r, 5, CHOICES, text="＜選択肢＞\n" + "\n".join(_numbered(item)), item=item)
         elif kind == "date":
-            self.put(r, 5, HINT, text="例：令和7年2月25日")
+            self.put(r, SCREEN_COLUMN, HINT, text="例：令和7年2月25日")
         self.r += 1
         if item.count:
             r = self.r
             self.label_cells(r, 1, None, 1, "件数")
-            self.put(r, 3, COUNT, path=f"{path}_count", item=item)
-            self.put(r, 4, HINT, last_col=5, text=f"（　）件：{item.label}の件数")
+            self.put(r, 3, COUNT, last_col=5, path=f"{path}_count", item=item)
+            self.put(r, SCREEN_COLUMN, HINT, text=f"（　）件：{item.label}の件数")
             self.r += 1
 
     def check_rows(self, item: Item, path: str, label: str, level: int = 0, group_label: str | None = None,
@@ -551,11 +566,14 @@ class Layout:
                 buf = ["</definedName>"]
         for name, text in self.meta_names().items():
             buf.append(f'<definedName name="{name}">{_xml_text(text)}</definedName>')
-        for i, s in enumerate(self.sheets):
+        for i, s in enumerate(self.sheets, start=LEADING_SHEETS):
             if s.print_title_rows:
                 first, last = s.print_title_rows
                 buf.append(f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">'
                            f'{_xml_text(quote_sheet(s.title))}!${first}:${last}</definedName>')
+            if s.print_area:
+                buf.append(f'<definedName name="_xlnm.Print_Area" localSheetId="{i}">'
+                           f'{_xml_text(quote_sheet(s.title))}!{absolute(s.print_area)}</definedName>')
         buf.append("</definedNames>")
         chunks.append("".join(buf).encode("utf-8"))
         return tuple(chunks), tuple(ranges)

@@ -29,7 +29,7 @@ from ..spec import FORM_NAMES, FormSpec, Item, load_spec
 from . import names
 from .bylabel import read_by_labels
 from .cells import SheetRows, WorkbookCells, bounds, names_element, parse_ref
-from .layout import TABLE_COLUMNS, Layout, col_letter, layout, part, sheet_name
+from .layout import GUIDE_SHEET, TABLE_COLUMNS, Layout, col_letter, layout, part, sheet_name
 from .limits import check_package
 from .values import (ILLEGAL_CHARACTERS_RE, INVALID_MARK, MAX_CELL, NOTICE_CODE, ODD_MARK_CODE, TICK_MARKS, TICKED,  # noqa: F401
                      ReadResult, cell_choice, cell_count, cell_date, cell_text, excel_date_notice, mark_state,
@@ -138,7 +138,7 @@ def _printed_edition(cells, form: str) -> str | None:
         return "".join(unicodedata.normalize("NFKC", text).split())
 
     stamps = [(key(e.stamp), e.id) for e in load_spec(form).editions if e.stamp]
-    for sheet in cells.sheetnames[:1]:
+    for sheet in [s for s in cells.sheetnames if s != GUIDE_SHEET][:1]:  # the cover (after our 使い方 sheet)
         for row in cells.rows(sheet)[:60]:
             for v in row:
                 if isinstance(v, str):

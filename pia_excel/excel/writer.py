@@ -19,18 +19,22 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.packaging.custom import StringProperty
+from openpyxl.styles import PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .. import __version__
 from ..atomic import atomic_path
 from ..errors import ERROR, Issue, PlacementError
 from ..models import Document, PiaModel
 from ..spec import load_spec, paths
 from ..spec.text import nfkc
 from . import layout as L
-from . import names, styles
+from . import guide, live, names, styles
 from .layout import LISTS_SHEET, MARK, Cell, Sheet, absolute, quote_sheet
 
 MAX_CELL = 32767
@@ -49,6 +53,18 @@ class _Ctx:
     lists_ws: Worksheet | None = None
     defined: list = field(default_factory=list)
     styles: dict = field(default_factory=dict)
+    data_rows: dict = field(default_factory=dict)  # sheet title → rows of its list or table (filled and spare)
+
+    def list_ref(self, values: tuple[str, ...]) -> str:
+        """A list on the hidden 選択肢 sheet (one column per distinct list)."""
+        refs = self.list_refs
+        if values not in refs:
+            col = len(refs) + 1
+            letter = L.col_letter(col)
+            for i, v in enumerate(values, start=1):
+                self.lists_ws.cell(row=i, column=col, value=v).data_type = "s"
+            refs[values] = f"'{LISTS_SHEET}'!${letter}$1:${letter}${len(values)}"
+        return refs[values]
 
 
 _S = styles
@@ -65,7 +81,7 @@ _LOOK = {
     L.GROUP_LABEL: (_S.FONT, _S.LABEL_FILL, _S.WRAP, _S.BORDER, True, None),
     L.LABEL_PAD: (_S.FONT, _S.LABEL_FILL, _S.WRAP, _S.NO_TOP, True, None),
     L.CHOICES: (_S.SMALL, None, _S.WRAP, _S.BORDER, True, None),
-    L.HINT: (_S.SMALL, None, _S.WRAP, _S.BORDER, True, None),
+    L.HINT: (_S.HINT_FONT, None, _S.WRAP, None, True, None),
     L.GROUP_ROW: (_S.BOLD, _S.GROUP_FILL, _S.WRAP, _S.BORDER, True, None),
     L.BLOCK_HEADER: (_S.BOLD, _S.GROUP_FILL, _S.WRAP, _S.BORDER, True, None),
     L.OPTION_GROUP: (_S.BOLD, None, _S.WRAP, _S.BORDER, True, None),
@@ -145,17 +161,18 @@ class _SheetWriter:
         self.dvs: dict[str, DataValidation] = {}
         self.dv_refs: dict[str, list[str]] = {}
         self.merges: list[str] = []
-        self.lines: dict[int, int] = {}
+        self.heights: dict[int, float] = {}
         self.col_widths = [0.0] + list(widths.values())
         for col, w in widths.items():
             ws.column_dimensions[col].width = w
 
     # ------------------------------------------------------------------ cells
-    def _fit(self, row: int, text: Any, first_col: int, last_col: int) -> None:
+    def _fit(self, row: int, text: Any, first_col: int, last_col: int, size: float) -> None:
         if text in (None, ""):
             return
         width = sum(self.col_widths[first_col:last_col + 1])
-        self.lines[row] = max(self.lines.get(row, 1), styles.lines_needed(str(text), width))
+        h = styles.row_height(styles.lines_needed(str(text), width, size), size)
+        self.heights[row] = max(self.heights.get(row, 0.0), h)
 
     def put(self, row: int, col: int, last_row: int, last_col: int, value: Any, look: tuple, *, role: str = "",
             path: str | None = None) -> None:
@@ -170,8 +187,10 @@ class _SheetWriter:
                 for c in range(col, last_col + 1):
                     if rr != row or c != col:
                         self.style(ws.cell(row=rr, column=c), look)
+        if role == L.HINT:  # screen only (column F): never makes a printed row taller
+            return
         if last_row == row or role in _FIT_FIRST_ROW:  # vertical merges: height comes from the rows themselves
-            self._fit(row, value, col, last_col)
+            self._fit(row, value, col, last_col, look[0].sz or styles.FONT_SIZE)
 
     def style(self, cell, key: tuple) -> None:
         """Apply a style combination; computed once, then copied (openpyxl's per-attribute set is slow)."""
@@ -208,41 +227,32 @@ class _SheetWriter:
         else:
             cell.value = value
 
-    def dropdown(self, a1: str, values: tuple[str, ...], prompt: str) -> None:
-        formula = self.ctx_list(values)
-        dv = self.dvs.get(formula)
+    def validation(self, a1: str, kind: str, values: tuple[str, ...] | None = None) -> None:
+        """Data validation with the input prompt of ``kind`` (guide.PROMPTS): a dropdown of ``values``, a whole
+        number ≥ 0 for counts, any value otherwise (the prompt alone)."""
+        formula = self.ctx_list(values) if values else None
+        key = (kind, formula)
+        dv = self.dvs.get(key)
         if dv is None:
-            self.dv_refs[formula] = []
-            dv = DataValidation(type="list", formula1=formula, allow_blank=True, showDropDown=False)
-            dv.error = "＜選択肢＞から選んでください。"
-            dv.errorTitle = "選択肢にない値です"
-            dv.prompt = prompt
-            dv.showErrorMessage = True
+            self.dv_refs[key] = []
+            if formula is not None:
+                dv = DataValidation(type="list", formula1=formula, allow_blank=True, showDropDown=False)
+            elif kind in ("count", "option_count"):
+                dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
+            else:
+                dv = DataValidation(allow_blank=True)
+            dv.promptTitle, dv.prompt = guide.PROMPTS[kind]
+            dv.showInputMessage = True
+            err = guide.ERRORS.get("count" if kind == "option_count" else kind)
+            if err is not None:
+                dv.errorTitle, dv.error = err
+                dv.showErrorMessage = True
             self.ws.add_data_validation(dv)
-            self.dvs[formula] = dv
-        self.dv_refs[formula].append(a1)
+            self.dvs[key] = dv
+        self.dv_refs[key].append(a1)
 
     def ctx_list(self, values: tuple[str, ...]) -> str:
-        refs = self.ctx.list_refs
-        if values not in refs:
-            ws = self.ctx.lists_ws
-            col = len(refs) + 1
-            letter = L.col_letter(col)
-            for i, v in enumerate(values, start=1):
-                ws.cell(row=i, column=col, value=v).data_type = "s"
-            refs[values] = f"'{LISTS_SHEET}'!${letter}$1:${letter}${len(values)}"
-        return refs[values]
-
-    def count_validation(self, a1: str) -> None:
-        dv = self.dvs.get("#count")
-        if dv is None:
-            self.dv_refs["#count"] = []
-            dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
-            dv.error = "0以上の整数を入力してください。"
-            dv.showErrorMessage = True
-            self.ws.add_data_validation(dv)
-            self.dvs["#count"] = dv
-        self.dv_refs["#count"].append(a1)
+        return self.ctx.list_ref(values)
 
     # ------------------------------------------------------------------ the layout, filled
     def write(self, values: _Values, title_suffix: str = "") -> None:
@@ -251,27 +261,49 @@ class _SheetWriter:
             self.cell(c, values, title_suffix)
         if sheet.rows is not None:
             self.data_rows(sheet.rows, values)
+        self.repeat_slots(values)
+        if sheet.print_title_rows:
+            self.ws.print_title_rows = "{}:{}".format(*sheet.print_title_rows)
+        if sheet.print_area:
+            self.ws.print_area = sheet.print_area
+            self.ws.column_dimensions[L.col_letter(L.SCREEN_COLUMN)].width = styles.SCREEN_WIDTH
+        self.finish()
+
+    def repeat_slots(self, values: _Values) -> None:
+        """Repeat groups a user can grow on the protected sheet, without a macro, in Excel and LibreOffice: the
+        used slots and the next empty one are shown (so a second 委託事項 is there to be filled); the slots after
+        it are hidden rows, which the user may show (formatting rows is allowed); a group row ("委託事項6～10")
+        is hidden with its first slot. The empty slot's input prompt says how to show the next slots."""
+        sheet, ws = self.sheet, self.ws
         used: dict[str, int] = {}
+        group_rows = {c.row for c in sheet.cells if c.role == L.GROUP_ROW}
+        last_slot = {b.path: b.slot for b in sheet.blocks}
         for b in sheet.blocks:
             n = used.get(b.path)
             if n is None:
                 n = used[b.path] = len(values.get(sheet.prefix + b.path))
-            if b.slot > 1 and b.slot > n:
-                for rr in range(b.first_row, b.last_row + 1):
-                    dim = self.ws.row_dimensions[rr]
-                    dim.hidden = True
-                    dim.outlineLevel = 1
-        if sheet.print_title_rows:
-            self.ws.print_title_rows = "{}:{}".format(*sheet.print_title_rows)
-        self.finish()
+            if b.slot <= n + 1:
+                if b.slot == n + 1 and b.slot < last_slot[b.path]:
+                    # the empty slot's name cell says how to go on (an input prompt: no text a reader could take
+                    # for a value)
+                    head = next((c for c in sheet.cells if c.row == b.first_row and c.role == L.VALUE), None)
+                    if head is not None and head.ref in self.dv_refs.get(("text", None), ()):
+                        self.dv_refs[("text", None)].remove(head.ref)
+                        self.validation(head.ref, "next_slot")
+                continue
+            rows = range(b.first_row, b.last_row + 1)
+            if b.first_row - 1 in group_rows:
+                rows = range(b.first_row - 1, b.last_row + 1)
+            for rr in rows:
+                dim = ws.row_dimensions[rr]
+                dim.hidden = True
+                dim.outlineLevel = 1
 
     def cell(self, c: Cell, values: _Values, title_suffix: str) -> None:
         role = c.role
         if c.path is None:  # printed text
             text = c.text + title_suffix if role == L.TITLE else c.text
             self.put(c.row, c.col, c.last_row, c.last_col, text, _LOOK[role], role=role)
-            if role == L.FORM_TITLE:
-                self.ws.row_dimensions[c.row].height = 30
             return
         a1 = L.ref(c.row, c.col)
         path = self.sheet.prefix + c.path
@@ -280,13 +312,10 @@ class _SheetWriter:
             if c.kind == "date" and v is not None:
                 v = str(v)
             self.put(c.row, c.col, c.last_row, c.last_col, v, _VALUE_LOOK[c.kind], role=role, path=path)
-            if c.kind == "choice":
-                self.dropdown(a1, c.item.choices, "＜選択肢＞から選んでください")
-            elif c.kind == "count":
-                self.count_validation(a1)
+            self.validation(a1, c.kind, c.item.choices if c.kind == "choice" else None)
         elif role == L.COUNT:
             self.put(c.row, c.col, c.last_row, c.last_col, values.value(path), _LOOK[role], role=role, path=path)
-            self.count_validation(a1)
+            self.validation(a1, "count")
         else:  # a checkbox option's mark, detail or count
             tick = values.tick(path, c)
             if role == L.MARK_CELL:
@@ -300,17 +329,19 @@ class _SheetWriter:
                     v = values.tick_invalid(path, tick, "count")
             self.put(c.row, c.col, c.last_row, c.last_col, v, _LOOK[role], role=role, path=path)
             if role == L.MARK_CELL:
-                self.dropdown(a1, (MARK,), "該当する場合は○を選んでください")
+                self.validation(a1, "mark", (MARK,))
             elif role == L.OPTION_COUNT:
-                self.count_validation(a1)
+                self.validation(a1, "option_count")
+            else:
+                self.validation(a1, guide.prompt_kind("detail", c.item.options[c.option - 1].label))
         self.ctx.defined.append((names.to_name(path, c.suffix), self.ws.title, a1))
 
     def data_rows(self, rows: L.Rows, values: _Values) -> None:
         """The 記録項目 list (one value per row) or the 変更箇所 table, plus the spare rows kept for typing."""
         base = self.sheet.prefix + rows.path
         data = values.get(base)
-        table = rows.item.kind == "table"
         count = len(data) + rows.spare
+        self.ctx.data_rows[self.ws.title] = count
         for i in range(count):
             r = rows.first_row + i
             d = data[i] if i < len(data) else None
@@ -327,8 +358,10 @@ class _SheetWriter:
                 else:
                     v, path = None, None
                 self.put(r, c.col, r, c.last_col, v, _LOOK[c.role], role=c.role, path=path)
-            if table:
-                self.dropdown(L.ref(r, L.TABLE_COLUMNS.index("timing") + 1), L.TIMINGS, "事前 または 事後")
+                if c.role == L.LIST_ROW:
+                    self.validation(L.ref(r, c.col), "list_row")
+                elif c.role == L.TABLE_ROW:
+                    self.validation(L.ref(r, c.col), f"table_{c.field}", L.TIMINGS if c.field == "timing" else None)
         self.ctx.defined.append((names.to_name(base), self.ws.title, rows.name_ref(count)))
 
     def finish(self) -> None:
@@ -337,8 +370,8 @@ class _SheetWriter:
         ws.merged_cells = MultiCellRange(self.merges)
         for key, dv in self.dvs.items():
             dv.sqref = MultiCellRange(self.dv_refs[key])
-        for row, n in self.lines.items():
-            ws.row_dimensions[row].height = styles.row_height(n)
+        for row, h in self.heights.items():
+            ws.row_dimensions[row].height = h
         ws.protection.sheet = True
         ws.protection.formatRows = False  # users may resize and unhide rows (repeat slots 2-20)
         ws.protection.formatColumns = False
@@ -371,6 +404,8 @@ def build_workbook(doc: Document) -> tuple[Workbook, list[Issue]]:
         w = _SheetWriter(wb.create_sheet(sheet.title), ctx, sheet, widths)
         w.write(values, _file_title(doc, sheet.file_no))
     wb.move_sheet(ctx.lists_ws, offset=len(wb.sheetnames) - 1)
+    _add_live_checks(wb, lay, ctx)
+    guide.add_guide_sheet(wb, index=0)  # first: layout.LEADING_SHEETS
     ctx.lists_ws.sheet_state = "hidden"
     ctx.lists_ws.protection.sheet = True
     for name, title, a1 in ctx.defined:
@@ -379,7 +414,94 @@ def build_workbook(doc: Document) -> tuple[Workbook, list[Issue]]:
         wb.defined_names[name] = DefinedName(name, attr_text=text)
     wb.properties.title = lay.spec.title
     wb.properties.creator = "pia-excel"
+    # the workbook says which form, edition and layout it is (which rules and live checks apply)
+    wb.properties.subject = f"{lay.spec.title} {lay.edition.id}"
+    for name, value in (("pia-excel.form", lay.form), ("pia-excel.edition", lay.edition.id),
+                        ("pia-excel.version", __version__), ("pia-excel.files", str(lay.files))):
+        wb.custom_doc_props.append(StringProperty(name=name, value=value))
     return wb, ctx.problems
+
+
+_CHECK_FILL = {live.ERROR: PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE"),
+               live.WARNING: PatternFill("solid", start_color="FFEB9C", end_color="FFEB9C")}
+
+
+def _add_live_checks(wb: Workbook, lay: L.Layout, ctx: _Ctx) -> None:
+    """The live checks (excel/live.py): conditional formats on the form's cells, the hidden チェック計算 sheet
+    (one row per checked cell) and the チェック sheet (one row per check), before 選択肢."""
+    checks = live.compile_checks(lay, ctx.data_rows)
+    lists = {key: ctx.list_ref(values) for key, values in live.LISTS.items()}
+    calc = wb.create_sheet(live.CALC_SHEET, index=wb.sheetnames.index(LISTS_SHEET))
+    calc_name = quote_sheet(live.CALC_SHEET)
+    spans: list[tuple[int, int]] = []
+    r = 1
+    for check in checks:
+        first = r
+        for t in check.targets:
+            a1 = L.ref(t.row, t.col)
+            calc.cell(row=r, column=1, value=check.code)
+            calc.cell(row=r, column=2, value=t.sheet).data_type = "s"
+            calc.cell(row=r, column=3, value=a1)
+            formula = live.render(t, lists, sheet_prefix=quote_sheet(t.sheet) + "!")
+            calc.cell(row=r, column=4, value=f"=IF({formula},1,0)")
+            calc.cell(row=r, column=5, value=f"#{quote_sheet(t.sheet)}!{a1}").data_type = "s"
+            calc.cell(row=r, column=6, value=f'=IF(D{r}=1,ROW(),"")')
+            r += 1
+        spans.append((first, r - 1))
+        groups: dict[tuple, list[live.Target]] = {}
+        for t in check.targets:
+            groups.setdefault(live.shape(t), []).append(t)
+        for group in groups.values():
+            group.sort(key=lambda t: t.row)
+            head = group[0]
+            formula = live.render(head, lists, absolute=False, origin=(head.row, head.col))
+            sqref = " ".join(L.ref(t.row, t.col) for t in group)
+            wb[head.sheet].conditional_formatting.add(sqref, FormulaRule(formula=[formula],
+                                                                         fill=_CHECK_FILL[check.severity]))
+    calc.sheet_state = "hidden"
+    calc.protection.sheet = True
+
+    ws = wb.create_sheet(live.CHECK_SHEET, index=wb.sheetnames.index(live.CALC_SHEET))
+    for col, width in zip("ABCDE", (8, 8, 60, 8, 30)):
+        ws.column_dimensions[col].width = width
+    ws["A1"] = "チェック（入力と同時に再計算されます）"
+    ws["A1"].font = styles.TITLE
+    ws.row_dimensions[1].height = styles.row_height(1, styles.TITLE.sz)
+    ws["A2"] = guide.CHECK_NOTE
+    ws["A2"].font, ws["A2"].alignment = styles.FONT, styles.WRAP
+    ws.merge_cells("A2:E2")
+    ws.row_dimensions[2].height = styles.row_height(styles.lines_needed(guide.CHECK_NOTE, 114))
+    for col, head in enumerate(("コード", "重要度", "内容", "件数", "最初のセルへ移動"), start=1):
+        c = ws.cell(row=4, column=col, value=head)
+        c.font, c.fill, c.border = styles.BOLD, styles.LABEL_FILL, styles.BORDER
+    ws.row_dimensions[4].height = styles.row_height(2)  # 最初のセルへ移動 may wrap
+    for i, (check, (first, last)) in enumerate(zip(checks, spans)):
+        row = 5 + i
+        ws.cell(row=row, column=1, value=check.code)
+        ws.cell(row=row, column=2, value=check.severity)
+        ws.cell(row=row, column=3, value=check.what)
+        if last >= first:
+            d = f"{calc_name}!$D${first}:$D${last}"
+            f = f"{calc_name}!$F${first}:$F${last}"
+            ws.cell(row=row, column=4, value=f"=SUM({d})")
+            at = f"MIN({f})"
+            ws.cell(row=row, column=5, value=(
+                f'=IF(D{row}>0,HYPERLINK(INDEX({calc_name}!$E:$E,{at}),'
+                f'INDEX({calc_name}!$B:$B,{at})&"!"&INDEX({calc_name}!$C:$C,{at})),"")'))
+        else:
+            ws.cell(row=row, column=4, value=0)
+        for col in range(1, 6):
+            c = ws.cell(row=row, column=col)
+            c.font, c.border, c.alignment = styles.FONT, styles.BORDER, styles.WRAP
+        ws.cell(row=row, column=4).alignment = styles.CENTER
+        ws.row_dimensions[row].height = styles.row_height(styles.lines_needed(check.what, 60))
+    ws.protection.sheet = True
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_view.showGridLines = False
 
 
 def _file_title(doc, file_no: int | None) -> str:

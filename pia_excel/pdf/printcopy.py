@@ -46,6 +46,7 @@ from .. import storage
 from ..atomic import atomic_path, check_writable
 from ..errors import Issue, RenderError, UnfinishedError
 from ..excel import layout as L
+from ..excel.styles import FONT_SIZE
 from ..excel.writer import build_workbook
 from ..models import Document
 from ..rules import validate, validate_result
@@ -60,6 +61,8 @@ DRAFT_MARK = "下書き"
 
 #: the font of the print copy: installed by scripts/install_system_deps.sh (fonts-noto-cjk)
 PRINT_FONT = "Noto Sans CJK JP"
+#: the size of the text in the print copy (the workbook's FONT_SIZE text is printed at this size)
+TEXT_SIZE = 9.0
 #: width of one Excel column unit in points when the workbook's default font is PRINT_FONT 11 pt (measured)
 UNIT_PT = 6.1
 #: inner padding of a cell (left + right), points
@@ -350,9 +353,13 @@ def build_print_workbook(doc: Document, *, draft: bool = False, workbook: Workbo
     else:
         wb, problems = workbook, []
     plan = PrintPlan(problems=list(problems))
+    _use_text_size(wb)
     order = print_order(L.layout_of(doc))
     for sheet in order:
-        plan.sheets.append(_SheetLayout(wb[sheet.title], sheet, doc.form).run())
+        ws = wb[sheet.title]
+        plan.sheets.append(_SheetLayout(ws, sheet, doc.form).run())
+        if sheet.print_area:  # the copy has continuation rows: the form's columns, down to the last row
+            ws.print_area = f"A1:{get_column_letter(sheet.columns)}{ws.max_row}"
     printed = [wb[s.title] for s in order]
     for ws in wb.worksheets:
         if ws not in printed:
@@ -373,6 +380,18 @@ def build_print_workbook(doc: Document, *, draft: bool = False, workbook: Workbo
         ws.defined_names.clear()
     _use_print_font(wb)
     return wb, plan
+
+
+def _use_text_size(wb: Workbook) -> None:
+    """The copy's metrics and page plan are for 9 pt text; the workbook's text is larger (10 pt) so that it
+    prints at 9 pt or more straight from Excel or LibreOffice, where the whole sheet is fitted to the page."""
+    fonts = []
+    for f in wb._fonts:
+        g = copy(f)
+        if g.sz == FONT_SIZE:
+            g.sz = TEXT_SIZE
+        fonts.append(g)
+    wb._fonts = IndexedList(fonts)
 
 
 def _use_print_font(wb: Workbook) -> None:
@@ -481,6 +500,8 @@ class _SheetLayout:
         for c in self.sheet.cells:
             v = values.get((c.row, c.col - 1))
             if c.role != L.HINT or v is None or any(rng.min_row == c.row and rng.min_col == c.col for rng in dropped):
+                continue
+            if c.col == L.SCREEN_COLUMN:  # hints of the screen-only column: the value spans the form already
                 continue
             for rng in ws.merged_cells.ranges:
                 if rng.min_row == c.row and rng.min_col in (v.col, c.col) and rng not in dropped:
@@ -602,6 +623,19 @@ class _SheetLayout:
         ws = self.ws
         dims = ws.row_dimensions
         last = ws.max_row
+        # the empty slot the workbook shows after the used ones, ready for typing, does not print
+        shown_after: set[tuple[str, int]] = set()  # (group, slot) whose next slot is shown
+        for block in self.sheet.blocks:
+            if not dims[block.first_row].hidden:
+                shown_after.add((block.path, block.slot - 1))
+        for block in self.sheet.blocks:
+            if block.slot == 1 or dims[block.first_row].hidden or (block.path, block.slot) in shown_after:
+                continue
+            cells = [(c.row, c.col) for c in self.sheet.cells
+                     if c.role in L.VALUE_ROLES and block.first_row <= c.row <= block.last_row]
+            if all(self._value(r, col) in (None, "") for r, col in cells):
+                for r in range(block.first_row, block.last_row + 1):
+                    dims[r].hidden = True
         # "委託事項6～10": the group rows print even when their slots are empty, as the published form prints them
         for c in self.sheet.cells:
             if c.role == L.GROUP_ROW and c.row <= last:

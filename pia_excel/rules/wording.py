@@ -6,7 +6,7 @@ import re
 from typing import Iterator
 
 from ..excel.layout import TABLE_COLUMNS, TABLE_HEADS
-from ..spec.text import nfkc
+from ..spec.text import AUTHOR_MARKER_WORDS, nfkc
 from .engine import ERROR, WARNING, Context, Hit, rule
 
 #: words that end a title ("納税課長", "収納管理監", "部長事務取扱" …); longest first
@@ -62,8 +62,7 @@ def name_in_title(ctx: Context) -> Iterator[Hit]:
 #: markers left for the author: a bracketed 要確認/要修正/TODO … (after NFKC: 【要確認】, ［要修正］, 〔TODO: …〕,
 #: [確認中]); ``changelog`` writes 【要確認】 (:data:`pia_excel.changelog.REVIEW_MARK`) into 説明. Not 〔判読不能〕
 #: (a transcription note) nor （仮称）.
-_MARKER_WORDS = ("要確認", "要修正", "要検討", "要記入", "要調整", "要更新", "確認中", "検討中", "調整中", "修正中", "作成中",
-                 "未確定", "TODO", "TBD", "FIXME", "XXX")
+_MARKER_WORDS = AUTHOR_MARKER_WORDS  # (spec/text.py: the workbook's live check reads them too)
 _MARKER = re.compile(r"[【\[〔〖〘]\s*(?:" + "|".join(_MARKER_WORDS) + r")[^】\]〕〗〙\n]{0,40}[】\]〕〗〙]"
                      r"|[★☆]\s*(?:" + "|".join(_MARKER_WORDS) + ")", re.IGNORECASE)
 

@@ -87,3 +87,8 @@ def part_key(text: str) -> str:
     """The key of one printed part of a 項目 path (as matched by the parser): NFKC, no whitespace, dashes
     unified, circled numbers kept."""
     return unify_dashes(nospace(nfkc_keep_circled(text)))
+
+
+#: the words of a marker left for the author ("【要確認】", "［TODO］", "★要修正"): rule R502 and its live check
+AUTHOR_MARKER_WORDS = ("要確認", "要修正", "要検討", "要記入", "要調整", "要更新", "確認中", "検討中", "調整中", "修正中",
+                       "作成中", "未確定", "TODO", "TBD", "FIXME", "XXX")

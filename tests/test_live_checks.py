@@ -1,0 +1,123 @@
+"""Live checks in the workbook (excel/live.py): recalculated by LibreOffice, an application independent of our
+code, they find exactly the (rule, cell) pairs `pia-excel validate` finds for the same rules."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from lo_calc import through_libreoffice
+from pia_excel import api
+from pia_excel.excel import layout as L
+from pia_excel.excel import live
+from pia_excel.excel.writer import write_workbook
+from pia_excel.models import new_document
+from pia_excel.rules import RULES, validate
+
+FIXTURES = Path(__file__).with_name("fixtures")
+
+
+def _live_results(path: Path, out: Path) -> tuple[set, dict[str, int]]:
+    """(code, sheet, cell) the workbook's formulas flag and the counts on the チェック sheet, as LibreOffice
+    computes them."""
+    wb = load_workbook(through_libreoffice(path, out), data_only=True)
+    flagged = {(r[0], r[1], r[2]) for r in wb[live.CALC_SHEET].iter_rows(values_only=True) if r[3] == 1}
+    counts = {r[0]: r[3] for r in wb[live.CHECK_SHEET].iter_rows(min_row=5, values_only=True) if r[0]}
+    return flagged, counts
+
+
+def _python_results(path: Path) -> set:
+    return {(f.code, f.sheet, f.cell) for f in validate(api.load(path).doc, codes=live.LIVE_CODES).findings}
+
+
+def test_every_live_check_computes_a_rule_of_the_catalogue():
+    for code, severity, what, _ in live.CHECKS:
+        assert code in RULES and RULES[code].severity == severity and RULES[code].title == what
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("form", ["juten", "zenkomoku"])
+def test_blank_workbook_counts_nothing(tmp_path, form):
+    path = tmp_path / f"{form}.xlsx"
+    write_workbook(new_document(form), path)
+    flagged, counts = _live_results(path, tmp_path / "lo")
+    assert flagged == _python_results(path) == set()
+    assert counts == {code: 0 for code in sorted(live.LIVE_CODES)}
+
+
+@pytest.mark.libreoffice
+def test_fixture_workbook_agrees_with_validate(tmp_path):
+    path = tmp_path / "adachi.xlsx"
+    write_workbook(api.load(FIXTURES / "adachi_jukijo_zenkomoku.json").doc, path)
+    flagged, _ = _live_results(path, tmp_path / "lo")
+    assert flagged == _python_results(path)
+
+
+def _cell(lay: L.Layout, title_start: str, pred) -> tuple[str, str]:
+    for sheet in lay.sheets:
+        if sheet.title.startswith(title_start):
+            for c in sheet.cells:
+                if pred(c):
+                    return sheet.title, c.ref
+    raise AssertionError("no such cell")
+
+
+@pytest.mark.libreoffice
+def test_checks_appear_when_the_user_types_a_violation_and_go_when_it_is_undone(tmp_path):
+    doc = api.load(FIXTURES / "kushiro_shuno_juten.json").doc
+    src = tmp_path / "kushiro.xlsx"
+    write_workbook(doc, src)
+    lay = L.layout_of(doc)
+    before, counts_before = _live_results(src, tmp_path / "lo0")
+    assert before == _python_results(src)
+    assert counts_before["R106"] == 4 and counts_before["R104"] == counts_before["R502"] == 0
+
+    other = _cell(lay, "Ⅱ", lambda c: c.role == L.MARK_CELL and c.item.options[c.option - 1].label == "その他"
+                  and c.item.options[c.option - 1].detail)
+    none = _cell(lay, "Ⅱ", lambda c: c.role == L.MARK_CELL and c.path == "II.teikyo_iten_umu" and c.option == 3)
+    jiko = _cell(lay, "Ⅲ", lambda c: c.role == L.VALUE and c.path == "III.juudai_jiko")
+    text = _cell(lay, "Ⅰ", lambda c: c.role == L.VALUE and c.kind == "text")
+    edits = {other: "○", none: "○", jiko: "発生あり"}
+    wb = load_workbook(src)
+    undo = {where: wb[where[0]][where[1]].value for where in [*edits, text]}
+    for (sheet, a1), v in edits.items():
+        wb[sheet][a1] = v
+    wb[text[0]][text[1]] = f"{undo[text]}【要確認】"
+    typed = tmp_path / "typed.xlsx"
+    wb.save(typed)
+    after, counts = _live_results(typed, tmp_path / "lo1")
+    assert after == _python_results(typed)
+    assert counts["R104"] == 1 and counts["R211"] == 1 and counts["R230"] == 2 and counts["R502"] == 1
+    assert ("R502", *text) in after and ("R211", *none) in after
+
+    for (sheet, a1), v in undo.items():
+        wb[sheet][a1] = v
+    wb.save(typed)
+    again, counts = _live_results(typed, tmp_path / "lo2")
+    assert again == before and counts == counts_before
+
+
+def test_offending_cells_carry_a_conditional_format(tmp_path):
+    path = tmp_path / "b.xlsx"
+    write_workbook(new_document("juten"), path)
+    wb = load_workbook(path)
+    lay = L.layout("juten")
+    for check in live.compile_checks(lay, {s.title: s.rows.spare for s in lay.sheets if s.rows is not None}):
+        assert check.targets, check.code
+        for t in check.targets:
+            ranges = [str(r) for cf in wb[t.sheet].conditional_formatting for r in cf.sqref.ranges]
+            assert L.ref(t.row, t.col) in ranges, (check.code, t.sheet, t.row, t.col)
+
+
+@pytest.mark.libreoffice
+def test_itaku_blocks_written_under_itaku_shinai(tmp_path):
+    """R202: the 委託事項 blocks of 足立区 (委託する, filled) under 委託しない are each flagged at their first cell."""
+    doc = api.load(FIXTURES / "adachi_jukijo_zenkomoku.json").doc
+    doc.files[0].II.itaku_umu = "委託しない"
+    path = tmp_path / "shinai.xlsx"
+    write_workbook(doc, path)
+    flagged, counts = _live_results(path, tmp_path / "lo")
+    python = _python_results(path)
+    assert flagged == python
+    assert counts["R202"] == len(doc.files[0].II.itaku_jiko) + 1  # the blocks and the count
