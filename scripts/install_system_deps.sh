@@ -3,12 +3,13 @@
 #   libreoffice-calc  headless soffice, renders workbooks to PDF (pia_excel.pdf.render)
 #   fonts-noto-cjk    Japanese glyphs ("Noto Sans CJK JP"), otherwise PDFs show tofu boxes
 #   poppler-utils     pdftotext / pdftoppm / pdfinfo, to check the rendered PDFs
+#   python3-uno       LibreOffice's Python bridge: tests drive soffice to copy sheets as staff do
 #
 # Idempotent: does nothing (no apt-get update either) when everything is present.
 # Runs as root, or through sudo when available.
 set -euo pipefail
 
-PACKAGES=(libreoffice-calc fonts-noto-cjk poppler-utils)
+PACKAGES=(libreoffice-calc fonts-noto-cjk poppler-utils python3-uno)
 
 have_soffice() {
     command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1 ||
@@ -26,6 +27,7 @@ missing=()
 have_soffice || missing+=(libreoffice-calc)
 have_cjk_fonts || missing+=(fonts-noto-cjk)
 { command -v pdftotext && command -v pdftoppm && command -v pdfinfo; } >/dev/null 2>&1 || missing+=(poppler-utils)
+/usr/bin/python3 -c 'import uno' >/dev/null 2>&1 || missing+=(python3-uno)
 # `python3 -m venv` on Debian's own python3 needs python3-venv (scripts/setup.sh uses it).
 if ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
     missing+=(python3-venv)
