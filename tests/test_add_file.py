@@ -232,3 +232,38 @@ def test_a_workbook_libreoffice_saved_with_a_picture_shape_and_comment(kushiro_x
     assert len(images.strip().splitlines()) > 2  # header lines and at least one image
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "事務の流れ図" in text and text.count("特定個人情報ファイルの概要") >= 2
+
+
+def test_the_excel_button_adds_the_same_file(juten_xlsm, tmp_path):
+    """The 特定個人情報ファイルを追加 button (run on xlwings' JSON book, its actions applied to the file as Excel
+    would: Excel copies file n's sheets) gives the document, names and sheets that add-file and new --files 2 give."""
+    from pia_excel.addin import handlers, harness
+
+    cli_copy = tmp_path / "cli.xlsm"
+    shutil.copy(juten_xlsm, cli_copy)
+    assert cli("add-file", cli_copy).returncode == 0
+    run = harness.run_on_file(handlers.add_file_book, juten_xlsm)
+    assert "特定個人情報ファイル2を追加しました" in run.value
+    assert any(a["func"] == "copySheet" for a in run.actions)
+    by_button, by_cli = read_workbook(juten_xlsm), read_workbook(cli_copy)
+    assert by_button.issues == [] and api.to_data(by_button.doc) == api.to_data(by_cli.doc) == \
+        api.to_data(api.new("juten", 2))
+    a, b = load_workbook(juten_xlsm), load_workbook(cli_copy)
+    assert a.sheetnames == b.sheetnames
+    assert {n: d.attr_text for n, d in a.defined_names.items()} == {n: d.attr_text for n, d in b.defined_names.items()}
+    for s in layout("juten", None, 2).sheets:
+        if s.file_no != 2:
+            continue
+        wa, wb_ = a[s.title], b[s.title]
+        assert [[c.value for c in r] for r in wa.iter_rows()] == [[c.value for c in r] for r in wb_.iter_rows()]
+        assert sorted(map(str, wa.merged_cells.ranges)) == sorted(map(str, wb_.merged_cells.ranges))
+        assert len(wa.data_validations.dataValidation) == len(wb_.data_validations.dataValidation)
+        assert {r for r, d in wa.row_dimensions.items() if d.hidden} == {r for r, d in wb_.row_dimensions.items() if d.hidden}
+    assert read_buttons(juten_xlsm) == read_buttons(cli_copy)
+    # the button of a workbook it cannot extend says why (a message, not a traceback)
+    shutil.copy(FIXTURES.parent / "fixtures" / "kushiro_shuno_juten.json", tmp_path / "x.json")
+    wb = load_workbook(juten_xlsm)
+    wb.create_sheet("Ⅱ ファイルの概要(3)")
+    wb.save(tmp_path / "taken.xlsx")
+    run = harness.run_on_file(handlers.add_file, tmp_path / "taken.xlsx", save=False)
+    assert run.alerts and "「Ⅱ ファイルの概要(3)」" in run.alerts[0]["prompt"]

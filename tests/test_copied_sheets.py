@@ -142,3 +142,22 @@ def test_sheets_copied_by_libreoffice_read_as_a_further_file(tmp_path):
     assert result.issues == []
     assert api.to_data(result.doc) == api.to_data(two)
     assert result.cell_of("files[2].II.taisho_honnin_hani")[0] == "Ⅱ ファイルの概要(1)_2"
+
+
+def test_pia_excels_own_sheets_are_never_taken_for_parts(kushiro_xlsx, tmp_path):
+    """検証記録 lists highlighted cells by sheet name ("Ⅱ ファイルの概要(1)"); even visible (as an open book's
+    snapshot shows every sheet) it is neither a further file nor a copy."""
+    wb = load_workbook(kushiro_xlsx)
+    rec = wb.create_sheet("検証記録")
+    rec.append(["sheet", "cell", "original_fill"])
+    rec.append(["Ⅱ ファイルの概要(1)", "C36", None])
+    rec.append(["Ⅰ 基本情報", "C3", None])
+    wb.save(tmp_path / "rec.xlsx")
+    result = read_workbook(tmp_path / "rec.xlsx")
+    assert len(result.doc.files) == 1 and result.issues == []
+    for name in list(wb.defined_names.keys()):  # and read by labels
+        del wb.defined_names[name]
+    wb.save(tmp_path / "plain.xlsx")
+    result = read_workbook(tmp_path / "plain.xlsx")
+    assert len(result.doc.files) == 1 and result.issues == []
+    assert api.to_data(result.doc) == api.to_data(api.load(kushiro_xlsx).doc)

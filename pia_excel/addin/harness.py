@@ -78,6 +78,22 @@ def apply_actions(wb, actions: list[dict]) -> list[dict]:
             pos, title = args[0], args[1]
             ws = wb.create_sheet(title, index=pos)
             continue
+        if func == "copySheet":  # Excel copies the whole sheet: cells, looks, merges, dropdowns, protection, print setup
+            position, target_ix, title = args
+            src = wb.worksheets[action["sheet_position"]]
+            ws = wb.copy_worksheet(src)
+            ws.title = title
+            for dv in src.data_validations.dataValidation:
+                ws.add_data_validation(copy(dv))
+            ws.protection = copy(src.protection)
+            ws.print_title_rows = src.print_title_rows
+            ws.sheet_view.showGridLines = src.sheet_view.showGridLines
+            new_ix = target_ix if position == "Before" else target_ix + 1
+            wb.move_sheet(ws, offset=new_ix - wb.index(ws))
+            continue
+        if func == "setSheetName":
+            wb.worksheets[action["sheet_position"]].title = args[0]
+            continue
         if func == "activateSheet":
             wb.active = args[0]
             continue

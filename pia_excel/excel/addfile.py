@@ -31,7 +31,7 @@ from ..errors import InputError
 from ..models import new_document
 from . import names
 from .cells import WorkbookCells
-from .layout import LISTS_SHEET, layout, quote_sheet
+from .layout import LISTS_SHEET, Layout, Sheet, layout, quote_sheet
 from .reader import check_file, read_opened
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -66,54 +66,75 @@ def add_file(source: str | os.PathLike, output: str | os.PathLike | None = None)
     return result
 
 
+@dataclass
+class AddPlan:
+    """What adding file n+1 to a workbook means: the layout with n+1 files, the sheets to add (after ``after``)
+    and the sheets of file n they mirror."""
+
+    form: str
+    edition: str
+    n: int
+    layout: Layout
+    sheets: list[Sheet]  # the new file's sheets in the layout of n+1 files
+    after: str  # the last sheet of file n
+    mirrors: list[str]  # file n's sheet of each new sheet
+
+
+def plan(book, name: Path) -> AddPlan:
+    """Check that file n+1 can be added to ``book`` (a :class:`~pia_excel.excel.cells.SheetRows`: a file's cells,
+    or an open book's snapshot) and say how; :class:`~pia_excel.errors.InputError` naming ``name`` otherwise."""
+    dn = book.defined_names
+    form = dn.get(names.FORM_NAME, "").strip('"=')
+    edition = dn.get(names.EDITION_NAME, "").strip('"=')
+    files_text = dn.get(names.FILES_NAME, "").lstrip("=")
+    if not form or not edition or not files_text.isdigit():
+        raise _Refused(f"{name}: pia-excel で作ったブックではありません（定義された名前 pia.meta.* がありません）。"
+                       "特定個人情報ファイルを追加するには、Ⅱ・記録項目・Ⅲのシートをコピーしてください")
+    n = int(files_text)
+    result = read_opened(book, name)
+    if len(result.doc.files) != n:
+        raise _Refused(f"{name}: シートのコピーで追加された特定個人情報ファイルがあります（{len(result.doc.files)}件、"
+                       f"pia-excel の名前は{n}件分）。コピーしたシートを使うか、削除してから追加してください")
+    if n >= 99:
+        raise _Refused(f"{name}: 特定個人情報ファイルは99件までです")
+    lay = layout(form, edition, n + 1)
+    new_sheets = [s for s in lay.sheets if s.file_no == n + 1]
+    taken = [s.title for s in new_sheets if s.title in book.sheetnames]
+    if taken:
+        raise _Refused(f"{name}: 追加するシートと同じ名前のシート「{taken[0]}」がすでにあります（名前を変えてから追加してください）")
+    old = [s.title for s in lay.sheets if s.file_no == n]
+    missing = [t for t in old if t not in book.sheetnames]
+    if missing:
+        raise _Refused(f"{name}: 特定個人情報ファイル{n}のシート「{missing[0]}」がありません")
+    return AddPlan(form, edition, n, lay, new_sheets, old[-1], old)
+
+
 def add_file_bytes(name: Path) -> tuple[bytes, AddFileResult]:
     """The package of the workbook ``name`` with file n+1 added (see the module's docstring)."""
     data = Path(name).read_bytes()
     book = WorkbookCells(Path(name))
     try:
-        dn = book.defined_names
-        form = dn.get(names.FORM_NAME, "").strip('"')
-        edition = dn.get(names.EDITION_NAME, "").strip('"')
-        files_text = dn.get(names.FILES_NAME, "")
-        if not form or not edition or not files_text.isdigit():
-            raise _Refused(f"{name}: pia-excel で作ったブックではありません（定義された名前 pia.meta.* がありません）。"
-                           "特定個人情報ファイルを追加するには、Ⅱ・記録項目・Ⅲのシートをコピーしてください")
-        n = int(files_text)
-        result = read_opened(book, name)
-        if len(result.doc.files) != n:
-            raise _Refused(f"{name}: シートのコピーで追加された特定個人情報ファイルがあります（{len(result.doc.files)}件、"
-                           f"pia-excel の名前は{n}件分）。コピーしたシートを使うか、削除してから追加してください")
-        if n >= 99:
-            raise _Refused(f"{name}: 特定個人情報ファイルは99件までです")
+        p = plan(book, name)
         lists = _lists(book)
-        sheetnames = list(book.sheetnames)
     finally:
         book.close()
-    lay = layout(form, edition, n + 1)
-    new_sheets = [s for s in lay.sheets if s.file_no == n + 1]
-    taken = [s.title for s in new_sheets if s.title in sheetnames]
-    if taken:
-        raise _Refused(f"{name}: 追加するシートと同じ名前のシート「{taken[0]}」がすでにあります（名前を変えてから追加してください）")
-    last_old = [s.title for s in lay.sheets if s.file_no == n][-1]
-    if last_old not in sheetnames:
-        raise _Refused(f"{name}: 特定個人情報ファイル{n}のシート「{last_old}」がありません")
-    fresh = _fresh_package(form, edition, n + 1)
+    fresh = _fresh_package(p.form, p.edition, p.n + 1)
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         parts = {i.filename: z.read(i) for i in z.infolist()}
         infos = z.infolist()
     with zipfile.ZipFile(io.BytesIO(fresh)) as z:
         fparts = {i.filename: z.read(i) for i in z.infolist()}
     splice = _Splice(parts, fparts, name)
-    titles = [s.title for s in new_sheets]
-    splice.add_sheets(titles, after=last_old, lists=lists)
-    splice.names(lay, n + 1, titles)
+    titles = [s.title for s in p.sheets]
+    splice.add_sheets(titles, after=p.after, lists=lists)
+    splice.names(p.layout, p.n + 1, titles)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for info in infos:
             z.writestr(info, splice.parts[info.filename])
         for part in splice.added:
             z.writestr(part, splice.parts[part])
-    return out.getvalue(), AddFileResult(name, n + 1, titles)
+    return out.getvalue(), AddFileResult(name, p.n + 1, titles)
 
 
 def _lists(book) -> dict[tuple, str]:

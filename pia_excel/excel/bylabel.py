@@ -12,7 +12,7 @@ from typing import Any
 
 from ..spec import Edition, FormSpec, Item, Section
 from ..spec.text import label_key
-from .layout import LIST_HEADER, LISTS_SHEET, TABLE_COLUMNS, TABLE_HEADS, display_label
+from .layout import LIST_HEADER, OWN_SHEETS, TABLE_COLUMNS, TABLE_HEADS, display_label
 from ..errors import ERROR, WARNING, Issue
 from .cells import column_letter
 from .values import (INVALID_MARK, NOTICE_CODE, ODD_MARK_CODE, TICKED, ReadResult, cell_choice, cell_count, cell_date,
@@ -243,7 +243,7 @@ def read_by_labels(book, spec: FormSpec, edition: Edition, result: ReadResult) -
     counters: dict[str, int] = {}
     seen: dict[str, str] = {}  # part read from its sheet → the sheet
     for sheet in book.sheetnames:
-        if sheet == LISTS_SHEET or not book.visible(sheet):
+        if sheet in OWN_SHEETS or not book.visible(sheet):
             continue
         grid = _Grid(sheet, book.rows(sheet))
         sec = _sheet_section(grid, spec)
@@ -270,13 +270,14 @@ def read_extra_sheets(book, spec: FormSpec, edition: Edition, result: ReadResult
     copied in Excel ("Ⅱ ファイルの概要(1) (2)") or LibreOffice ("…_2"), or made by hand. A per-file part (Ⅱ,
     記録項目, Ⅲ) is a further 特定個人情報ファイル, read by its labels: the k-th such sheet of each part belongs to
     file ``len(data["files"]) + k``, in the order of the sheets. A copy of a part the document has once is an error
-    naming the sheet. Other sheets (notes, 検証結果) are not parts and stay unread."""
+    naming the sheet. Other sheets (notes) are not parts and stay unread, and pia-excel's own (``OWN_SHEETS``) are
+    never taken for parts (検証記録 lists sheet names such as "Ⅰ 基本情報")."""
     reader = _LabelReader(spec, edition, result)
     first = len(data["files"])
     counters: dict[str, int] = {}
     extra: list[dict] = []
     for sheet in book.sheetnames:
-        if sheet in read or sheet == LISTS_SHEET or not book.visible(sheet):
+        if sheet in read or sheet in OWN_SHEETS or not book.visible(sheet):
             continue
         grid = _Grid(sheet, book.rows(sheet))
         sec = _sheet_section(grid, spec)

@@ -21,6 +21,11 @@ from ..spec import Edition, Item, Section, load_spec
 from . import names
 
 LISTS_SHEET = "選択肢"
+#: the sheets pia-excel adds beside the form's: the findings of 検証 (result_sheet.py) and the record of the cells
+#: it highlighted (hidden); the readers never take them for a part of the form
+RESULT_SHEET = "検証結果"
+RECORD_SHEET = "検証記録"
+OWN_SHEETS = frozenset({LISTS_SHEET, RESULT_SHEET, RECORD_SHEET})
 LIST_HEADER = "記録項目（1行に1項目）"
 MARK = "○"
 #: first slots of the printed group rows of a repeat group ("委託事項2～5", …) and the last slot of each
