@@ -43,14 +43,16 @@ def check_writable(path: str | os.PathLike) -> Path:
 
 @contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; when the block succeeds it replaces ``path`` (keeping the permissions
+    """Yield a temporary path beside ``path`` (its folder created if need be); when the block succeeds it replaces ``path`` (keeping the permissions
     of the file it replaces, or those a new file would get), otherwise it is removed and ``path`` is untouched.
     A symlink is followed (the file it points to is replaced, the link kept); a read-only ``path`` is refused
     (:class:`ReadOnlyError`) before the block runs."""
     path = check_writable(path)
-    fd, tmp = tempfile.mkstemp(prefix=".~pia-", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
+    tmp = ""
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)  # every command creates its output's folder alike
+        fd, tmp = tempfile.mkstemp(prefix=".~pia-", suffix=path.suffix, dir=path.parent)
+        os.close(fd)
         yield Path(tmp)
         if path.exists():
             mode = path.stat().st_mode & 0o777
@@ -60,9 +62,18 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
             mode = 0o666 & ~umask
         os.chmod(tmp, mode)
         os.replace(tmp, path)
+    except OSError as e:
+        if getattr(e, "user_message", None) or (e.filename not in (None, tmp) and not _is_temp(e.filename)):
+            raise
+        # the temporary file is ours, not the user's: the error names the file being written
+        raise OSError(e.errno, e.strerror or str(e), str(path)) from None
     finally:
-        if os.path.exists(tmp):
+        if tmp and os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def _is_temp(name) -> bool:
+    return Path(str(name)).name.startswith(".~pia-")
 
 
 def write_text(path: str | os.PathLike, text: str) -> None:

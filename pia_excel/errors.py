@@ -10,6 +10,7 @@ This module is at the bottom of the package: it imports nothing of pia-excel.
 """
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,13 +62,17 @@ class UnfinishedError(InputError):
 class PlacementError(PiaError):
     """Content that cannot be written into the workbook as given; nothing was written."""
 
+    HEAD = "書き込めない内容があるため、書き込みませんでした"
+
     def __init__(self, problems: list["Issue"], *, path: Any = None):
         self.problems = problems
         lines = "\n".join(f"  {p}" for p in problems)
-        super().__init__(("" if path is None else f"{path}: ") + "書き込めない内容があります:\n" + lines, path=path)
+        super().__init__(("" if path is None else f"{path}: ") + self.HEAD + ":\n" + lines, path=path)
 
     def one_line(self) -> str:
-        return "書き込めない内容があります: " + " / ".join(str(p) for p in self.problems[:5])
+        more = f" ほか{len(self.problems) - 5}件" if len(self.problems) > 5 else ""
+        return (("" if self.path is None else f"{self.path}: ") + self.HEAD + ": "
+                + " / ".join(str(p) for p in self.problems[:5]) + more)
 
 
 class TemplateError(PiaError):
@@ -102,6 +107,9 @@ class Issue:
     cell: str | None = None
     file: str | None = None
     value: Any = None
+    #: a rule finding's category: 適合性 (the document follows the 指針 and the form) or 妥当性 (the content is
+    #: adequate); None for reader notices and writer problems
+    category: str | None = None
 
     @property
     def is_error(self) -> bool:
@@ -117,7 +125,22 @@ class Issue:
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "severity": self.severity, "level": LEVELS[self.severity],
                 "message": self.message, "path": self.path, "sheet": self.sheet, "cell": self.cell,
-                "file": self.file}
+                "file": self.file, "category": self.category}
+
+
+#: what the OS said, in the users' words (the OS's own text follows in parentheses)
+OS_ERRORS = {
+    errno.ENOSPC: "ディスクの空き容量が足りないため書き込めません",
+    errno.EDQUOT: "ディスクの使用量の上限に達したため書き込めません",
+    errno.ENOENT: "ファイルまたはフォルダがありません",
+    errno.EISDIR: "フォルダです（ファイルを指定してください）",
+    errno.ENOTDIR: "途中の名前がフォルダではありません",
+    errno.EROFS: "読み取り専用の場所には書き込めません",
+    errno.EEXIST: "すでにあります",
+    errno.ENAMETOOLONG: "名前が長すぎます",
+    errno.EIO: "ディスクの読み書きに失敗しました",
+    errno.EFBIG: "ファイルの大きさの上限を超えるため書き込めません",
+}
 
 
 def describe_exception(exc: BaseException) -> str:
@@ -129,7 +152,9 @@ def describe_exception(exc: BaseException) -> str:
     if isinstance(exc, PermissionError):
         return f"{exc.filename or ''}: 書き込み（読み込み）の権限がありません"
     if isinstance(exc, OSError):
-        return f"{exc.filename or ''}: {exc.strerror or exc}".strip(": ")
+        said = OS_ERRORS.get(exc.errno) if exc.errno is not None else None
+        said = f"{said}（{exc.strerror}）" if said and exc.strerror else said or exc.strerror or str(exc)
+        return f"{exc.filename or ''}: {said}".strip(": ")
     if isinstance(exc, MemoryError):
         return "メモリが不足しました"
     return f"予期しないエラー（{type(exc).__name__}: {exc}）".replace("\n", " / ")

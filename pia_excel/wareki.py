@@ -183,6 +183,33 @@ class WarekiDate:
         return (self.to_date(), self.precision) < (other.to_date(), other.precision)
 
 
+_SEIREKI_RE = re.compile(r"(\d{4})(?:[年/\-.・](\d{1,2})(?:[月/\-.・](\d{1,2})日?|月)?|年)?")
+#: Excel's day 0 (serial numbers of the 1900 date system, leap-year bug included for serials after 60)
+_EXCEL_EPOCH = datetime.date(1899, 12, 30)
+
+
+def seireki_meant(value: object) -> WarekiDate | None:
+    """The 和暦 date a 西暦 date means ("2025年2月25日", "2025/2/25", "2025-02", a datetime, or an Excel serial
+    number such as 45713 that lost its date format), or None when ``value`` is not one."""
+    if isinstance(value, datetime.date):
+        try:
+            return WarekiDate.from_date(value)
+        except WarekiError:
+            return None
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value)))
+    try:
+        if re.fullmatch(r"\d{5}(\.0+)?", text) and 20000 <= float(text) <= 80000:
+            return WarekiDate.from_date(_EXCEL_EPOCH + datetime.timedelta(days=int(float(text))))
+        m = _SEIREKI_RE.fullmatch(text)
+        if not m or not 1868 <= int(m.group(1)) <= 2200:
+            return None
+        y, mo, d = int(m.group(1)), m.group(2), m.group(3)
+        w = WarekiDate.from_date(datetime.date(y, int(mo or 12), int(d or 1)))
+        return WarekiDate(w.era, w.year, int(mo) if mo else None, int(d) if d else None)
+    except (ValueError, WarekiError):
+        return None
+
+
 def parse_wareki(text: str) -> WarekiDate:
     """Shorthand for WarekiDate.parse."""
     return WarekiDate.parse(text)

@@ -97,3 +97,34 @@ def test_result_sheet_and_changelog_rows_hold_no_formula(books, tmp_path):
     assert r.exit_code in (0, 1), r.output
     for path in out.glob("*.xlsx"):
         _assert_no_formula_in_xlsx(path)
+
+
+def _libreoffice_reads_csv(csv_path: Path, out_dir: Path) -> list[tuple[str, object, str]]:
+    """The CSV opened by LibreOffice with formula evaluation on (CSV filter option 13), saved as xlsx and read
+    back: (coordinate, value, openpyxl data type) of every cell."""
+    import subprocess
+
+    from pia_excel.pdf.render import find_soffice
+
+    options = "CSV:44,34,76,1,,1041,false,false,false,false,false,-1,true"  # UTF-8, 日本語, evaluate formulas
+    subprocess.run([find_soffice(), "--headless", "--norestore", f"-env:UserInstallation={(out_dir / 'p').as_uri()}",
+                    f"--infilter={options}", "--convert-to", "xlsx", "--outdir", str(out_dir), str(csv_path)],
+                   check=True, capture_output=True, timeout=180)
+    ws = load_workbook(out_dir / csv_path.with_suffix(".xlsx").name).active
+    return [(c.coordinate, c.value, c.data_type) for row in ws.iter_rows() for c in row if c.value is not None]
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_opens_the_exported_csv_without_a_formula(books, tmp_path):
+    r = CliRunner().invoke(main, ["export", str(books), "-o", str(tmp_path / "t.csv"), "-j", "1"])
+    assert r.exit_code == 0, r.output
+    control = tmp_path / "raw.csv"  # the same values unescaped: LibreOffice takes them as formulas
+    with open(control, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([["a"], *([v] for v in HOSTILE[:4])])
+    raw = _libreoffice_reads_csv(control, tmp_path / "raw")
+    assert [v for _, v, t in raw if t == "f"] == [HOSTILE[0]]  # the =HYPERLINK(…) one runs
+    for name in ("t.csv", "t_files.csv"):
+        cells = _libreoffice_reads_csv(tmp_path / name, tmp_path / name.split(".")[0])
+        assert [c for c in cells if c[2] == "f"] == [], name
+    texts = {v for _, v, _ in _libreoffice_reads_csv(tmp_path / "t.csv", tmp_path / "again")}
+    assert "'" + HOSTILE[0] in texts  # the value is there, as text

@@ -116,3 +116,31 @@ def test_encryption_check_reads_only_the_head(tmp_path):
     res = run_cli("validate", big)
     assert res.returncode == 2 and "Traceback" not in res.stderr
     assert ".xls" in res.stderr and str(big) in res.stderr
+
+
+def _small_files() -> None:
+    import signal
+
+    _cap()
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes past the limit fail with EFBIG instead of killing us
+    resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
+
+
+@pytest.mark.parametrize("suffix", [".json", ".xlsx"])
+def test_a_write_that_fails_names_the_output_not_a_temporary_file(tmp_path, suffix):
+    """The OS refuses the write (here: a file size limit, as a full disk would): one line in Japanese naming the
+    file asked for — not the temporary file beside it — exit 2, and nothing left behind."""
+    sample = ROOT / "samples" / "adachi_jukijo_zenkomoku.xlsx"
+    src = tmp_path / "in.json"
+    assert run_cli("convert", sample, "-o", src).returncode == 0
+    out = tmp_path / f"out{suffix}"
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("PIA_EXCEL_")}
+    environ["PYTHONPATH"] = str(ROOT)
+    res = subprocess.run([sys.executable, "-m", "pia_excel.cli", "convert", str(sample if suffix == ".json" else src),
+                          "-o", str(out)], cwd=ROOT, env=environ, preexec_fn=_small_files, capture_output=True,
+                         text=True, timeout=TIME_CAP)
+    assert res.returncode == 2, res.stderr
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"エラー: {out}: "), lines
+    assert "上限を超える" in lines[0] and ".~pia-" not in lines[0], lines
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.json"]

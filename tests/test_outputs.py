@@ -136,3 +136,31 @@ def test_pdf_replaces_the_old_pdf_only_after_checking_the_new(book, tmp_path, mo
     os.chmod(out, stat.S_IRUSR)
     data = out.read_bytes()
     refused(run("pdf", book, "-o", out), out, data, "読み取り専用")
+
+
+def test_every_output_gets_its_folder_created_alike(book, tmp_path):
+    """An output in a folder that does not exist yet: every command creates the folder (none fails on it, none
+    writes elsewhere)."""
+    new = tmp_path / "新しいフォルダ" / "下"
+    cases = {
+        "new": (["new", "--form", "juten", "-o", new / "a" / "n.xlsx"], new / "a" / "n.xlsx"),
+        "convert": (["convert", book, "-o", new / "b" / "c.json"], new / "b" / "c.json"),
+        "export": (["export", book, "-o", new / "c" / "t.csv", "-j", "1"], new / "c" / "t.csv"),
+        "validate --summary": (["validate", book, "--summary", new / "d" / "s.csv"], new / "d" / "s.csv"),
+        "validate --report-xlsx": (["validate", book, "--report-xlsx", new / "e" / "r.xlsx"], new / "e" / "r.xlsx"),
+        "changelog -o": (["changelog", book, book, "--date", "令和7年2月25日", "-o", new / "f" / "c.xlsx"],
+                         new / "f" / "c.xlsx"),
+    }
+    for name, (args, out) in cases.items():
+        r = run(*args)
+        assert r.exit_code in (0, 1), (name, r.output, r.stderr)
+        assert out.is_file(), name
+
+
+def test_an_output_folder_that_cannot_be_made_is_one_line(book, tmp_path):
+    blocker = tmp_path / "ファイル"
+    blocker.write_text("x")
+    r = run("convert", book, "-o", blocker / "sub" / "c.json")
+    assert r.exit_code == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("エラー: ") and str(blocker) in lines[0], lines

@@ -225,11 +225,12 @@ def test_r101_at_least_one_system_and_third_party_or_ppc():
     assert "VI.daisansha_jisshi_bi" not in paths(doc, "R101")
 
 
-def test_r101_opinion_reflection_not_needed_without_opinions():
+def test_r103_opinion_reflection_not_needed_without_opinions():
     doc = zen()
-    assert "VI.iken_hanei" in paths(doc, "R101")
+    doc.VI.shikiichi = "基礎項目評価及び全項目評価の実施が義務付けられる"
+    assert "VI.iken_hanei" in paths(doc, "R103")
     doc.VI.iken_naiyo = "意見なし"
-    assert "VI.iken_hanei" not in paths(doc, "R101")
+    assert "VI.iken_hanei" not in paths(doc, "R103")
 
 
 def test_r102_fields_of_a_used_block():
@@ -717,3 +718,166 @@ def test_stale_reference_prefilter_holds_for_this_unicode():
     assert stale_references("番号法別表第二") == ["別表第二"]
     assert stale_references("番号法の表") == []
     assert stale_references("番号法第１９条第７号") == ["第19条第7号"]
+
+
+# ---------------------------------------------------------------------------------------------- issue 11
+OBLIGED = "基礎項目評価及び全項目評価の実施が義務付けられる"
+VOLUNTARY = "基礎項目評価及び重点項目評価の実施が義務付けられる（任意に全項目評価を実施）"
+
+
+@pytest.mark.parametrize("make", [juten, zen])
+def test_r103_renkei_konkyo_only_when_renkei(make):
+    """Ⅰ ②法令上の根拠 applies only when ①実施の有無 is 実施する (not required otherwise, R101 included)."""
+    doc = make()
+    doc.I.renkei_jisshi_umu = "実施する"
+    assert found(doc, "R103") == at(doc, "R103", "I.renkei_konkyo")
+    for answer in ("実施しない", "未定"):
+        doc.I.renkei_jisshi_umu = answer
+        assert found(doc, "R103") == []
+        assert "I.renkei_konkyo" not in paths(doc, "R101")
+
+
+def test_r103_iken_chosyu_only_when_zenkomoku_is_obligatory():
+    """全項目 Ⅵ-2 意見の聴取 applies where the しきい値判断 makes the 全項目評価 obligatory, not where it is 任意."""
+    doc = zen()
+    doc.VI.shikiichi = OBLIGED
+    got = paths(doc, "R103")
+    assert {"VI.iken_hoho", "VI.iken_kikan", "VI.iken_naiyo", "VI.iken_hanei"} <= set(got)
+    doc.VI.shikiichi = VOLUNTARY
+    assert not [p for p in paths(doc, "R103") + paths(doc, "R101") if p.startswith("VI.iken_")]
+
+
+def test_r002_seireki_date_gives_one_finding_with_its_wareki():
+    doc = juten()
+    doc.invalid_values["cover.kohyo_bi"] = "2025年2月25日"
+    report = validate(doc, codes=["R002", "R101"])
+    mine = [f for f in report.findings if f.path == "cover.kohyo_bi"]
+    assert [(f.code, f.cell) for f in mine] == at(doc, "R002", "cover.kohyo_bi")
+    assert "令和7年2月25日" in mine[0].message
+    doc.invalid_values["cover.kohyo_bi"] = "45713"  # an Excel date serial that lost its format
+    assert "令和7年2月25日" in validate(doc, codes=["R002"]).findings[0].message
+    doc.invalid_values.clear()
+    doc.cover.kohyo_bi = WarekiDate.parse("令和7年2月25日")
+    assert found(doc, "R002") == []
+
+
+@pytest.mark.parametrize("mark", ["—", "－", "ー", "なし"])
+def test_r002_optional_cell_with_a_dash_reads_as_empty(mark):
+    doc = juten()
+    doc.invalid_values["V.daisansha_jisshi_bi"] = mark  # 3. 第三者点検【任意】 ①実施日
+    assert found(doc, "R002") == []
+    doc.invalid_values["V.kiso_jisshi_bi"] = mark  # required: still not a date
+    assert found(doc, "R002") == at(doc, "R002", "V.kiso_jisshi_bi")
+
+
+def test_r209_count_beyond_slots_without_bessi():
+    doc = juten()
+    ii = doc.files[0].II
+    ii.itaku_umu, ii.itaku_umu_count = "委託する", 25
+    ii.itaku_jiko = [_itaku_block(doc, name=f"業務{i}", itaku_naiyo="収納") for i in range(1, 21)]
+    assert found(doc, "R209") == at(doc, "R209", "files[1].II.itaku_umu_count")
+    assert found(doc, "R201") == []  # the count itself is accepted
+    ii.itaku_jiko[19].itaku_naiyo = "収納（委託事項21以降は別紙2のとおり）"
+    assert found(doc, "R209") == []
+    ii.teikyo_iten_umu = [Tick(label="提供を行っている", count=22)]
+    ii.teikyo_saki = [_saki_block(doc, "teikyo_saki", name="A課")]
+    assert found(doc, "R209") == at(doc, "R209", "files[1].II.teikyo_iten_umu.o1.count")
+    ii.II_7 = "提供先の一覧は別添のとおり。"
+    assert found(doc, "R209") == []
+
+
+def test_r220_reported_per_file():
+    doc = zen(files=2)
+    doc.I.renkei_jisshi_umu = "実施する"
+    both = [Tick(label="接続しない（入手）"), Tick(label="接続しない（提供）")]
+    doc.files[0].III.III_6 = list(both)
+    doc.files[1].III.III_6 = list(both)
+    assert found(doc, "R220") == sorted(at(doc, "R220", "files[1].III.III_6.o1", "files[2].III.III_6.o1"))
+
+
+@pytest.mark.parametrize("answer_path, answer, detail", [
+    ("files[1].III.user_ninsho", "行っていない", "files[1].III.user_ninsho_hoho"),
+    ("files[1].III.shokyo_rule", "定めていない", "files[1].III.shokyo_rule_naiyo"),
+    ("files[1].III.shiyo_kiroku", "記録を残していない", "files[1].III.shiyo_kiroku_hoho"),
+    ("files[1].III.shisha_kojin_bango", "保管していない", "files[1].III.shisha_hokan_hoho"),
+    ("files[1].III.saiitakusaki_kakuho", "再委託していない", "files[1].III.saiitakusaki_kakuho_hoho"),
+    ("V.filebo_kohyo", "行っていない", "V.filebo_kohyo_basho"),
+    ("I.renkei_jisshi_umu", "実施しない", "I.renkei_konkyo"),
+])
+def test_r260_negative_answer_with_detail(answer_path, answer, detail):
+    from pia_excel.spec.paths import value_at  # noqa: F401 (paths resolve through the model)
+
+    doc = zen()
+
+    def put(path, value):
+        *parents, key = path.split(".")
+        obj = doc
+        for part in parents:
+            obj = doc.files[int(part[6:-1]) - 1] if part.startswith("files[") else getattr(obj, part)
+        setattr(obj, key, value)
+
+    put(answer_path, answer)
+    put(detail, "月1回、管理者が確認する。")
+    assert found(doc, "R260") == at(doc, "R260", detail)
+    put(detail, "－")
+    assert found(doc, "R260") == []
+
+
+def test_r260_spec_lists_every_negative_answer():
+    """Each choice that says there is nothing has its items listed under empty_when (both forms)."""
+    from pia_excel.rules.negatives import negatives
+    from pia_excel.spec import load_spec
+
+    nothing = ("しない", "行っていない", "定めていない", "定められていない", "残していない", "制限していない",
+               "保管していない", "発生なし", "再委託していない")
+    for form in ("juten", "zenkomoku"):
+        listed = {(it.path, a) for it, e in negatives(form) for a in e.answers}
+        for it in load_spec(form).value_items():
+            for c in it.choices:
+                # 十分に行っていない still describes what is done; 保管期間 定められていない is explained in その妥当性
+                if c.endswith(nothing) and not c.startswith("十分に") and it.path != "II.hokan_kikan_kikan":
+                    assert (it.path, c) in listed, (form, it.path, c)
+
+
+def test_r270_one_organisation_written_two_ways():
+    doc = zen()
+    ii = doc.files[0].II
+    ii.itaku_jiko = [_itaku_block(doc, name="保守", itakusaki_mei="株式会社ケー・デー・シー"),
+                     _itaku_block(doc, name="運用", itakusaki_mei="（株）ケーデーシー")]
+    doc.I.busho = "区民部 戸籍住民課"
+    ii.jimu_tanto_busho = "区民部戸籍住民課"
+    assert found(doc, "R270") == at(doc, "R270", "files[1].II.jimu_tanto_busho", "files[1].II.itaku_jiko[2].itakusaki_mei")
+    ii.itaku_jiko[1].itakusaki_mei = "株式会社ケー・デー・シー"
+    ii.jimu_tanto_busho = "戸籍住民課"  # a shorter form is a level of detail, not another spelling
+    doc.I.busho = "区民部戸籍住民課"
+    assert found(doc, "R270") == []
+
+
+def test_r510_vague_measures():
+    doc = juten()
+    iii = doc.files[0].III
+    iii.III_2_risk1_measures = "アクセスログを取得し、定期的に点検する。"
+    iii.keiyakusho_kitei_naiyo = "・秘密保持義務\n・委託先を適切に管理する"
+    assert found(doc, "R510") == at(doc, "R510", "files[1].III.III_2_risk1_measures",
+                                    "files[1].III.keiyakusho_kitei_naiyo")
+    iii.III_2_risk1_measures = "アクセスログを取得し、定期的に（毎月）点検する。"
+    iii.keiyakusho_kitei_naiyo = ("・秘密保持義務\n・委託先を適切に管理するため、年1回、作業場所への立入検査を行い、"
+                                  "結果を課長に報告させる")
+    assert found(doc, "R510") == []
+    doc.IV.seikyu_hoho = "定期的に受け付ける"  # not a risk measure (Ⅳ 開示請求 in 重点)
+    assert found(doc, "R510") == []
+
+
+def test_r107_opinion_period_under_30_days_needs_a_reason():
+    doc = zen()
+    doc.VI.shikiichi = OBLIGED
+    doc.VI.iken_kikan = "令和2年6月15日～6月30日"
+    doc.VI.iken_tanshuku_riyu = "期間短縮なし"
+    assert found(doc, "R107") == at(doc, "R107", "VI.iken_tanshuku_riyu")
+    doc.VI.shikiichi = VOLUNTARY
+    assert found(doc, "R107") == []
+    doc.VI.shikiichi = OBLIGED
+    doc.VI.iken_tanshuku_riyu = "法令改正の施行日に間に合わせるため"
+    assert found(doc, "R107") == []
+    doc.VI.iken_kikan, doc.VI.iken_tanshuku_riyu = "令和2年6月15日～7月14日", None  # 30 days (seed 003)
+    assert found(doc, "R107") == []

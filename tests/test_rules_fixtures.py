@@ -42,6 +42,11 @@ KUSHIRO_FINDINGS = {
     ("R401", "files[1].III.III_6_risk2_measures"),
     # 基礎項目評価 実施日 平成27年3月6日
     ("R302", "V.kiso_jisshi_bi"),
+    # 妥当性 (R510): "定期的に" with no frequency anywhere in the cell — L182 "アクセスログを取得し、定期的に点検する
+    # ことを可能とする。", L195 "定期的にログを解析できる仕組み"; L200 規定の内容 "・必要に応じて委託先の視察・監査を
+    # 行う" (when, and what triggers it, is not said)
+    ("R510", "files[1].III.III_2_risk1_measures"), ("R510", "files[1].III.III_3_other_risks"),
+    ("R510", "files[1].III.keiyakusho_kitei_naiyo"),
 }
 
 
@@ -86,6 +91,18 @@ def test_adachi_has_no_false_errors():
             assert not is_filled(Context(value).value(f.path.removesuffix("[1]"))), f.path
     warnings = {(f.code, f.path) for f in report.warnings}
     assert ("R401", "files[1].II.taisho_honnin_hitsuyosei") in warnings  # "番号法第19条 別表第二の事務"
+    # 妥当性 (R510): each cell says "定期的に" / "定期的な" and no frequency anywhere in it (seed 004 lines):
+    # L1180 "定期的にユーザーID一覧をシステムより出力し", L1047 "定期的に操作ログをチェックし", L1142 "ウィルス定義
+    # ファイルの定期的な更新", L1158 and change row L1699 "外部記憶媒体については、定期的に内部のチェックを行い",
+    # L1277 "住記システムとの整合処理を定期的に実施し", L1437 "定期的にチェックを行う" / "定期的に自己点検を実施",
+    # L1439 "定期的に外部監査を実施する" / "定期的に監査を行う"
+    assert {(c, p) for c, p in warnings if c == "R510"} == {("R510", p) for p in (
+        "files[1].III.access_kanri_hoho", "files[1].III.shiyo_kiroku_hoho", "files[1].III.gijutsuteki_naiyo",
+        "files[1].III.shokyo_tejun_naiyo", "files[2].III.III_7_risk2_measures", "IV.jiko_tenken_hoho",
+        "IV.kansa_naiyo")}
+    # files 2 and 3 answer 消去ルール 定めていない and explain it in ルールの内容 ("…ないため、消去の委託はしない。",
+    # L1204/L1349): an explanation, not a rule, so no R260
+    assert not [f for f in report.findings if f.code in ("R209", "R260", "R270")]
 
 
 # ---------------------------------------------------------------------------------------------- blank templates
@@ -127,8 +144,10 @@ def test_blank_template_reports_every_required_item(form, tmp_path):
 def test_zenkomoku_blank_template_specifics(tmp_path):
     report = validate(api.new("zenkomoku"))
     got = {f.path for f in report.findings}
-    assert {"files[1].annex2.kiroku_komoku_list[1]", "VI.iken_hanei", "VI.daisansha_jisshi_bi"} <= got
-    assert not {"cover.ppc_shonin_bi", "VI.ppc_teishutsu_bi", "files[1].III.user_ninsho_hoho"} & got
+    assert {"files[1].annex2.kiroku_komoku_list[1]", "VI.daisansha_jisshi_bi", "VI.shikiichi"} <= got
+    # Ⅵ-2 意見聴取 and ②法令上の根拠 apply under an answer that a blank document does not give yet
+    assert not {"cover.ppc_shonin_bi", "VI.ppc_teishutsu_bi", "files[1].III.user_ninsho_hoho", "VI.iken_hanei",
+                "VI.iken_hoho", "I.renkei_konkyo"} & got
 
 
 # ---------------------------------------------------------------------------------------------- cell map

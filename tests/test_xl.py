@@ -102,8 +102,9 @@ def fills(wb) -> dict[tuple[str, str], str]:
 
 def result_rows(wb) -> list[tuple]:
     ws = wb[RESULT_SHEET]
-    return [tuple(c.value for c in row[:7]) for row in ws.iter_rows(min_row=4)
-            if any(c.value is not None for c in row[:7])]
+    n = len(result_sheet.RESULT_HEADERS)
+    return [tuple(c.value for c in row[:n]) for row in ws.iter_rows(min_row=4)
+            if any(c.value is not None for c in row[:n])]
 
 
 def links(wb) -> dict[str, str]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from ..errors import PiaError, PlacementError, describe_exception
 from .common import FORM_HELP, FORMS, JOBS_HELP, Fail, finish_batch, guard, no_inputs, progress_bar, refuse_existing, with_path
 
 
@@ -96,7 +97,12 @@ def _convert_single(source: Path, output: Path, force: bool = False) -> None:
     result = guard(api.load, source)
     for issue in result.issues:
         click.echo(f"注意: {source}: {issue}", err=True)
-    problems = guard(api.save, result.doc, output)
+    try:
+        problems = api.save(result.doc, output)
+    except PlacementError as e:  # what cannot be written comes from the input: name it too
+        raise Fail(with_path(source, str(e))) from None
+    except (PiaError, OSError) as e:
+        raise Fail(describe_exception(e)) from None
     for p in problems:
         click.echo(f"注意: {output}: {p}", err=True)
     click.echo(f"変換しました: {source} → {output}")

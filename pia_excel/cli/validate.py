@@ -110,7 +110,7 @@ def validate(paths, fmt, report_xlsx, in_place, summary, progress, today, jobs) 
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True)
 def rules(fmt) -> None:
-    """検証ルールの一覧（コード・重要度・内容）を表示します。"""
+    """検証ルールの一覧（コード・重要度・区分・内容）を表示します。"""
     if fmt == "markdown":
         from ..rules.catalogue import render_markdown
 
@@ -119,7 +119,7 @@ def rules(fmt) -> None:
     from ..rules import RULES
     from ..rules.catalogue import rows as catalogue_rows
 
-    for code, severity, title, forms in catalogue_rows():
+    for code, severity, category, title, forms in catalogue_rows():
         suffix = "" if forms == "両方" else f"（{forms}のみ）"
-        click.echo(f"{code}  {severity}  {title}{suffix}")
+        click.echo(f"{code}  {severity}  {category}  {title}{suffix}")
     click.echo(f"全{len(RULES) + 1}件")

@@ -16,6 +16,7 @@ from .layout import LIST_HEADER, OWN_SHEETS, TABLE_COLUMNS, TABLE_HEADS, display
 from ..errors import ERROR, WARNING, Issue
 from .cells import column_letter
 from .values import (INVALID_MARK, NOTICE_CODE, ODD_MARK_CODE, TICKED, ReadResult, cell_choice, cell_count, cell_date,
+                     excel_date_notice,
                      cell_text, mark_state, odd_mark_message)
 
 _PRINTED_HINTS = ("＜選択肢＞", "例：", "（　）件：")
@@ -99,6 +100,8 @@ class _LabelReader:
                     self.record(path, r, cc)
                     out[it.key] = {"choice": lambda: cell_choice(v, it, self.edition.labels), "count": lambda: cell_count(v),
                                    "date": lambda: cell_date(v)}.get(kind, lambda: cell_text(v))()
+                    if kind == "date" and excel_date_notice(v):
+                        self.result.issues.append(Issue(NOTICE_CODE, WARNING, excel_date_notice(v), path, self.grid.title))
                     self.cursor = r + 1
                 if it.count:
                     nxt = self.find("件数", self.cursor)

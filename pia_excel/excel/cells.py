@@ -197,8 +197,12 @@ class WorkbookCells(SheetRows):
             return self.rows(sheet)
         g = self._grids.get(sheet)
         if g is None:
-            s = self._book.get_sheet_by_name(sheet)
-            g = s.to_python(skip_empty_area=False)
+            try:  # a sheet is parsed when first asked for: its XML errors come here, not when the file is opened
+                s = self._book.get_sheet_by_name(sheet)
+                g = s.to_python(skip_empty_area=False)
+            except Exception as e:  # calamine's XmlError, ZipError, ... (no common base class)
+                raise WorkbookError(f"{self.path}: シート「{sheet}」が読めません（{type(e).__name__}: "
+                                    f"{str(e).splitlines()[0] if str(e) else ''}）") from None
             r0, c0 = s.start or (0, 0)
             if r0 or c0:  # a sheet whose used range does not start at A1
                 width = c0 + (len(g[0]) if g else 0)

@@ -289,7 +289,7 @@ def write_xlsm(doc: Document, path: str | os.PathLike, *, strict: bool = True) -
     """Write ``doc`` as a macro-enabled workbook with the buttons (what ``api.save`` does for ``.xlsm``)."""
     wb, problems = build_workbook(doc)
     if problems and strict:
-        raise PlacementError(problems)
+        raise PlacementError(problems, path=path)
     attach_macros(wb)
     save_atomic(wb, Path(path))
     return problems

@@ -32,7 +32,8 @@ from .cells import SheetRows, WorkbookCells, bounds, names_element, parse_ref
 from .layout import TABLE_COLUMNS, Layout, col_letter, layout, part, sheet_name
 from .limits import check_package
 from .values import (ILLEGAL_CHARACTERS_RE, INVALID_MARK, MAX_CELL, NOTICE_CODE, ODD_MARK_CODE, TICK_MARKS, TICKED,  # noqa: F401
-                     ReadResult, cell_choice, cell_count, cell_date, cell_text, mark_state, odd_mark_message)
+                     ReadResult, cell_choice, cell_count, cell_date, cell_text, excel_date_notice, mark_state,
+                     odd_mark_message)
 
 #: more 特定個人情報ファイル than any real document has: such meta values are not trusted for the fast path
 MAX_FILES = 999
@@ -243,7 +244,10 @@ class _NameReader:
             elif kind == "count":
                 out[it.key] = cell_count(self.cell(path))
             elif kind == "date":
-                out[it.key] = cell_date(self.cell(path))
+                v = self.cell(path)
+                out[it.key] = cell_date(v)
+                if v.__class__ is not str and excel_date_notice(v):
+                    self.issue(path, excel_date_notice(v))
             else:
                 out[it.key] = cell_text(self.cell(path))
             if it.count:
@@ -256,31 +260,33 @@ class _NameReader:
             mark = cell_text(self.cell(path, names.option_suffix(i)))
             detail = cell_text(self.cell(path, names.option_suffix(i, "detail"))) if opt.detail else None
             count = cell_count(self.cell(path, names.option_suffix(i, "count"))) if opt.count else None
-            state = mark_state(mark)
-            if state == INVALID_MARK:  # never a tick: kept as written (invalid_values) and reported at its cell
-                self.invalid_mark(path + names.option_suffix(i), mark)
-            if state != TICKED and detail is None and count is None:
-                continue
-            label = self.edition_labels.get(opt.label, opt.label)
-            tick: dict = {"label": label}
-            if state != TICKED:
-                tick["checked"] = False
-            if detail is not None:
-                tick["detail"] = detail
-            if count is not None:
-                tick["count"] = count
-            out.append(tick)
+            tick = self.tick(path + names.option_suffix(i), self.edition_labels.get(opt.label, opt.label), mark,
+                             detail, count)
+            if tick is not None:
+                out.append(tick)
         return out
+
+    def tick(self, path: str, label: str, mark: str | None, detail: str | None, count: Any) -> dict | None:
+        """One option of a checkbox list as the model holds it (None when nothing is written for it). A mark that
+        is neither ○ nor a "no" mark is never a tick: kept as written (``invalid_values``), an error at its cell."""
+        state = mark_state(mark)
+        if state == INVALID_MARK:
+            self.invalid[path] = mark
+            self.issue(path, odd_mark_message(mark), mark, code=ODD_MARK_CODE, severity=ERROR)
+        if state != TICKED and detail is None and count is None:
+            return None
+        tick: dict = {"label": label}
+        if state != TICKED:
+            tick["checked"] = False
+        if detail is not None:
+            tick["detail"] = detail
+        if count is not None:
+            tick["count"] = count
+        return tick
 
     def issue(self, path: str, message: str, value: Any = None, code: str = NOTICE_CODE, severity: str = WARNING) -> None:
         sheet, cell = self.result.cells.get(path, (None, None))
         self.result.issues.append(Issue(code, severity, message, path, sheet, cell, value=value))
-
-    def invalid_mark(self, path: str, mark: str) -> None:
-        """A ○ cell holding a mark that is neither ○ nor a "no" mark: never a tick, kept as written
-        (``invalid_values``) and reported at its cell as an error."""
-        self.invalid[path] = mark
-        self.issue(path, odd_mark_message(mark), mark, code=ODD_MARK_CODE, severity=ERROR)
 
 
 def _layout_refs(lay: Layout, texts: dict[str, str], book) -> dict | None:
@@ -479,6 +485,8 @@ class _GridReader:
                     out[key] = cell_count(v)
                 else:
                     out[key] = cell_date(v)
+                    if v.__class__ is not str and excel_date_notice(v):
+                        self.nr.issue(self.prefix + path, excel_date_notice(v))
             elif op == _REPEAT:
                 blocks, blank = [], []
                 for slot_ops, cells, keys, list_keys in arg:
@@ -523,19 +531,9 @@ class _GridReader:
                 mark = cell_text(mark)
             detail = cell_text(text(detail_rc, path, suffix + ".detail")) if detail_rc is not None else None
             count = cell_count(text(count_rc, path, suffix + ".count")) if count_rc is not None else None
-            state = mark_state(mark)
-            if state == INVALID_MARK:
-                self.nr.invalid_mark(self.prefix + path + suffix, mark)
-            if state != TICKED and detail is None and count is None:
-                continue
-            tick: dict = {"label": label}
-            if state != TICKED:
-                tick["checked"] = False
-            if detail is not None:
-                tick["detail"] = detail
-            if count is not None:
-                tick["count"] = count
-            out.append(tick)
+            tick = self.nr.tick(self.prefix + path + suffix, label, mark, detail, count)
+            if tick is not None:
+                out.append(tick)
         return out
 
     def range_rows(self, path: str) -> list[tuple]:

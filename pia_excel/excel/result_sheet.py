@@ -24,8 +24,8 @@ RESULT_NOTE_ROW = 2
 RESULT_BUTTON_ROW = 3
 RESULT_BUTTON_ROW_HEIGHT = 27.0
 RESULT_HEADER_ROW = 4
-RESULT_HEADERS = ("No", "重要度", "コード", "シート", "セル", "内容", "項目パス")
-RESULT_WIDTHS = {"A": 5, "B": 8, "C": 7, "D": 22, "E": 8, "F": 80, "G": 40}
+RESULT_HEADERS = ("No", "重要度", "コード", "シート", "セル", "内容", "項目パス", "区分")
+RESULT_WIDTHS = {"A": 5, "B": 8, "C": 7, "D": 22, "E": 8, "F": 80, "G": 40, "H": 8}
 RESULT_HEADER_FILL = "FFD9E1F2"
 FONT = RESULT_FONT = "Yu Gothic"
 ERROR_RGB = "FFFFC7CE"
@@ -135,7 +135,7 @@ def annotate(wb: Workbook, findings: Sequence[Issue], *, title: str, summary: st
     _heading(ws)
     for i, f in enumerate(findings, start=1):
         r = RESULT_HEADER_ROW + i
-        values = (i, f.severity, f.code, f.sheet or "", f.cell or "", f.message, f.path or "")
+        values = (i, f.severity, f.code, f.sheet or "", f.cell or "", f.message, f.path or "", f.category or "")
         for col, v in enumerate(values, start=1):
             c = ws.cell(row=r, column=col, value=v)
             c.font = normal

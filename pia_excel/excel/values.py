@@ -3,6 +3,7 @@
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +13,7 @@ from ..errors import Issue
 from ..models import Document
 from ..spec import Item
 from ..spec.text import count_value, date_value, match_choice, nfkc, text_value
+from ..wareki import WarekiDate
 
 MAX_CELL = 32767
 #: control characters Excel cannot hold in a cell (the same set as openpyxl's, which refuses to write them)
@@ -83,6 +85,14 @@ def cell_choice(v: Any, item: Item, edition_labels: dict) -> Any:
 def cell_count(v: Any) -> Any:
     """A count cell: an int, else its text (:func:`~pia_excel.spec.text.count_value`)."""
     return count_value(v)
+
+
+def excel_date_notice(v: Any) -> str | None:
+    """The reader's notice for a date cell that holds an Excel date (shown and printed in 西暦), or None."""
+    if isinstance(v, (dt.datetime, dt.date)):
+        return (f"Excelの日付（西暦表示）として入力されています。和暦「{WarekiDate.from_date(v)}」として読みました"
+                "（和暦の文字で入力してください）")
+    return None
 
 
 def cell_date(v: Any) -> Any:

@@ -8,8 +8,10 @@ beside each choice as in the published documents; unused repeat slots are hidden
 """
 from __future__ import annotations
 
+import gc
 import os
 import re
+import sys
 from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -186,8 +188,9 @@ class _SheetWriter:
         if isinstance(value, str):
             text = value
             if ILLEGAL_CHARACTERS_RE.search(text):
+                chars = "、".join(sorted({f"U+{ord(c):04X}" for c in ILLEGAL_CHARACTERS_RE.findall(text)}))
                 self.ctx.problems.append(problem(path or "", self.ws.title, cell.coordinate,
-                                                 "制御文字はセルに書き込めません（削除して書き込みました）"))
+                                                 f"制御文字（{chars}）はセルに書き込めません"))
                 text = ILLEGAL_CHARACTERS_RE.sub("", text)
             if len(text) > MAX_CELL:
                 self.ctx.problems.append(problem(path or "", self.ws.title, cell.coordinate,
@@ -386,11 +389,29 @@ def write_workbook(doc: Document, path: str | os.PathLike, *, strict: bool = Tru
     :class:`PlacementError` and nothing is written; otherwise the problems are returned."""
     wb, problems = build_workbook(doc)
     if problems and strict:
-        raise PlacementError(problems)
+        raise PlacementError(problems, path=path)
     save_atomic(wb, Path(path))
     return problems
 
 
 def save_atomic(wb: Workbook, path: Path) -> None:
     with atomic_path(path) as tmp:
-        wb.save(tmp)
+        save_quietly(wb, tmp)
+
+
+def save_quietly(wb: Workbook, path: Path) -> None:
+    """``wb.save(path)``; when the OS refuses the write (disk full …) the OSError is raised without openpyxl's
+    half-run sheet writers, which would otherwise print "Exception ignored …" tracebacks when collected."""
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: None
+    try:
+        try:
+            wb.save(path)
+            err = None
+        except OSError as e:
+            err = OSError(e.errno, e.strerror or str(e), e.filename)
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    if err is not None:
+        raise err

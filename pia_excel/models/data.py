@@ -59,19 +59,28 @@ def read_data(path: Path) -> Document:
         raise InputError(f"{path}: ファイルがありません", path=path) from None
     except UnicodeDecodeError:
         raise InputError(f"{path}: UTF-8 のテキストではありません", path=path) from None
-    if path.suffix.lower() == ".json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise InputError(f"{path}: JSON として読めません（{e}）", path=path) from None
-    else:
-        yaml = _yaml()
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as e:
-            raise InputError(f"{path}: {path.suffix[1:].upper()} として読めません（{e}）", path=path) from None
+    kind = path.suffix[1:].upper()
+    try:
+        if path.suffix.lower() == ".json":
+            try:
+                data = json.loads(text)
+            except json.JSONDecodeError as e:
+                raise InputError(f"{path}: JSON として読めません（{e}）", path=path) from None
+        else:
+            yaml = _yaml()
+            try:
+                data = yaml.safe_load(text)
+            except yaml.YAMLError as e:
+                raise InputError(f"{path}: {kind} として読めません（{e}）", path=path) from None
+    except RecursionError:
+        raise InputError(f"{path}: {kind} の入れ子が深すぎます（評価書のデータではありません）", path=path) from None
     if not isinstance(data, dict):
         raise InputError(f"{path}: 評価書のデータ（オブジェクト）ではありません", path=path)
+    bad = _unencodable(data)
+    if bad is not None:  # "\ud800" escapes: no workbook or file could hold such a text
+        where, char = bad
+        raise InputError(f"{path}: {where or '(最上位)'}: 文字として不正な値（U+{ord(char):04X}、対になっていないサロゲート）"
+                         "が含まれています", path=path)
     from pydantic import ValidationError
 
     try:
@@ -81,6 +90,37 @@ def read_data(path: Path) -> Document:
         raise InputError("\n".join(lines), path=path) from None
     except ValueError as e:
         raise InputError(f"{path}: {e}", path=path) from None
+
+
+def _unencodable(data: Any, where: str = "") -> tuple[str, str] | None:
+    """The place and character of the first lone surrogate (from a JSON ``\\ud800`` escape) in ``data``."""
+    try:
+        json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
+        return None
+    except UnicodeEncodeError:
+        pass
+    except (ValueError, TypeError, RecursionError):
+        return None  # not JSON-like (circular YAML anchors …): the model says what is wrong
+
+    def walk(node: Any, at: str) -> tuple[str, str] | None:
+        if isinstance(node, str):
+            try:
+                node.encode("utf-8")
+            except UnicodeEncodeError as e:
+                return at, node[e.start]
+        elif isinstance(node, dict):
+            for k, v in node.items():
+                found = walk(k, at) or walk(v, f"{at}.{k}" if at else str(k))
+                if found:
+                    return found
+        elif isinstance(node, list):
+            for i, v in enumerate(node, start=1):
+                found = walk(v, f"{at}[{i}]")
+                if found:
+                    return found
+        return None
+
+    return walk(data, where)
 
 
 def _loc(loc) -> str:

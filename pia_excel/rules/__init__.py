@@ -19,11 +19,11 @@ from typing import Iterable
 from ..excel.cells import row_col
 from ..excel.reader import ReadResult
 from ..models import Document
-from . import brackets, changelog_rows, consistency, dates, law, required, typecheck, wording  # noqa: F401 (registers)
+from . import adequacy, brackets, changelog_rows, consistency, dates, law, negatives, required, typecheck, wording  # noqa: F401 (registers)
 from .cells import CellMap, cell_map, cell_of
-from .engine import ERROR, INTERNAL_CODE, RULES, WARNING, Context, Finding, Hit, Rule, reads_of
+from .engine import CATEGORIES, CONFORMITY, ERROR, INTERNAL_CODE, RULES, WARNING, Context, Finding, Hit, Rule, reads_of
 
-__all__ = ["ERROR", "WARNING", "RULES", "Finding", "Report", "Rule", "cell_of", "reads_of", "validate", "validate_result"]
+__all__ = ["CATEGORIES", "ERROR", "WARNING", "RULES", "Finding", "Report", "Rule", "cell_of", "reads_of", "validate", "validate_result"]
 
 
 @dataclass
@@ -67,7 +67,7 @@ def validate(doc: Document, *, read_issues: Iterable = (), cells: CellMap | None
         except Exception as exc:  # one failing rule never stops the others
             findings.append(Finding(INTERNAL_CODE, ERROR,
                                     f"内部エラー: 規則 {code} を実行できませんでした（{type(exc).__name__}: {exc}）",
-                                    file=file))
+                                    file=file, category=CONFORMITY))
             continue
         for hit in hits:
             findings.append(_finding(rule, hit, cells, file))
@@ -82,7 +82,7 @@ def _finding(rule: Rule, hit: Hit, cells: CellMap, file: str | None) -> Finding:
         message = f"{rule.title}（メッセージを作れませんでした: {exc}）"
     where = hit.where or cells.locate(hit.path)
     sheet, cell = where if where else (None, None)
-    return Finding(rule.code, rule.severity, message, hit.path, sheet, cell, file)
+    return Finding(rule.code, rule.severity, message, hit.path, sheet, cell, file, category=rule.category)
 
 
 def _order(f: Finding, cells: CellMap):

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from ..spec import FORM_NAMES
 from . import RULES
-from .engine import ERROR, INTERNAL_CODE
+from .engine import CONFORMITY, ERROR, INTERNAL_CODE
 
 INTERNAL = (INTERNAL_CODE, ERROR, "規則の実行に失敗（内部エラー）",
             "A rule raised instead of checking; the other rules still ran. Please report it.")
 
 
-def rows() -> list[tuple[str, str, str, str]]:
-    """(code, severity, title, forms) of every rule, R000 first."""
-    out = [(INTERNAL[0], INTERNAL[1], INTERNAL[2], "両方")]
+def rows() -> list[tuple[str, str, str, str, str]]:
+    """(code, severity, category, title, forms) of every rule, R000 first."""
+    out = [(INTERNAL[0], INTERNAL[1], CONFORMITY, INTERNAL[2], "両方")]
     for code in sorted(RULES):
         r = RULES[code]
         forms = "両方" if set(r.forms) == set(FORM_NAMES) else "・".join(FORM_NAMES[f] for f in r.forms)
-        out.append((code, r.severity, r.title, forms))
+        out.append((code, r.severity, r.category, r.title, forms))
     return out
 
 
@@ -32,17 +32,20 @@ def render_markdown() -> str:
         "`role:…` the item with that role in the form (`role:changes` is the 変更箇所 table), `important` the ※ items,",
         "`options:detail` / `options:count` checkbox lists with a （　） detail or count, `PATH.*` everything below a",
         "heading or section. `pia-excel item ITEM` and docs/items.md show the rules that read each item.",
+        "区分 groups the findings as a 第三者点検 checklist: 適合性 (the document follows the 指針 and the form) or",
+        "妥当性 (the content is adequate).",
         "",
-        "| コード | 重要度 | 内容 | 様式 |",
-        "|---|---|---|---|",
+        "| コード | 重要度 | 区分 | 内容 | 様式 |",
+        "|---|---|---|---|---|",
     ]
-    for code, sev, title, forms in rows():
-        lines.append(f"| {code} | {sev} | {title} | {forms} |")
+    for code, sev, cat, title, forms in rows():
+        lines.append(f"| {code} | {sev} | {cat} | {title} | {forms} |")
     lines += ["", "## 詳細", ""]
-    lines += [f"### {INTERNAL[0]} {INTERNAL[2]}", "", f"- 重要度: {INTERNAL[1]}", "", INTERNAL[3], ""]
+    lines += [f"### {INTERNAL[0]} {INTERNAL[2]}", "", f"- 重要度: {INTERNAL[1]}", f"- 区分: {CONFORMITY}", "",
+              INTERNAL[3], ""]
     for code in sorted(RULES):
         r = RULES[code]
-        lines += [f"### {code} {r.title}", "", f"- 重要度: {r.severity}",
+        lines += [f"### {code} {r.title}", "", f"- 重要度: {r.severity}", f"- 区分: {r.category}",
                   f"- メッセージ: `{r.message}`",
                   f"- 読む項目: {', '.join(f'`{x}`' for x in r.reads) or '-'}", "",
                   " ".join(r.description.split()), ""]

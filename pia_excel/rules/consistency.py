@@ -1,12 +1,11 @@
-"""R201–R231: answers that must agree with each other (Ⅱ-4 委託 vs Ⅲ-4, Ⅱ-5 提供・移転 vs its blocks and Ⅲ-5,
-Ⅰ 情報連携 vs Ⅲ-6, 重大事故 vs its details)."""
+"""R201–R230: answers that must agree with each other (Ⅱ-4 委託 vs Ⅲ-4, Ⅱ-5 提供・移転 vs its blocks and Ⅲ-5,
+Ⅰ 情報連携 vs Ⅲ-6, 重大事故 vs its details). Negative answers with their details filled in are in :mod:`.negatives`."""
 from __future__ import annotations
 
 import re
 from typing import Iterator
 
-from .engine import ERROR, WARNING, Context, Hit, is_filled, is_substantive, rule
-from .required import CONNECTION_RISKS
+from .engine import ADEQUACY, ERROR, WARNING, Context, Hit, is_filled, rule
 
 
 def _used(blocks) -> list[int]:
@@ -43,23 +42,6 @@ def itaku_count(ctx: Context) -> Iterator[Hit]:
                              "problem": f"（{ii.itaku_umu_count}）件とありますが、記入された委託事項は{used}件です"})
 
 
-@rule("R202", ERROR, "委託しないのに委託事項が記入されている",
-      "{label}: 委託の有無が「委託しない」ですが、{block}が記入されています",
-      reads=("II.itaku_umu", "II.itaku_jiko"))
-def itaku_none_blocks(ctx: Context) -> Iterator[Hit]:
-    """委託しない: no 委託事項 block is filled in and the count is empty or 0."""
-    for prefix, f in ctx.files():
-        ii = f.II
-        if ii.itaku_umu != "委託しない":
-            continue
-        for n in _used(ii.itaku_jiko):
-            path = f"{prefix}.II.itaku_jiko[{n}]"
-            yield Hit(path, {"label": ctx.label(f"{prefix}.II.itaku_umu"), "block": f"委託事項{n}"})
-        if ii.itaku_umu_count:
-            yield Hit(f"{prefix}.II.itaku_umu_count",
-                      {"label": ctx.label(f"{prefix}.II.itaku_umu"), "block": f"件数（{ii.itaku_umu_count}）件"})
-
-
 @rule("R203", ERROR, "Ⅱ-4 委託の有無とⅢ-4「委託しない」の○が合わない", "{label}: {problem}",
       reads=("II.itaku_umu", "III.III_4"))
 def itaku_vs_III4(ctx: Context) -> Iterator[Hit]:
@@ -74,42 +56,36 @@ def itaku_vs_III4(ctx: Context) -> Iterator[Hit]:
             yield Hit(path, {"label": label, "problem": "Ⅱ-4 委託の有無が「委託する」ですが、「委託しない」に○があります"})
 
 
-def _filled_under(ctx: Context, prefix: str, heading: str) -> Iterator[str]:
-    for item in ctx.under("III", heading):
-        path = f"{prefix}.III.{item.key}"
-        if is_substantive(ctx.value(path)):
-            yield path
+def _block_refers(ctx: Context, prefix: str, blocks) -> bool:
+    """The blocks, or the file's Ⅱ 備考, refer to a 別紙 / 別添 for the rest."""
+    if _refers_elsewhere(blocks):
+        return True
+    note = ctx.value(f"{prefix}.II.II_7")
+    return bool(note and re.search(r"別紙|別添|別表のとおり|一覧のとおり", str(note)))
 
 
-@rule("R204", ERROR, "委託しないのにⅢ-4（委託のリスク対策）が記入されている",
-      "{label}: {reason}のため、Ⅲ-4 は記入しません", reads=("II.itaku_umu", "III.III_4", "III.III_4.*"))
-def III4_filled_without_itaku(ctx: Context) -> Iterator[Hit]:
-    """When 委託しない (Ⅱ-4 or the Ⅲ-4 box), the cells of Ⅲ-4 stay empty."""
+@rule("R209", WARNING, "件数が記入欄（20件）を超えるのに別紙・別添の参照がない",
+      "{label}: （{count}）件は記入欄の{slots}件を超えますが、{name}にも備考にも別紙・別添の参照がありません"
+      "（21件目以降の記載場所を示してください）",
+      reads=("II.itaku_umu", "II.itaku_jiko", "II.teikyo_iten_umu", "II.teikyo_saki", "II.iten_saki", "II.II_7"))
+def count_beyond_slots(ctx: Context) -> Iterator[Hit]:
+    """A 委託 or 提供・移転 count above the 20 blocks the form prints: the blocks (or Ⅱ 備考) say where the others
+    are (別紙, 別添, "一覧のとおり"); R201 / R210 accept such a count without that reference."""
     for prefix, f in ctx.files():
-        if f.II.itaku_umu == "委託しない":
-            reason = "Ⅱ-4 委託の有無が「委託しない」"
-        elif 1 in ctx.ticked(f"{prefix}.III.III_4"):
-            reason = "Ⅲ-4「委託しない」に○がある"
-        else:
-            continue
-        for path in _filled_under(ctx, prefix, "III_4"):
-            yield Hit(path, {"label": ctx.label(path), "reason": reason})
-
-
-@rule("R205", ERROR, "再委託しないのに再委託の許諾方法・再委託事項が記入されている",
-      "{label}: 再委託の有無が「再委託しない」ですが、記入されています", reads=("II.itaku_jiko.saiitaku_umu",
-                                                                       "II.itaku_jiko.saiitaku_kyodaku_hoho",
-                                                                       "II.itaku_jiko.saiitaku_jiko"))
-def saiitaku_none(ctx: Context) -> Iterator[Hit]:
-    """再委託しない: 再委託の許諾方法 and 再委託事項 stay empty (a "－" or "該当なし" is accepted)."""
-    for prefix, f in ctx.files():
-        for n, block in enumerate(f.II.itaku_jiko, start=1):
-            if block.saiitaku_umu != "再委託しない":
-                continue
-            for key in ("saiitaku_kyodaku_hoho", "saiitaku_jiko"):
-                if is_substantive(getattr(block, key)):
-                    path = f"{prefix}.II.itaku_jiko[{n}].{key}"
-                    yield Hit(path, {"label": ctx.label(path)})
+        ii = f.II
+        slots = ctx.item(f"{prefix}.II.itaku_jiko").max
+        if ii.itaku_umu == "委託する" and isinstance(ii.itaku_umu_count, int) and ii.itaku_umu_count > slots \
+                and not _block_refers(ctx, prefix, ii.itaku_jiko):
+            yield Hit(f"{prefix}.II.itaku_umu_count", {"label": ctx.label(f"{prefix}.II.itaku_umu"),
+                                                       "count": ii.itaku_umu_count, "slots": slots, "name": "委託事項"})
+        umu = f"{prefix}.II.teikyo_iten_umu"
+        ticked = ctx.ticked(umu)
+        for opt, (key, name, _) in _TEIKYO.items():
+            tick = ctx.tick(umu, opt)
+            count = tick.count if tick is not None and opt in ticked else None
+            slots = ctx.item(f"{prefix}.II.{key}").max
+            if isinstance(count, int) and count > slots and not _block_refers(ctx, prefix, getattr(ii, key)):
+                yield Hit(f"{umu}.o{opt}.count", {"label": ctx.label(umu), "count": count, "slots": slots, "name": name})
 
 
 _TEIKYO = {1: ("teikyo_saki", "提供先", "提供を行っている"), 2: ("iten_saki", "移転先", "移転を行っている")}
@@ -165,22 +141,12 @@ def teikyo_vs_III5(ctx: Context) -> Iterator[Hit]:
             yield Hit(path, {"label": label, "problem": "Ⅱ-5 で提供・移転を行っているのに、「提供・移転しない」に○があります"})
 
 
-@rule("R213", ERROR, "提供・移転しないのにⅢ-5（提供・移転のリスク対策）が記入されている",
-      "{label}: Ⅲ-5「提供・移転しない」に○があるため、Ⅲ-5 は記入しません", reads=("III.III_5", "III.III_5.*"))
-def III5_filled_without_teikyo(ctx: Context) -> Iterator[Hit]:
-    """When Ⅲ-5 "提供・移転しない" is ticked, the cells of Ⅲ-5 stay empty."""
-    for prefix, f in ctx.files():
-        if 1 in ctx.ticked(f"{prefix}.III.III_5"):
-            for path in _filled_under(ctx, prefix, "III_5"):
-                yield Hit(path, {"label": ctx.label(path)})
-
-
 @rule("R220", ERROR, "Ⅰ 情報連携の実施の有無とⅢ-6「接続しない」の○が合わない", "{label}: {problem}",
       reads=("I.renkei_jisshi_umu", "III.III_6"))
 def renkei_vs_III6(ctx: Context) -> Iterator[Hit]:
     """情報連携 実施しない ⇒ Ⅲ-6 接続しない（入手） and 接続しない（提供） both ticked in every file; 実施する ⇒
     not both, in at least one file (情報連携 is answered for the 事務, and a file such as 本人確認情報 may not
-    connect)."""
+    connect). Reported per file: at each file's boxes."""
     renkei = ctx.doc.I.renkei_jisshi_umu
     both = []
     for prefix, f in ctx.files():
@@ -192,34 +158,22 @@ def renkei_vs_III6(ctx: Context) -> Iterator[Hit]:
                 if opt not in ticked:
                     name = ctx.item(path).options[opt - 1].label
                     yield Hit(f"{path}.o{opt}", {"label": ctx.label(path), "problem": f"Ⅰ 情報連携の実施の有無が「実施しない」のため、「{name}」に○をつけてください"})
-    # 情報連携 is answered for the 事務: one file that connects is enough (a 本人確認情報 file may not connect)
+    # 情報連携 is answered for the 事務: one file that connects is enough (a 本人確認情報 file may not connect);
+    # when none does, each file's boxes are reported (each is a cell to correct)
     if renkei == "実施する" and both and all(both):
-        path = "files[1].III.III_6"
-        yield Hit(f"{path}.o1", {"label": ctx.label(path), "problem": "Ⅰ 情報連携の実施の有無が「実施する」ですが、"
-                                 "どの特定個人情報ファイルでも「接続しない」の入手・提供の両方に○があります"})
-
-
-@rule("R221", ERROR, "「接続しない」に○があるのに対応するⅢ-6のリスク対策が記入されている",
-      "{label}: 「{box}」に○があるため、このリスクは記入しません", reads=("III.III_6", "III.III_6.*"))
-def III6_filled_when_not_connected(ctx: Context) -> Iterator[Hit]:
-    """接続しない（入手） covers Ⅲ-6 リスク1–4 (全項目) / リスク1 (重点); 接続しない（提供） covers リスク5–7 / リスク2:
-    the cells of a covered risk stay empty."""
-    for prefix, f in ctx.files():
-        path6 = f"{prefix}.III.III_6"
-        ticked = ctx.ticked(path6)
-        for opt, risks in CONNECTION_RISKS[ctx.form].items():
-            if opt not in ticked:
-                continue
-            box = ctx.item(path6).options[opt - 1].label
-            for risk in risks:
-                for path in _filled_under(ctx, prefix, risk):
-                    yield Hit(path, {"label": ctx.label(path), "box": box})
+        many = len(both) > 1
+        for prefix, _ in ctx.files():
+            path = f"{prefix}.III.III_6"
+            yield Hit(f"{path}.o1", {"label": ctx.label(path), "problem": "Ⅰ 情報連携の実施の有無が「実施する」ですが、"
+                                     + ("どの特定個人情報ファイルでも" if many else "")
+                                     + "「接続しない」の入手・提供の両方に○があります"})
 
 
 @rule("R222", WARNING, "情報連携を実施するのに情報提供ネットワークシステムとの接続がどこにもない",
       "{label}: 情報連携を「実施する」とありますが、どのシステムの③他のシステムとの接続にも、Ⅱ-3 入手方法・Ⅱ-5 提供方法にも"
       "「情報提供ネットワークシステム」がありません",
-      reads=("I.renkei_jisshi_umu", "I.systems.other_system_connections", "II.nyushu_hoho", "II.teikyo_saki.teikyo_hoho"))
+      reads=("I.renkei_jisshi_umu", "I.systems.other_system_connections", "II.nyushu_hoho", "II.teikyo_saki.teikyo_hoho"),
+      category=ADEQUACY)
 def renkei_without_network(ctx: Context) -> Iterator[Hit]:
     """情報連携 実施する: some system connects to 情報提供ネットワークシステム, or it appears among 入手方法 or a
     提供先's 提供方法."""
@@ -246,19 +200,5 @@ def juudai_jiko_details(ctx: Context) -> Iterator[Hit]:
             continue
         for key in ("juudai_jiko_naiyo", "juudai_jiko_saihatsu"):
             if not is_filled(getattr(f.III, key)):
-                path = f"{prefix}.III.{key}"
-                yield Hit(path, {"label": ctx.label(path)})
-
-
-@rule("R231", WARNING, "重大事故「発生なし」なのにその内容・再発防止策が記入されている",
-      "{label}: 重大事故が「発生なし」ですが、記入されています", reads=("III.juudai_jiko", "III.juudai_jiko_naiyo",
-                                                          "III.juudai_jiko_saihatsu"))
-def juudai_jiko_none(ctx: Context) -> Iterator[Hit]:
-    """重大事故 発生なし ⇒ その内容 and 再発防止策の内容 stay empty (a "－" is accepted)."""
-    for prefix, f in ctx.files():
-        if f.III.juudai_jiko != "発生なし":
-            continue
-        for key in ("juudai_jiko_naiyo", "juudai_jiko_saihatsu"):
-            if is_substantive(getattr(f.III, key)):
                 path = f"{prefix}.III.{key}"
                 yield Hit(path, {"label": ctx.label(path)})

@@ -26,6 +26,12 @@ from ..spec.text import compact as norm  # noqa: F401 (re-exported to the rules)
 #: the code of the finding that reports a rule which raised instead of checking
 INTERNAL_CODE = "R000"
 
+#: what a finding is about, as the 第三者点検 checklist groups it: 適合性 (the document follows the 指針 and the
+#: form: required items, answers that agree, dates, procedure) or 妥当性 (the content is adequate: measures a
+#: reviewer would question, stale law references, names that disagree)
+CONFORMITY, ADEQUACY = "適合性", "妥当性"
+CATEGORIES = (CONFORMITY, ADEQUACY)
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -46,6 +52,7 @@ class Rule:
     reads: tuple[str, ...]  # selectors of the items the rule reads (template paths, "kind:…", "role:…", see paths.select)
     forms: tuple[str, ...]
     check: Callable[["Context"], Iterable[Hit]]
+    category: str = CONFORMITY
 
     @property
     def description(self) -> str:
@@ -60,18 +67,20 @@ RULES: dict[str, Rule] = {}
 
 
 def rule(code: str, severity: str, title: str, message: str, *, reads: Iterable[str] = (),
-         forms: Iterable[str] = FORMS):
-    """Register a check function under a stable code."""
+         forms: Iterable[str] = FORMS, category: str = CONFORMITY):
+    """Register a check function under a stable code (``category``: :data:`CATEGORIES`)."""
     if not re.fullmatch(r"R\d{3}", code):
         raise ValueError(f"rule codes look like R123: {code!r}")
     if severity not in SEVERITIES:
         raise ValueError(f"{code}: severity must be one of {SEVERITIES}")
+    if category not in CATEGORIES:
+        raise ValueError(f"{code}: category must be one of {CATEGORIES}")
 
     def register(fn: Callable[["Context"], Iterable[Hit]]):
         if code in RULES or code == INTERNAL_CODE:
             raise ValueError(f"duplicate rule code {code}")
         _check_reads(code, tuple(reads), tuple(forms))
-        RULES[code] = Rule(code, severity, title, message, tuple(reads), tuple(forms), fn)
+        RULES[code] = Rule(code, severity, title, message, tuple(reads), tuple(forms), fn, category)
         return fn
 
     return register

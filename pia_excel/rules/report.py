@@ -50,7 +50,8 @@ def render_text(report: Report, name: str | None = None) -> str:
         lines.append(f"  [{sheet}]")
         for f in items:
             where = f.cell or "-"
-            lines.append(f"    {where:<6} {f.severity} {f.code} {f.message}")
+            kind = f"［{f.category}］" if f.category else ""
+            lines.append(f"    {where:<6} {f.severity} {f.code}{kind} {f.message}")
     return "\n".join(lines) + "\n"
 
 
@@ -62,7 +63,7 @@ def report_dict(report: Report, name: str | None = None) -> dict:
 
 def render_json(reports: Iterable[tuple[Report, str | None]], unreadable: Iterable[tuple[str, str]] = ()) -> str:
     """``{"findings": [...], "files": [...], "unreadable": [...]}``; every finding has code, severity, level,
-    message, path, sheet, cell and file."""
+    message, path, sheet, cell, file and category (適合性 / 妥当性)."""
     return render_json_dicts([report_dict(report, name) for report, name in reports], unreadable)
 
 

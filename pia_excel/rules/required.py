@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 from typing import Iterator
 
-from ..spec import Item
+from ..spec import FORMS, Item, load_spec
 from ..spec.paths import template_path
 from .engine import ERROR, WARNING, Context, Hit, is_filled, is_substantive, is_ticked, rule
 
@@ -37,55 +37,29 @@ OPTIONAL_SUFFIXES = ("_other_measures", "_other_risks")
 #: repeat block fields that may stay empty in a used block
 OPTIONAL_IN_BLOCK = {"I.systems.name", "I.systems.other_system_connections"}
 
-#: answers after which a detail item is not needed
-NEGATIVE = {"行っていない", "記録を残していない", "定めていない", "制限していない", "再委託していない", "保管していない",
-            "無料", "発生なし", "再委託しない"}
+@lru_cache(maxsize=None)
+def conditional(form: str) -> tuple[tuple[Item, Item], ...]:
+    """(dependent item, answering item) of every item that applies only under an answer (``applies_when`` in the
+    spec YAML: the form's "…の場合", ②法令上の根拠 after 情報連携を実施する, 全項目 Ⅵ-2 when the しきい値判断 makes
+    the 全項目評価 obligatory …)."""
+    spec = load_spec(form)
+    return tuple((it, spec.item(it.applies_when.item)) for it in spec.value_items() if it.applies_when is not None)
 
-#: detail items required once their choice is answered with anything but a NEGATIVE answer
-DETAILS = {
-    "juten": {
-        "III.user_ninsho": ("III.user_ninsho_hoho",),
-        "III.keiyakusho_kitei": ("III.keiyakusho_kitei_naiyo",),
-        "III.saiitakusaki_kakuho": ("III.saiitakusaki_kakuho_hoho",),
-        "III.teikyo_iten_rule": ("III.teikyo_iten_rule_naiyo",),
-        "III.kyoiku_keihatsu": ("III.kyoiku_keihatsu_hoho",),
-        "II.itaku_jiko.saiitaku_umu": ("II.itaku_jiko.saiitaku_kyodaku_hoho", "II.itaku_jiko.saiitaku_jiko"),
-    },
-    "zenkomoku": {
-        "III.user_ninsho": ("III.user_ninsho_hoho",),
-        "III.access_hakko_shikko": ("III.access_hakko_shikko_hoho",),
-        "III.access_kanri": ("III.access_kanri_hoho",),
-        "III.shiyo_kiroku": ("III.shiyo_kiroku_hoho",),
-        "III.etsuran_koshin_seigen": ("III.etsuran_koshin_seigen_hoho",),
-        "III.toriatsukai_kiroku": ("III.toriatsukai_kiroku_hoho",),
-        "III.teikyo_rule": ("III.teikyo_rule_tasha", "III.teikyo_rule_itakumoto_saki"),
-        "III.shokyo_rule": ("III.shokyo_rule_naiyo",),
-        "III.keiyakusho_kitei": ("III.keiyakusho_kitei_naiyo",),
-        "III.saiitakusaki_kakuho": ("III.saiitakusaki_kakuho_hoho",),
-        "III.teikyo_iten_kiroku": ("III.teikyo_iten_kiroku_hoho",),
-        "III.teikyo_iten_rule": ("III.teikyo_iten_rule_naiyo",),
-        "III.butsuriteki": ("III.butsuriteki_naiyo",),
-        "III.gijutsuteki": ("III.gijutsuteki_naiyo",),
-        "III.shisha_kojin_bango": ("III.shisha_hokan_hoho",),
-        "III.shokyo_tejun": ("III.shokyo_tejun_naiyo",),
-        "IV.jiko_tenken": ("IV.jiko_tenken_hoho",),
-        "IV.kansa": ("IV.kansa_naiyo",),
-        "IV.kyoiku_keihatsu": ("IV.kyoiku_keihatsu_hoho",),
-        "V.tesuryo": ("V.tesuryo_detail",),
-        "V.filebo_kohyo": ("V.filebo_file_mei", "V.filebo_kohyo_basho"),
-        "II.itaku_jiko.saiitaku_umu": ("II.itaku_jiko.saiitaku_kyodaku_hoho", "II.itaku_jiko.saiitaku_jiko"),
-    },
-}
+
+#: answering template path → the template paths of the items that depend on it (read from the spec)
+DETAILS = {form: {} for form in FORMS}
+for _form in FORMS:
+    for _dep, _ans in conditional(_form):
+        DETAILS[_form][_ans.path] = DETAILS[_form].get(_ans.path, ()) + (_dep.path,)
+
 
 #: handled by their own rules (R230 重大事故)
 ELSEWHERE = {"III.juudai_jiko_naiyo", "III.juudai_jiko_saihatsu"}
 
-#: Ⅲ-6 risk headings covered by each 接続しない box (option 1: 入手, option 2: 提供)
-CONNECTION_RISKS = {
-    "juten": {1: ("III_6_risk1",), 2: ("III_6_risk2",)},
-    "zenkomoku": {1: ("III_6_risk1", "III_6_risk2", "III_6_risk3", "III_6_risk4"),
-                  2: ("III_6_risk5", "III_6_risk6", "III_6_risk7")},
-}
+#: Ⅲ-6 risk headings covered by each 接続しない box (option 1: 入手, option 2: 提供), from ``empty_when`` of Ⅲ-6
+#: in the spec (全項目: リスク1–4 and リスク5–7; 重点: リスク1 and リスク2)
+CONNECTION_RISKS = {form: {e.tick: e.under for e in load_spec(form).item("III.III_6").empty_when if e.tick}
+                    for form in FORMS}
 
 
 def _what(item: Item) -> str:
@@ -100,13 +74,9 @@ def _what(item: Item) -> str:
 
 
 @lru_cache(maxsize=None)
-def _detail_targets(form: str) -> dict[str, tuple[str, str]]:
-    """detail template path → (choice template path)."""
-    out = {}
-    for choice, details in DETAILS[form].items():
-        for d in details:
-            out[d] = choice
-    return out
+def _detail_targets(form: str) -> dict[str, str]:
+    """dependent template path → answering template path."""
+    return {dep.path: ans.path for dep, ans in conditional(form)}
 
 
 @lru_cache(maxsize=None)
@@ -138,6 +108,12 @@ def _switched_off(ctx: Context, prefix: str, keys: frozenset[str]) -> bool:
     return False
 
 
+def is_optional(form: str, tpath: str) -> bool:
+    """The item at template path ``tpath`` is optional in the form (【任意】, 特記事項, 備考, その他の措置 …)."""
+    key = tpath.rsplit(".", 1)[-1]
+    return tpath in OPTIONAL[form] or key in OPTIONAL_KEYS or key.endswith(OPTIONAL_SUFFIXES)
+
+
 @lru_cache(maxsize=None)
 def _not_required(form: str, item: Item) -> bool:
     """R101 does not check the item: in a repeat block (R102), or optional (its template path is its spec path)."""
@@ -156,14 +132,13 @@ def required(ctx: Context) -> Iterator[Hit]:
     blocks (R102). At least one システム is required. 全項目: Ⅵ-3 第三者点検 unless Ⅵ-4 (行政機関等) is filled;
     Ⅵ-2 ⑤評価書への反映 unless ④主な意見の内容 says there were none."""
     form = ctx.form
+    invalid = ctx.doc.invalid_values or {}
     for path, item, value in ctx.instances():
-        if _not_required(form, item) or is_filled(value):
+        if _not_required(form, item) or is_filled(value) or path in invalid:  # an unreadable value is R001–R005's
             continue
         tpath = template_path(path)
-        if tpath == "VI.iken_hanei" and _no_opinions(ctx.doc.VI.iken_naiyo):
-            continue
         if ctx.form == "zenkomoku" and tpath.startswith("VI.daisansha_") and (
-                is_filled(ctx.doc.VI.ppc_teishutsu_bi) or is_filled(ctx.doc.VI.ppc_shinsa)):
+                is_filled(ctx.doc.VI.ppc_teishutsu_bi) or is_substantive(ctx.doc.VI.ppc_shinsa)):
             continue
         prefix = path.split(".")[0] if path.startswith("files[") else None
         if prefix and switched_off(ctx, prefix, item):
@@ -209,27 +184,57 @@ def block_fields(ctx: Context) -> Iterator[Hit]:
                             yield Hit(path, {"label": ctx.label(path), "block": f"{rep.label}{n}"})
 
 
+def instances_of(ctx: Context, item: Item) -> Iterator[tuple[str, str]]:
+    """(scope, instance path) of an item in the document: its file (and used repeat block) as ``scope``
+    ("files[1].II.itaku_jiko[2]", "files[1].III", "I")."""
+    sec = item.section
+    scopes = [f"{p}.{sec.key}" for p, _ in ctx.files()] if sec.per_file else [sec.key]
+    rep = item.repeat
+    for scope in scopes:
+        if rep is None:
+            yield scope, f"{scope}.{item.key}"
+            continue
+        for n, block in enumerate(ctx.value(f"{scope}.{rep.key}") or [], start=1):
+            if not block.is_empty():
+                yield f"{scope}.{rep.key}[{n}]", f"{scope}.{rep.key}[{n}].{item.key}"
+
+
+def related(scope: str, item: Item, other: Item) -> str:
+    """The instance path of ``other`` next to the instance of ``item`` in ``scope`` (same block, same file)."""
+    if other.repeat is not None and other.repeat is item.repeat:
+        return f"{scope}.{other.key}"
+    if other.section.per_file:
+        return f"{scope.split('.', 1)[0]}.{other.path}"
+    return other.path
+
+
 @rule("R103", ERROR, "回答に応じて必要な記載（具体的な方法・再委託の許諾方法など）が未記入",
       "{label}: 「{choice}」が「{value}」のため記入が必要です",
-      reads=("III.*", "IV.*", "V.*", "II.itaku_jiko.saiitaku_umu"))
+      reads=("I.renkei_jisshi_umu", "III.*", "IV.*", "V.*", "VI.shikiichi", "II.itaku_jiko.saiitaku_umu"))
 def details_after_answer(ctx: Context) -> Iterator[Hit]:
-    """A detail that follows an answer (行っている → 具体的な管理方法, 定めている → 規定の内容, 有料 → 手数料額,
-    再委託する → 再委託の許諾方法・再委託事項 …) is filled in, unless the part is switched off (委託しない …)."""
-    details = DETAILS[ctx.form]
-    for path, item, value in ctx.instances():
-        if value is None:
-            continue
-        targets = details.get(template_path(path))
-        if not targets or value in NEGATIVE:
-            continue
-        prefix = path.split(".")[0] if path.startswith("files[") else None
-        if prefix and switched_off(ctx, prefix, item):
-            continue
-        base = path.rsplit(".", 1)[0]
-        for t in targets:
-            dpath = f"{base}.{t.rsplit('.', 1)[1]}"
-            if not is_filled(ctx.value(dpath)):
-                yield Hit(dpath, {"label": ctx.label(dpath), "choice": ctx.label(path), "value": value})
+    """An item that applies under an answer (``applies_when`` in the spec: 行っている → 具体的な管理方法,
+    定めている → 規定の内容, 有料 → 手数料額, 再委託する → 再委託の許諾方法・再委託事項, 情報連携を実施する →
+    ②法令上の根拠, 全項目 Ⅵ-2 国民・住民等からの意見の聴取 when ②しきい値判断結果 is 基礎項目評価及び全項目評価の
+    実施が義務付けられる …) is filled in then, unless the part is switched off (委託しない …). It is not required
+    under any other answer, nor while the answer is empty (R101 reports that). Ⅵ-2 follows 規則第7条第4項
+    (地方公共団体等 publish the 全項目評価書 and seek the residents' opinions, as part of the 全項目評価 the しきい値判断
+    makes obligatory); answers 2)–4) of ②しきい値判断結果 print "（任意に全項目評価を実施）", a 全項目評価 done
+    voluntarily, for which that procedure is not obligatory."""
+    invalid = ctx.doc.invalid_values or {}
+    for dep, ans in conditional(ctx.form):
+        cond = dep.applies_when
+        for scope, apath in instances_of(ctx, ans):
+            value = ctx.value(apath)
+            if not cond.holds(value):
+                continue
+            dpath = related(scope, ans, dep)
+            if is_filled(ctx.value(dpath)) or dpath in invalid:
+                continue
+            if dep.path == "VI.iken_hanei" and _no_opinions(ctx.doc.VI.iken_naiyo):
+                continue
+            if dpath.startswith("files[") and switched_off(ctx, dpath.split(".")[0], dep):
+                continue
+            yield Hit(dpath, {"label": ctx.label(dpath), "choice": ctx.label(apath), "value": value})
 
 
 def _ticks(ctx: Context) -> list[tuple[str, Item, int, object]]:
@@ -277,3 +282,53 @@ def detail_without_tick(ctx: Context) -> Iterator[Hit]:
     for path, item, i, t in _ticks(ctx):
         if not is_ticked(t) and f"{path}.o{i}" not in invalid:  # an unreadable mark is R004's
             yield Hit(f"{path}.o{i}", {"label": ctx.label(path), "option": t.label})
+
+
+#: 特定個人情報保護評価指針 第5の3: the 全項目評価書 is open for opinions for 30 days or more as a rule
+IKEN_DAYS = 30
+_WAREKI_DAY = re.compile(r"(明治|大正|昭和|平成|令和)(\d+|元)年(\d+)月(\d+)日")
+_END_DAY = re.compile(r"(?:(明治|大正|昭和|平成|令和)?(\d+|元)年)?(\d+)月(\d+)日")
+
+
+def opinion_days(text: str) -> int | None:
+    """Days (both ends counted) of a period written "令和7年8月1日から令和7年9月1日まで", "令和5年8月25日（金）～
+    令和5年9月24日（日）" or "令和2年6月15日～7月14日"; None when it is not written so."""
+    import datetime as dt
+    import unicodedata
+
+    from ..wareki import WarekiDate, WarekiError
+
+    t = re.sub(r"[（(][^）)]{1,3}[）)]|\s", "", unicodedata.normalize("NFKC", text or ""))
+    m = _WAREKI_DAY.search(t)
+    if not m:
+        return None
+    rest = re.match(r"(?:から|～|~|〜|－|-|ー|―)(.*)", t[m.end():])
+    e = _END_DAY.match(rest.group(1)) if rest else None
+    if not e:
+        return None
+    try:
+        start = WarekiDate.parse(m.group(0)).to_date()
+        era, year = e.group(1) or m.group(1), e.group(2) or m.group(2)
+        end = WarekiDate.parse(f"{era}{year}年{e.group(3)}月{e.group(4)}日").to_date()
+    except WarekiError:
+        return None
+    days = (end - start).days + 1
+    return days if isinstance(end, dt.date) and days > 0 else None
+
+
+@rule("R107", ERROR, "意見聴取の期間が30日未満なのに短縮する特段の理由がない",
+      "{label}: 意見聴取の期間が{days}日間です（原則30日以上）。③期間を短縮する特段の理由を記入してください",
+      reads=("VI.iken_kikan", "VI.iken_tanshuku_riyu"), forms=("zenkomoku",))
+def opinion_period_reason(ctx: Context) -> Iterator[Hit]:
+    """全項目 Ⅵ-2 ③期間を短縮する特段の理由 applies when ②実施日・期間 is shorter than 30 days: 特定個人情報保護
+    評価指針 第5の3 "全項目評価書を公示し国民からの意見を聴取する期間は原則として30日以上とする。ただし、特段の理由が
+    ある場合には、全項目評価書においてその理由を明らかにした上でこれを短縮することができる。" A reason such as
+    "期間短縮なし" or "－" is no reason. Periods the rule cannot read are left alone, and so is Ⅵ-2 where it does not
+    apply (its ``applies_when``: a 全項目評価 done voluntarily, see R103)."""
+    cond = ctx.spec.item("VI.iken_kikan").applies_when
+    if cond is not None and not cond.holds(ctx.doc.VI.shikiichi):
+        return
+    days = opinion_days(ctx.doc.VI.iken_kikan)
+    riyu = ctx.doc.VI.iken_tanshuku_riyu
+    if days is not None and days < IKEN_DAYS and (not is_substantive(riyu) or re.search(r"短縮(は)?(なし|無し|しない)", riyu)):
+        yield Hit("VI.iken_tanshuku_riyu", {"label": ctx.label("VI.iken_tanshuku_riyu"), "days": days})

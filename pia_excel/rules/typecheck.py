@@ -8,8 +8,13 @@ import re
 
 from ..excel.bylabel import COPIED_SHEET_CODE
 from ..excel.layout import TABLE_COLUMNS, TABLE_HEADS
-from ..wareki import WarekiDate, WarekiError
+from ..spec.paths import template_path
+from ..wareki import WarekiDate, WarekiError, seireki_meant
 from .engine import ERROR, WARNING, Context, Hit, rule
+from .required import is_optional
+
+#: what an optional (【任意】 …) cell may hold to say "nothing": it reads as empty there
+EMPTY_MARKS = frozenset({"—", "－", "ー", "―", "-", "‐", "−", "なし", "無し", "該当なし", "特になし"})
 
 _TICK_FIELD = re.compile(r"^(?P<base>.+)\[(?P<n>\d+)\]\.(?P<field>detail|count|label)$")
 #: a ○ cell's path ("files[1].II.nyushu_moto.o2"): kept in invalid_values when it holds an unreadable mark
@@ -36,8 +41,16 @@ def _kind(ctx: Context, path: str) -> str:
 
 def _invalid(ctx: Context, kinds: set[str]):
     for path, raw in (ctx.doc.invalid_values or {}).items():
-        if _kind(ctx, path) in kinds:
+        if _kind(ctx, path) in kinds and not _empty_optional(ctx, path, raw):
             yield path, raw
+
+
+def _empty_optional(ctx: Context, path: str, raw) -> bool:
+    """An optional cell (【任意】 parts, 特記事項 …) written "—", "－", "ー" or "なし": read as empty."""
+    if not isinstance(raw, str) or raw.strip() not in EMPTY_MARKS:
+        return False
+    item = ctx.item(path)
+    return item is not None and is_optional(ctx.form, template_path(path))
 
 
 def _where(ctx: Context, path: str) -> str:
@@ -81,13 +94,20 @@ def choice_not_in_list(ctx: Context):
 @rule("R002", ERROR, "和暦の日付として読めない・存在しない日付", "{label}: {reason}",
       reads=("kind:date", "role:changes"))
 def bad_date(ctx: Context):
-    """A date cell that is not a valid 和暦 date (令和7年2月25日, 平成27年10月 …)."""
+    """A date cell that is not a valid 和暦 date (令和7年2月25日, 平成27年10月 …). A date written in 西暦
+    ("2025年2月25日", "2025/2/25") or left as an Excel serial number gives this one finding, with the 和暦 it
+    means (R101 does not report the cell as empty too). "—", "－", "ー" or "なし" in an optional date cell (Ⅴ-3
+    第三者点検【任意】, 【行政機関等のみ】 …) reads as empty."""
     for path, raw in _invalid(ctx, {"date"}):
-        try:
-            WarekiDate.parse(str(raw))
-            reason = f"和暦の日付として読めません（{raw}）"
-        except WarekiError as e:
-            reason = str(e)
+        meant = seireki_meant(raw)
+        if meant is not None:
+            reason = f"西暦で書かれています（{raw}）。和暦で「{meant}」と記入してください"
+        else:
+            try:
+                WarekiDate.parse(str(raw))
+                reason = f"和暦の日付として読めません（{raw}）"
+            except WarekiError as e:
+                reason = str(e)
         yield Hit(path, {"label": _label(ctx, path), "reason": reason})
 
 
@@ -115,7 +135,7 @@ def odd_tick_mark(ctx: Context):
 def other_invalid(ctx: Context):
     """Any other value the model rejects (an unknown checkbox label, more blocks than the form has …)."""
     for path, raw in (ctx.doc.invalid_values or {}).items():
-        if _kind(ctx, path) not in {"choice", "timing", "date", "count", "mark"}:
+        if _kind(ctx, path) not in {"choice", "timing", "date", "count", "mark"} and not _empty_optional(ctx, path, raw):
             yield Hit(_where(ctx, path), {"label": _label(ctx, path), "value": str(raw)[:80]})
 
 

@@ -57,6 +57,38 @@ class Option:
     group: str | None = None  # printed sub-group heading (主な記録項目: 識別情報 / 連絡先等情報 / 業務関係情報)
 
 
+@dataclass(frozen=True)
+class Condition:
+    """``applies_when`` in the YAML: the item applies only under an answer to another item (the form's "…の場合":
+    ⑤再委託の許諾方法 when 再委託する, ②法令上の根拠 when 情報連携を実施する …). It is required only then, and not
+    while the other item is unanswered (that item is reported itself)."""
+
+    item: str  # template path of the answering item (same file and repeat block as the dependent item)
+    answers: tuple[str, ...] = ()  # applies when the answer is one of these …
+    unless: tuple[str, ...] = ()  # … or when it is anything but these (neither: once answered at all)
+    why: str = ""  # where the condition comes from (the form's wording, the 規則 / 指針)
+
+    def holds(self, answer) -> bool:
+        if answer is None or answer == "":
+            return False
+        if self.answers:
+            return answer in self.answers
+        return answer not in self.unless
+
+
+@dataclass(frozen=True)
+class EmptyWhen:
+    """``empty_when`` in the YAML, on an answering item: an answer that says there is nothing (しない, 行っていない,
+    定めていない, 発生なし, a ticked 提供・移転しない …) makes the items that describe that thing empty."""
+
+    answers: tuple[str, ...] = ()  # choice answers meaning "nothing" …
+    tick: int = 0  # … or the 1-based checkbox option that means it (Ⅲ-5 提供・移転しない)
+    items: tuple[str, ...] = ()  # template paths that stay empty (same file and repeat block)
+    under: tuple[str, ...] = ()  # or every item under these heading keys
+    count: bool = False  # the answer's own "（　）件" count stays empty or 0 too
+    code: str = "R260"  # the rule that reports it (R202, R205, R213, R231 keep their codes)
+
+
 @dataclass(frozen=True, eq=False)
 class Item:
     key: str
@@ -77,6 +109,8 @@ class Item:
     printed_label: bool = True
     header: bool = False  # printed on the repeat block's header row ("委託事項1　<名称>")
     role: str | None = None  # what code finds this item by (see ROLES)
+    applies_when: Condition | None = None  # required only under an answer to another item
+    empty_when: tuple[EmptyWhen, ...] = ()  # negative answers that make other items empty
     src: dict = field(default_factory=dict)
     children: tuple["Item", ...] = ()
     parent: "Item | None" = field(default=None, repr=False)
@@ -270,6 +304,17 @@ def _option(d: dict) -> Option:
     return Option(label=d["label"], detail=bool(d.get("detail")), count=bool(d.get("count")), group=d.get("group"))
 
 
+def _condition(d: dict) -> Condition:
+    return Condition(item=d["item"], answers=tuple(d.get("answers") or ()), unless=tuple(d.get("unless") or ()),
+                     why=d.get("why", ""))
+
+
+def _empty_when(d: dict) -> EmptyWhen:
+    return EmptyWhen(answers=tuple(d.get("answers") or ()), tick=int(d.get("tick") or 0),
+                     items=tuple(d.get("items") or ()), under=(d["under"],) if isinstance(d.get("under"), str) else tuple(d.get("under") or ()), count=bool(d.get("count")),
+                     code=d.get("code", "R260"))
+
+
 def _item(d: dict) -> Item:
     kids = tuple(_item(c) for c in d.get("children") or ())
     it = Item(
@@ -278,7 +323,9 @@ def _item(d: dict) -> Item:
         choice_numbering=d.get("choice_numbering", "half"),
         options=tuple(_option(o) for o in d.get("options") or ()), count=bool(d.get("count")),
         default=d.get("default"), entries=tuple(d.get("entries") or ()), max=int(d.get("max") or 0), law_reference=bool(d.get("law_reference")),
-        printed_label=d.get("printed_label", True), header=bool(d.get("header")), role=d.get("role"), src=dict(d.get("src") or {}), children=kids,
+        printed_label=d.get("printed_label", True), header=bool(d.get("header")), role=d.get("role"),
+        applies_when=_condition(d["applies_when"]) if d.get("applies_when") else None,
+        empty_when=tuple(_empty_when(e) for e in d.get("empty_when") or ()), src=dict(d.get("src") or {}), children=kids,
     )
     for k in kids:
         object.__setattr__(k, "parent", it)
@@ -311,6 +358,7 @@ def load_spec(form: str) -> FormSpec:
                     sections=tuple(sections))
     spec.value_items()  # fail early on duplicate paths
     _check_roles(spec)
+    _check_conditions(spec)
     return spec
 
 
@@ -328,3 +376,23 @@ def _check_roles(spec: FormSpec) -> None:
     if missing:
         raise ValueError(f"{spec.form}: no item has role {', '.join(missing)}")
 
+
+
+def _check_conditions(spec: FormSpec) -> None:
+    """``applies_when`` and ``empty_when`` name items of the form and answers among their ＜選択肢＞."""
+    for it in spec.walk():
+        c = it.applies_when
+        if c is not None:
+            other = spec.item(c.item)  # KeyError names the path
+            bad = [a for a in c.answers + c.unless if a not in other.choices]
+            if bad or (c.answers and c.unless):
+                raise ValueError(f"{spec.form}: {it.path}: applies_when: give answers or unless among "
+                                 f"{other.choices} (got {bad or 'both'})")
+        for e in it.empty_when:
+            bad = [a for a in e.answers if a not in it.choices]
+            if e.tick and not 0 < e.tick <= len(it.options):
+                bad.append(f"tick {e.tick}")
+            for t in e.items:
+                spec.item(t)
+            if bad or not (e.items or e.under):
+                raise ValueError(f"{spec.form}: {it.path}: empty_when: {bad or 'no items'}")
