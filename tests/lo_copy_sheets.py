@@ -51,13 +51,17 @@ def main(pipe, src, out, specs):
             data = vs.getCellRangeByPosition(0, 0, last_col, last_row).getDataArray()
             target = sheets.getByName(copy)
             target.unprotect("")
+            used = target.createCursor()
+            used.gotoEndOfUsedArea(False)
+            end = used.RangeAddress
+            # what was typed in the copied sheet is deleted (values, dates, texts, formulas), then retyped
+            target.getCellRangeByPosition(0, 0, end.EndColumn, end.EndRow).clearContents(1 | 2 | 4 | 16)
             for r, row in enumerate(data):
                 for c, v in enumerate(row):
-                    cell = target.getCellByPosition(c, r)
                     if v == "":
-                        if cell.getString() != "":
-                            cell.setString("")
-                    elif isinstance(v, str):
+                        continue
+                    cell = target.getCellByPosition(c, r)
+                    if isinstance(v, str):
                         cell.setString(v)
                     else:
                         cell.setValue(v)
