@@ -2,6 +2,7 @@
 
     python bench/run.py                 # a few minutes on 2 idle cores: 12 workbooks, memory at 12 and 36
     python bench/run.py --n 1000 --memory-n 0 --form zenkomoku   # the 1,000 全項目 workbooks target
+    python bench/run.py --folder 500 2000   # pia-excel validate of 500 and 2,000 全項目 copies: wall, parent memory
 
 Builds N workbooks from the two real fixtures (釧路市 重点, 足立区 全項目), each with varied texts so no two files
 are alike, then measures per workbook, in worker processes (``--jobs``, default the CPU count):
@@ -288,6 +289,118 @@ def cold_start(folder: Path, repeat: int) -> None:
     print()
 
 
+def _wall(cmd: list[str], env: dict | None = None) -> float:
+    """Wall time of one whole process (its output discarded); fails loudly."""
+    t = time.perf_counter()
+    res = subprocess.run(cmd, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    wall = time.perf_counter() - t
+    if res.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed (exit {res.returncode}):\n{res.stderr[-2000:]}")
+    return wall
+
+
+def _cold_soffice(files: list[Path], out: Path, parallel: int) -> float:
+    """Wall time of plain ``soffice --convert-to pdf`` of ``files``, each a cold office with a new profile,
+    ``parallel`` at a time."""
+    from pia_excel.pdf.render import find_soffice
+
+    soffice = find_soffice()
+
+    def one(i_path: tuple[int, Path]) -> None:
+        i, path = i_path
+        with tempfile.TemporaryDirectory(prefix="pia-bench-profile-") as prof:
+            _wall([soffice, "--headless", "--norestore", f"-env:UserInstallation={Path(prof).as_uri()}",
+                   "--convert-to", "pdf", "--outdir", str(out / f"cold{i}"), str(path)])
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    t = time.perf_counter()
+    with ThreadPoolExecutor(parallel) as pool:
+        list(pool.map(one, enumerate(files)))
+    return time.perf_counter() - t
+
+
+def pdf_bench(folder: Path, n: int, jobs: int) -> None:
+    """``pia-excel pdf`` (whole processes) against plain cold ``soffice --convert-to pdf`` of the same workbooks,
+    measured in this run: one file of each sample, then a batch of ``n`` varied workbooks with ``-j jobs``."""
+    py = sys.executable
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    cli = [py, "-m", "pia_excel.cli", "pdf"]
+    print("pdf: whole processes, seconds per file; cold = plain `soffice --convert-to pdf` with a new profile")
+    print(f"{'':<44}{'pia-excel pdf':>14}{'cold soffice':>14}{'ratio':>8}")
+    for sample in sorted((ROOT / "samples").glob("*.xlsx")):
+        ours = statistics.median(_wall(cli + [str(sample), "-o", str(folder / f"one{i}.pdf")], env)
+                                 for i in range(3))
+        cold = statistics.median(_cold_soffice([sample], folder / f"cold_one{i}", 1) for i in range(3))
+        print(f"{'one file: ' + sample.name:<44}{ours:>14.2f}{cold:>14.2f}{ours / cold:>8.2f}  (median of 3)")
+    batch = folder / "pdf_batch"
+    batch.mkdir(exist_ok=True)
+    pairs = build_corpus(batch, n, "mixed", jobs, with_v2=False)
+    files = [p for p, _ in pairs]
+    ours = _wall(cli + [str(batch), "-o", str(folder / "pdf_out"), "-j", str(jobs)], env) / n
+    cold_seq = _cold_soffice(files, folder / "cold_seq", 1) / n
+    cold_par = _cold_soffice(files, folder / "cold_par", jobs) / n
+    print(f"{f'batch of {n} (-j {jobs})':<44}{ours:>14.2f}{cold_seq:>14.2f}{ours / cold_seq:>8.2f}  "
+          f"(cold one after another; target ≤ 0.5)")
+    print(f"{'':<44}{'':>14}{cold_par:>14.2f}{ours / cold_par:>8.2f}  (cold {jobs} at a time)")
+
+
+# ---------------------------------------------------------------------------------------------- folder
+def _status_kib(pid: int, key: str) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def cli_folder_run(folder: Path, jobs: int, extra: list[str] | None = None) -> tuple[float, int, int, int]:
+    """``pia-excel validate FOLDER --format json -j JOBS`` as a whole process (output to /dev/null): wall time,
+    exit code, the parent's peak RSS (VmHWM, KiB) and its RSS when 10 % of the run's time had passed (KiB),
+    read from /proc while it runs (the workers are separate processes and not counted)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "pia_excel.cli", "validate", str(folder), "--format", "json", "-j", str(jobs),
+           *(extra or [])]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    samples: list[tuple[float, int]] = []
+    hwm = 0
+    while proc.poll() is None:
+        rss, peak = _status_kib(proc.pid, "VmRSS"), _status_kib(proc.pid, "VmHWM")
+        if rss is not None:
+            samples.append((time.perf_counter() - start, rss))
+        hwm = max(hwm, peak or 0)
+        time.sleep(0.1)
+    wall = time.perf_counter() - start
+    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} failed (exit {proc.returncode}):\n{err}")
+    early = next((r for t, r in samples if t >= wall * 0.1), samples[-1][1] if samples else 0)
+    return wall, proc.returncode, hwm, early
+
+
+def folder_bench(sizes: list[int], jobs: int, folder: Path) -> None:
+    """The folder target of the organisation issue: N copies of the 全項目 sample validated by the CLI, real wall
+    time and the parent's memory, for each N of ``sizes``."""
+    import shutil
+
+    print(f"pia-excel validate FOLDER --format json -j {jobs}: copies of {ZENKOMOKU_SAMPLE.name} "
+          f"({ZENKOMOKU_SAMPLE.stat().st_size / 1024:.0f} KiB), whole process, output to /dev/null")
+    print(f"{'workbooks':>10}{'wall s':>9}{'files/s':>9}{'parent peak':>13}{'parent at 10%':>15}")
+    for n in sizes:
+        sub = folder / f"folder_{n}"
+        sub.mkdir(parents=True, exist_ok=True)
+        for i in range(n):
+            dst = sub / f"z{i:05d}.xlsx"
+            if not dst.exists():
+                shutil.copyfile(ZENKOMOKU_SAMPLE, dst)
+        wall, _, hwm, early = cli_folder_run(sub, jobs)
+        print(f"{n:>10}{wall:>9.1f}{n / wall:>9.1f}{hwm / 1024:>10.0f} MiB{early / 1024:>12.0f} MiB")
+    print()
+
+
 # ---------------------------------------------------------------------------------------------- report
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -306,6 +419,13 @@ def main(argv: list[str] | None = None) -> None:
                    help="runs of each cold-start process (medians; the 99-file workbook at most 3; default 5)")
     p.add_argument("--cold-only", action="store_true", help="measure the cold start only")
     p.add_argument("--skip-cold", action="store_true", help="do not measure the cold start")
+    p.add_argument("--pdf", type=int, default=0, metavar="N",
+                   help="also measure pia-excel pdf against cold soffice: one file of each sample and a batch of "
+                        "N workbooks (e.g. 20)")
+    p.add_argument("--pdf-only", action="store_true", help="measure the PDFs only (with --pdf N)")
+    p.add_argument("--folder", type=int, nargs="*", default=None, metavar="N",
+                   help="only the folder run: pia-excel validate of N copies of the 全項目 sample, for each N "
+                        "(e.g. --folder 500 2000): wall time and the parent's peak memory")
     args = p.parse_args(argv)
     jobs = args.jobs or default_jobs()
     memory_n = 3 * args.n if args.memory_n is None else args.memory_n
@@ -314,11 +434,18 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="pia-bench-") as tmp:
         folder = args.dir or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
+        if args.folder is not None:
+            folder_bench(args.folder or [500, 2000], jobs, folder)
+            return
         ops = baseline_ops + ["read", "read+validate"]
         ops += (["diff"] if changelog_rows else []) + ["write", "new"]
         print(f"pia-excel bench: {args.n} workbooks ({args.form}), {jobs} worker processes, "
               f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, load average "
               f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+        if args.pdf:
+            pdf_bench(folder, args.pdf, jobs)
+        if args.pdf_only:
+            return
         if not args.skip_cold:
             cold_start(folder, args.cold_repeat)
         if args.cold_only:

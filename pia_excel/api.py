@@ -21,7 +21,7 @@ from typing import Sequence
 from .batch import Input, collect_inputs
 from .changelog import ChangelogResult, ProposedRow, PublishResult, changelog_rows, changelog_since_baseline
 from .changelog import publish as publish_workbook
-from .changelog.parse import parse_item
+from .spec.parse import parse_item
 from .errors import InputError, Issue, PiaError, PlacementError, WorkbookError
 from .excel.reader import ReadResult
 from .models import DOCUMENTS, Document, new_document
@@ -30,7 +30,7 @@ from .rules import Report, reads_of, validate_result
 from .rules import validate as validate_document
 from .rules.cells import cell_of
 from .spec import FORM_NAMES, FormSpec, Item, load_spec
-from .spec.labels import label_for_path
+from .spec.labels import finding_label, label_for_path
 from .spec.paths import instance_path, node_for_path, split_instance_path
 from .storage import DATA_SUFFIXES, WORKBOOK_SUFFIXES, load, save
 
@@ -111,6 +111,17 @@ def export(inputs: Sequence[str | os.PathLike], output: str | os.PathLike, **opt
     from .export import export as export_tables  # pandas: kept off the cold path
 
     return export_tables(inputs, output, **options)
+
+
+def calendar(inputs: Sequence[str | os.PathLike], output: str | os.PathLike, *, today: dt.date | None = None,
+             jobs: int | None = None, progress=None):
+    """The re-assessment calendar of many 評価書 (:mod:`pia_excel.organisation.calendar`) written to ``output``
+    (.xlsx with a chart, or .csv); returns the :class:`~pia_excel.organisation.CalendarResult`."""
+    from .organisation import calendar_rows, write_calendar  # openpyxl: kept off the cold path
+
+    result = calendar_rows(inputs, today=today, jobs=jobs, exclude=[output], progress=progress)
+    write_calendar(result, output)
+    return result
 
 
 # ---------------------------------------------------------------------------------------------- convert
@@ -199,12 +210,16 @@ class ItemInfo:
     options: tuple[str, ...] = ()  # checkbox options as printed in this edition ("その他 （　）")
     rules: tuple[str, ...] = ()  # codes of the rules that read the item
     resolved_from: str | None = None  # the printed 項目 text the item was found by
+    resolved_how: str | None = None  # how sure: "exact", "typo", "truncated" (:attr:`ParsedItem.sure`)
 
     def to_dict(self) -> dict:
         return asdict(self)
 
     def to_text(self) -> str:
         lines = [f"項目: {self.label}", f"変更箇所の項目: {self.changelog_item}", f"項目パス: {self.path}"]
+        if self.resolved_from is not None:
+            how = _HOW.get(self.resolved_how or "", self.resolved_how or "")
+            lines.append(f"読み取り: {self.resolved_from}（{how}）")
         if self.template != self.path:
             lines.append(f"テンプレートパス: {self.template}")
         lines.append(f"シート・セル: {_cell_text(self)}")
@@ -219,6 +234,9 @@ class ItemInfo:
         return "\n".join(lines) + "\n"
 
 
+_HOW = {"exact": "記載どおり", "typo": "小さな誤記・番号の違いを補って特定", "truncated": "途中で切れた記載から特定"}
+
+
 def _cell_text(info: ItemInfo) -> str:
     return f"{info.sheet}!{info.cell}" if info.sheet and info.cell else "-"
 
@@ -231,7 +249,7 @@ def describe(item: str, form: str, files: int = 1, edition: str | None = None) -
 
     ``item`` is an item path (instance "files[1].II.itaku_jiko[2].itaku_naiyo" or template "II.itaku_jiko.itaku_naiyo";
     missing file and slot numbers are 1) or a printed 項目 text as found in 変更箇所 tables ("Ⅱ-4 委託事項1 ②…"),
-    read by :func:`pia_excel.changelog.parse.parse_item`. Raises :class:`InputError` when it names no item."""
+    read by :func:`pia_excel.spec.parse.parse_item`. Raises :class:`InputError` when it names no item."""
     if form not in DOCUMENTS:
         raise InputError(f"未知の様式です: {form}（juten または zenkomoku）")
     doc = new(form, files=files, edition=edition)
@@ -239,19 +257,25 @@ def describe(item: str, form: str, files: int = 1, edition: str | None = None) -
     text = (item or "").strip()
     if not text:
         raise InputError("項目を指定してください")
-    resolved_from = None
+    resolved_from = how = None
     if _PATH_LIKE.match(text):
         path, node = _instance(spec, text, files)
     else:
         parsed = parse_item(text, form, files=files)
+        if parsed.status == "items":
+            names = "、".join(finding_label(spec, p, files) for p in parsed.paths)
+            raise InputError(f"{text}: 複数の項目を指しています（{names}）。1つずつ指定してください")
         if not parsed.resolved:
-            why = {"ambiguous": "複数の項目に当てはまります", "unresolved": "当てはまる項目がありません"}
-            detail = "、".join(parsed.candidates[:3]) if parsed.candidates else ""
-            raise InputError(f"{FORM_NAMES[form]}の項目を特定できません: {text}（{why.get(parsed.status, parsed.status)}"
+            why = {"ambiguous": "複数の項目に当てはまります",
+                   "unresolved": "当てはまる項目がありません"}.get(parsed.status, parsed.status)
+            if parsed.sure == "candidates":
+                why = "様式のどの項目にも当たりません" + ("。近い項目" if parsed.candidates else "")
+            detail = "、".join(f"{finding_label(spec, c, files)}（{c}）" for c in parsed.candidates[:3])
+            raise InputError(f"{FORM_NAMES[form]}の項目を特定できません: {text}（{why}"
                              + (f": {detail}" if detail else "") + "）")
         path, node = _instance(spec, parsed.path, files)
-        resolved_from = text
-    return _info(spec, doc, node, path, resolved_from)
+        resolved_from, how = text, parsed.sure
+    return _info(spec, doc, node, path, resolved_from, how)
 
 
 def _instance(spec: FormSpec, text: str, files: int) -> tuple[str, Item]:
@@ -274,7 +298,8 @@ def _instance(spec: FormSpec, text: str, files: int) -> tuple[str, Item]:
     return instance_path(node, slots, file_no or 1), node
 
 
-def _info(spec: FormSpec, doc: Document, node: Item, path: str, resolved_from: str | None) -> ItemInfo:
+def _info(spec: FormSpec, doc: Document, node: Item, path: str, resolved_from: str | None,
+          resolved_how: str | None = None) -> ItemInfo:
     edition = spec.edition(doc.edition)
     files = len(doc.files)
     located = cell_of(path, doc=doc)
@@ -289,11 +314,12 @@ def _info(spec: FormSpec, doc: Document, node: Item, path: str, resolved_from: s
                     for o in node.options)
     return ItemInfo(
         form=spec.form, edition=edition.id, path=path, template=node.path, label=node.printed,
-        changelog_item=label_for_path(spec, path, {n: None for n in range(1, files + 1)} if files > 1 else None),
+        changelog_item=label_for_path(spec, path, {n: None for n in range(1, files + 1)} if files > 1 else None,
+                                      edition.id),
         sheet=located[0] if located else None,
         cell=located[1] if located else None, important=node.important, star=node.star, kind=node.value_kind,
         choices=node.choices, options=options, rules=tuple(reads_of(spec.form).get(node.path, ())),
-        resolved_from=resolved_from)
+        resolved_from=resolved_from, resolved_how=resolved_how)
 
 
 def describe_all(form: str, files: int = 1, edition: str | None = None) -> list[ItemInfo]:

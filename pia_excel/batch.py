@@ -37,8 +37,8 @@ from typing import Any, Callable, Generic, Iterable, Iterator, Sequence, TypeVar
 
 from .errors import PiaError, describe_exception
 
-__all__ = ["Input", "Interrupted", "Outcome", "collect_inputs", "default_jobs", "describe_error", "run_batch",
-           "sigterm_raises"]
+__all__ = ["Input", "Interrupted", "Outcome", "collect_inputs", "default_jobs", "describe_error", "iter_batch",
+           "run_batch", "sigterm_raises"]
 
 #: seconds a worker gets to unwind (and remove its temporary files) after SIGTERM before it is killed
 STOP_GRACE = 3.0
@@ -222,55 +222,83 @@ def run_batch(items: Sequence[P], fn: Callable[[P], T], jobs: int | None = None,
 
     ``jobs`` defaults to :func:`default_jobs`; with ``jobs=1`` (or a single item) everything runs in this process.
     ``progress`` is called in this process with each outcome as it completes (completion order). At most
-    ``max_pending`` items (default ``4 × jobs``) are in flight at once, so memory does not grow with the
-    number of items beyond the outcomes themselves.
+    ``max_pending`` items (default ``4 × jobs``) are in flight at once. The list holds every outcome: for
+    thousands of inputs whose results are printed and dropped, use :func:`iter_batch`.
+    """
+    return list(iter_batch(items, fn, jobs, progress, max_pending=max_pending))
+
+
+def iter_batch(items: Sequence[P], fn: Callable[[P], T], jobs: int | None = None,
+               progress: Callable[[Outcome[T]], None] | None = None, *,
+               max_pending: int | None = None) -> Iterator[Outcome[T]]:
+    """:func:`run_batch` as a stream: yields each outcome in the order of ``items`` as soon as it and all before
+    it are done, so a caller that prints and drops them keeps its memory flat in the number of items.
+
+    Items done ahead of a slower earlier one wait here; together with those in flight they are at most
+    ``max_pending`` (default ``4 × jobs``), so the stream never holds more than that many outcomes.
     """
     items = list(items)
     jobs = default_jobs() if jobs is None else max(1, int(jobs))
-    results: list[Outcome[T] | None] = [None] * len(items)
+    if jobs == 1 or len(items) <= 1:
+        for item in items:
+            outcome = _call(fn, item)
+            if progress is not None:
+                progress(outcome)
+            yield outcome
+        return
+
+    held: dict[int, Outcome[T]] = {}
+    state = {"next": 0}
 
     def done(i: int, outcome: Outcome[T]) -> None:
-        results[i] = outcome
+        held[i] = outcome
         if progress is not None:
             progress(outcome)
 
-    if jobs == 1 or len(items) <= 1:
-        for i, item in enumerate(items):
-            done(i, _call(fn, item))
-        return results  # type: ignore[return-value]
+    def ready() -> Iterator[Outcome[T]]:
+        while state["next"] in held:
+            yield held.pop(state["next"])
+            state["next"] += 1
 
-    broken = _run_pool(items, range(len(items)), fn, min(jobs, len(items)), max_pending or 4 * jobs, done)
+    lost: list[int] = []
+    yield from _run_pool(items, range(len(items)), fn, min(jobs, len(items)), max_pending or 4 * jobs, done,
+                         ready, lambda: len(held), lost)
     # A worker died (killed, out of memory, a crash in a C extension): the pool is unusable and the files in
     # flight are lost. Retry those alone, one fresh process each, so one bad file cannot fail its neighbours.
-    for i in broken:
-        again = _run_pool(items, [i], fn, 1, 1, done)
+    for i in sorted(set(lost)):
+        again: list[int] = []
+        yield from _run_pool(items, [i], fn, 1, 1, done, ready, lambda: 0, again)
         if again:
             done(i, Outcome(items[i], error="処理中に作業プロセスが異常終了しました（メモリ不足などの可能性があります）"))
-    return results  # type: ignore[return-value]
+            yield from ready()
+    yield from ready()
 
 
 def _run_pool(items: Sequence[P], indexes: Iterable[int], fn: Callable[[P], T], jobs: int, max_pending: int,
-              done: Callable[[int, Outcome[T]], None]) -> list[int]:
-    """Run ``fn`` over ``items[indexes]``; return the indexes lost to a broken pool."""
+              done: Callable[[int, Outcome[T]], None], ready: Callable[[], Iterator[Outcome[T]]],
+              held: Callable[[], int], lost: list[int]) -> Iterator[Outcome[T]]:
+    """Run ``fn`` over ``items[indexes]``, yielding what ``ready`` releases as outcomes arrive; the indexes lost
+    to a broken pool are appended to ``lost``."""
     # multiprocessing: slow import kept off the cold path (one file, --help, an Excel button run in this process)
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
     todo: Iterator[int] = iter(indexes)
-    lost: list[int] = []
+    broken: list[int] = []
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
     try:
         pending: dict = {}
 
         def submit_more() -> None:
-            while len(pending) < max_pending:
+            # outcomes waiting for an earlier one count against the window too: memory stays bounded
+            while not broken and (len(pending) + held() < max_pending or not pending):
                 i = next(todo, None)
                 if i is None:
                     return
                 try:
                     pending[pool.submit(_call, fn, items[i])] = i
                 except BrokenProcessPool:
-                    lost.append(i)
+                    broken.append(i)
 
         submit_more()
         while pending:
@@ -280,21 +308,22 @@ def _run_pool(items: Sequence[P], indexes: Iterable[int], fn: Callable[[P], T], 
                 try:
                     done(i, fut.result())
                 except BrokenProcessPool:
-                    lost.append(i)
-            if lost:
+                    broken.append(i)
+            if broken:
                 # nothing more can run in this pool; everything still queued is lost too
                 for fut, i in pending.items():
                     fut.cancel()
-                    lost.append(i)
+                    broken.append(i)
                 pending.clear()
-                lost.extend(todo)
+                broken.extend(todo)
                 break
             submit_more()
-    except BaseException:  # Ctrl-C, SIGTERM (Interrupted) or a failure here: stop the workers, do not wait for them
-        _stop(pool)
+            yield from ready()
+    except BaseException:  # Ctrl-C, SIGTERM (Interrupted) or a failure here (or the consumer stopped): stop the
+        _stop(pool)        # workers, do not wait for them
         raise
     pool.shutdown()
-    return sorted(set(lost))
+    lost.extend(broken)
 
 
 def _stop(pool) -> None:

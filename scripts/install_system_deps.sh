@@ -3,7 +3,8 @@
 #   libreoffice-calc  headless soffice, renders workbooks to PDF (pia_excel.pdf.render)
 #   fonts-noto-cjk    Japanese glyphs ("Noto Sans CJK JP"), otherwise PDFs show tofu boxes
 #   poppler-utils     pdftotext / pdftoppm / pdfinfo, to check the rendered PDFs
-#   python3-uno       LibreOffice's Python bridge: tests drive soffice to copy sheets as staff do
+#   python3-uno       LibreOffice's Python bridge: pia-excel pdf keeps one office running (pia_excel/pdf/office.py)
+#                     instead of a cold soffice per file
 #
 # Idempotent: does nothing (no apt-get update either) when everything is present.
 # Runs as root, or through sudo when available.
@@ -27,14 +28,15 @@ missing=()
 have_soffice || missing+=(libreoffice-calc)
 have_cjk_fonts || missing+=(fonts-noto-cjk)
 { command -v pdftotext && command -v pdftoppm && command -v pdfinfo; } >/dev/null 2>&1 || missing+=(poppler-utils)
-/usr/bin/python3 -c 'import uno' >/dev/null 2>&1 || missing+=(python3-uno)
+have_uno() { /usr/bin/python3 -c 'import uno' >/dev/null 2>&1; }
+have_uno || missing+=(python3-uno)
 # `python3 -m venv` on Debian's own python3 needs python3-venv (scripts/setup.sh uses it).
 if ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
     missing+=(python3-venv)
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then
-    echo "install_system_deps: soffice, poppler-utils and Noto CJK fonts already present; nothing to do."
+    echo "install_system_deps: soffice, python3-uno, poppler-utils and Noto CJK fonts already present; nothing to do."
     exit 0
 fi
 
@@ -62,4 +64,5 @@ export DEBIAN_FRONTEND=noninteractive
 have_soffice || { echo "install_system_deps: soffice still missing after install" >&2; exit 1; }
 have_cjk_fonts || { echo "install_system_deps: Noto Sans CJK JP still missing after install" >&2; exit 1; }
 command -v pdftotext >/dev/null 2>&1 || { echo "install_system_deps: pdftotext still missing" >&2; exit 1; }
+have_uno || { echo "install_system_deps: python3-uno still missing after install" >&2; exit 1; }
 echo "install_system_deps: done."

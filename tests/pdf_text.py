@@ -142,8 +142,8 @@ def form_texts(doc) -> list[str]:
     for sec in spec.sections:
         if sec.per_file:
             if not per_file_done:
-                for f in doc.files:
-                    for fs in spec.file_sections:
+                for fs in spec.file_sections:  # the published order: Ⅱ(1…n), 別添(1…n), Ⅲ(1…n)
+                    for f in doc.files:
                         _items(fs.items, getattr(f, fs.key), labels, out)
                 per_file_done = True
             continue

@@ -201,7 +201,7 @@ def test_a_workbook_libreoffice_saved_with_a_picture_shape_and_comment(kushiro_x
                                f"-env:UserInstallation=file://{tmp_path}/profile", f"--accept=pipe,name={pipe};urp;"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        subprocess.run(["/usr/bin/python3", str(Path(__file__).with_name("lo_decorate.py")), pipe, str(kushiro_xlsx),
+        subprocess.run(["/usr/bin/python3", str(Path(__file__).with_name("lo_staff_edits.py")), pipe, str(kushiro_xlsx),
                         str(tmp_path / "staff.xlsx"), str(tmp_path / "flow.png"), "Ⅱ ファイルの概要(1)"],
                        check=True, timeout=180, env={**os.environ, "PYTHONPATH": ""})
     finally:

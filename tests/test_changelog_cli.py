@@ -60,7 +60,7 @@ def test_text_output_is_the_default(pair):
     old, new = pair
     r = run("changelog", old, new, "--date", DATE)
     assert r.exit_code == 0, r.output
-    assert "Ⅰ 基本情報 ６．評価実施機関における担当部署 ②所属長の役職名" in r.stdout
+    assert "Ⅰ 基本情報 6. 評価実施機関における担当部署 ②所属長の役職名" in r.stdout
     assert "変更前: 納税課長" in r.stdout
     assert "-o" in r.stderr  # says how to write
 

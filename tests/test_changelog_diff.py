@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pia_excel.changelog import EMPTY, diff, parse_item
+from pia_excel.changelog.diff import DELETED
 from pia_excel.spec.labels import instance_path, item_label
 from pia_excel.models import new_document
 from pia_excel.spec import load_spec
@@ -45,18 +46,24 @@ def test_diff_mirrors_and_lists_real_changes_in_form_order(pair):
     assert [c.path for c in ab] == [c.path for c in ba]
     for x, y in zip(ab, ba):
         assert y.kind == KIND_MIRROR[x.kind]
-        assert (x.before, x.after) == (y.after, y.before)
+        # mirrored, an emptied text ("削除") reads as an added one ("-")
+        assert (_unmark(x.before), _unmark(x.after)) == (_unmark(y.after), _unmark(y.before))
         assert x.important == y.important
-        if not _file_names_differ(a, b):
+        if not _file_names_differ(a, b) and a.edition == b.edition:  # numbered as the new version's edition
             assert x.label == y.label
     assert len({c.path for c in ab}) == len(ab)
     for c in ab:
         assert c.before != c.after
-        assert c.before and c.after  # empty is written "-"
+        assert c.before and c.after  # empty is written "-" before, "削除" after
+        assert DELETED not in c.before.split("\n") and EMPTY not in c.after.split("\n")
         assert c.label
     order = _form_order(a.form, max(len(a.files), len(b.files)))
     keys = [order.index(_order_key(c.path)) for c in ab]
     assert keys == sorted(keys)
+
+
+def _unmark(text: str) -> str:
+    return "\n".join(EMPTY if line == DELETED else line for line in text.split("\n"))
 
 
 def _file_names_differ(a, b) -> bool:
@@ -133,15 +140,20 @@ def test_printed_paths_are_unique_and_parse_back(form):
 
 def test_label_style():
     spec = load_spec("juten")
-    assert item_label(spec.item("I.shozokucho_yakushoku")) == "Ⅰ 基本情報 ６．評価実施機関における担当部署 ②所属長の役職名"
+    # 重点 (seed 001) prints "6." and "リスク1："; numbers are written as the form prints them
+    assert item_label(spec.item("I.shozokucho_yakushoku")) == "Ⅰ 基本情報 6. 評価実施機関における担当部署 ②所属長の役職名"
     assert item_label(spec.item("II.iten_saki.iten_konkyo"), {"iten_saki": 1}) == \
-        "Ⅱ 特定個人情報ファイルの概要 ５．特定個人情報の提供・移転 移転先1 ①法令上の根拠"
+        "Ⅱ 特定個人情報ファイルの概要 5. 特定個人情報の提供・移転 移転先1 ①法令上の根拠"
     assert item_label(spec.item("cover.kohyo_bi")) == "表紙 公表日"
-    assert item_label(spec.item("II.shiyo_busho")) == "Ⅱ 特定個人情報ファイルの概要 ３．特定個人情報の入手・使用 ④使用の主体 使用部署"
+    assert item_label(spec.item("II.shiyo_busho")) == "Ⅱ 特定個人情報ファイルの概要 3. 特定個人情報の入手・使用 ④使用の主体 使用部署"
+    # 全項目: "３．" and "リスク２：" in the 平成30年 edition (seed 002), "3." and "リスク2：" in 令和7年 (seed 004)
     z = load_spec("zenkomoku")
     assert item_label(z.item("III.III_3_risk2_other_measures")) == (
         "Ⅲ 特定個人情報ファイルの取扱いプロセスにおけるリスク対策 ３．特定個人情報の使用 "
         "リスク２：権限のない者（元職員、アクセス権限のない職員等）によって不正に使用されるリスク その他の措置の内容")
+    assert item_label(z.item("III.III_3_risk2_other_measures"), half=True) == (
+        "Ⅲ 特定個人情報ファイルの取扱いプロセスにおけるリスク対策 3. 特定個人情報の使用 "
+        "リスク2：権限のない者（元職員、アクセス権限のない職員等）によって不正に使用されるリスク その他の措置の内容")
     assert item_label(z.item("II.taisho_honnin_hitsuyosei")) == \
         "Ⅱ 特定個人情報ファイルの概要 ２．基本情報 ③対象となる本人の範囲 その必要性"
     assert item_label(z.item("annex2.kiroku_komoku_list")) == "（別添２）特定個人情報ファイル記録項目"
@@ -182,10 +194,10 @@ def test_blocks_are_matched_by_slot_and_added_or_removed_as_a_whole():
     changes = diff(old, new)
     assert [(c.path, c.kind) for c in changes] == [("I.systems[2].system_name", "changed"), ("I.systems[3]", "added")]
     added = changes[1]
-    assert added.label == "Ⅰ 基本情報 ２．特定個人情報ファイルを取り扱う事務において使用するシステム システム3"
+    assert added.label == "Ⅰ 基本情報 2. 特定個人情報ファイルを取り扱う事務において使用するシステム システム3"
     assert (added.before, added.after) == (EMPTY, "①システムの名称：中間サーバー\n②システムの機能：符号管理")
     back = diff(new, old)
-    assert back[1].kind == "removed" and (back[1].before, back[1].after) == (added.after, EMPTY)
+    assert back[1].kind == "removed" and (back[1].before, back[1].after) == (added.after, DELETED)
 
 
 def test_an_emptied_block_counts_as_removed():
@@ -206,10 +218,10 @@ def test_per_file_parts_are_named_by_their_file_and_files_added():
     old = new.model_copy(deep=True)
     set_path(old, "files[2].II.jimu_tanto_busho", "戸籍住民課住民記録係")
     (c,) = diff(old, new)
-    assert c.label == "Ⅱ 特定個人情報ファイルの概要 （2）本人確認情報ファイル ２．基本情報 ⑥事務担当部署"
+    assert c.label == "Ⅱ 特定個人情報ファイルの概要 （2）本人確認情報ファイル 2. 基本情報 ⑥事務担当部署"
     assert parse_item(c.label, "zenkomoku", files=2).path == "files[2].II.jimu_tanto_busho"
     # without the file the item is ambiguous in a two-file document: never guessed
-    assert parse_item("Ⅱ-2 ⑥事務担当部署", "zenkomoku", files=2).status == "unresolved"
+    assert not parse_item("Ⅱ-2 ⑥事務担当部署", "zenkomoku", files=2).resolved
     one = new.model_copy(deep=True)
     one.files = one.files[:1]
     (added,) = diff(one, new)
@@ -251,3 +263,47 @@ def test_record_item_lists_show_only_the_changed_entries():
     set_path(old, "files[1].annex1.kiroku_komoku_list", [])
     (c,) = diff(old, new)
     assert c.before == EMPTY and c.after == "\n".join(entries)  # a new list is given in full
+
+
+# ------------------------------------------------------------------------------------------------- written as an author would
+def test_heading_numbers_as_the_edition_prints_them():
+    """"2." and "リスク1：" in 重点 and the 令和7年 全項目 (seeds 001, 004), "２．" in the 平成30年 全項目 (seed 002)."""
+    for form, edition, expected in [
+        ("juten", "h30-05", "Ⅲ リスク対策 3. 特定個人情報の使用 リスク1："),
+        ("zenkomoku", "r7-05", "Ⅲ 特定個人情報ファイルの取扱いプロセスにおけるリスク対策 3. 特定個人情報の使用 リスク1："),
+        ("zenkomoku", "h30-05", "Ⅲ 特定個人情報ファイルの取扱いプロセスにおけるリスク対策 ３．特定個人情報の使用 リスク１："),
+    ]:
+        new = new_document(form, edition=edition)
+        old = new.model_copy(deep=True)
+        set_path(new, "files[1].III.III_3_risk1_other_systems" if form == "zenkomoku" else
+                 "files[1].III.III_3_risk1_measures", "アクセス権限を設定する。")
+        (c,) = diff(old, new)
+        assert c.label.startswith(expected), c.label
+        assert parse_item(c.label, form).path == c.path
+
+
+def test_only_the_changed_paragraph_is_quoted():
+    new = new_document("zenkomoku")
+    paragraphs = ["1 資格に関する事務", "① 届出を受け付ける。", "2 医療給付に関する事務", "① 療養費の届出を受け付ける。"]
+    set_path(new, "I.jimu_naiyo", "\n".join(paragraphs))
+    old = new.model_copy(deep=True)
+    set_path(old, "I.jimu_naiyo", "\n".join(paragraphs[:3] + ["① 療養費等の届出の受付を行う。"]))
+    (c,) = diff(old, new)
+    assert (c.before, c.after) == ("（略）\n① 療養費等の届出の受付を行う。", "（略）\n① 療養費の届出を受け付ける。")
+    # a paragraph deleted: 削除
+    set_path(old, "I.jimu_naiyo", "\n".join(paragraphs + ["3 保険料の賦課に関する事務"]))
+    (c,) = diff(old, new)
+    assert (c.before, c.after) == ("（略）\n3 保険料の賦課に関する事務", "（略）\n削除")
+    # nothing unchanged: the whole text
+    set_path(old, "I.jimu_naiyo", "後期高齢者医療の資格管理")
+    (c,) = diff(old, new)
+    assert (c.before, c.after) == ("後期高齢者医療の資格管理", "\n".join(paragraphs))
+
+
+def test_a_deleted_text_is_written_sakujo():
+    old = new_document("zenkomoku")
+    set_path(old, "files[1].III.III_6_other_risks", "情報提供ネットワークシステムとの連携は中間サーバーが行う。")
+    new = old.model_copy(deep=True)
+    set_path(new, "files[1].III.III_6_other_risks", None)
+    (c,) = diff(old, new)
+    assert c.after == "削除" and c.before.startswith("情報提供")

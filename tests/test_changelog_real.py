@@ -92,8 +92,9 @@ def test_real_row_is_reproduced(prefix, line, path):
     assert got.row.after == real["変更後"]
     assert str(got.row.date) == real["変更日"]
     # 項目: the real (abbreviated, typo'd) string and ours name the same item
-    if (prefix, line) in CORRECTED:
-        assert parse_item(real["項目"], form).status == "unresolved"
+    if (prefix, line) in CORRECTED:  # not guessed: the item is a candidate
+        slip = parse_item(real["項目"], form)
+        assert not slip.resolved and path in slip.candidates
     assert parse_item(CORRECTED.get((prefix, line), real["項目"]), form).path == path, real["項目"]
     assert parse_item(got.row.item, form).path == path, got.row.item
     assert got.row.timing == real["提出時期"]
@@ -182,5 +183,44 @@ def test_real_rows_of_a_three_file_document(line, path):
     assert "（1）住民基本台帳ファイル" in got.row.item
     names = {n: f.II.II_1 for n, f in enumerate(new.files, start=1)}
     assert parse_item(got.row.item, "zenkomoku", files=3, file_names=names).path == path
-    assert parse_item(real["項目"], "zenkomoku", files=3).status == "unresolved"
+    unnamed = parse_item(real["項目"], "zenkomoku", files=3)  # which file? each is a candidate
+    assert not unnamed.resolved and path in unnamed.candidates
     assert parse_item(real["項目"], "zenkomoku").path == path
+
+
+# ------------------------------------------------------------------------------------------------- reasons
+def _one_row(path, before, after, form="zenkomoku"):
+    new = new_document(form)
+    set_path(new, path, after)
+    old = new.model_copy(deep=True)
+    set_path(old, path, before)
+    (row,) = changelog_rows(old, new, "令和7年2月25日")
+    return row
+
+
+def test_an_organisation_renamed_is_an_organisation_change():
+    """札幌市 (seed 003 L9) renamed 情報化推進部 in Ⅳ-1 ② 具体的な内容 (a ※ item), reported 事後; 釧路市 (seed 001
+    L272) 総務部納税課 → 財政部納税課."""
+    real = _row("003", 9)
+    row = _one_row("IV.kansa_naiyo", "総務局情報化推進部が年1回監査を行う。", "総務局情報システム部が年1回監査を行う。")
+    assert (row.row.timing, row.suggestion.reason) == (real["提出時期"], "organisation")
+    assert row.row.explanation == "【要確認】重要な変更にあたらない（組織の変更）"
+    row = _one_row("files[1].II.shiyo_hoho", "総務部納税課において賦課情報を管理する。", "財政部納税課において賦課情報を管理する。",
+                   "juten")
+    assert row.suggestion.reason == "organisation"
+
+
+def test_numbers_periods_frequencies_and_choices_are_never_wording():
+    for path, before, after in [
+        ("files[1].II.nyushu_jiki", "月次の頻度で入手する。", "日次の頻度で入手する。"),  # frequency (seed 003 L59 kind)
+        ("files[1].II.hokan_kikan_datosei", "保管期間は5年とする。", "保管期間は10年とする。"),  # period
+        ("files[1].II.nyushu_jiki", "毎月入手する。", "随時入手する。"),
+    ]:
+        row = _one_row(path, before, after)
+        assert row.suggestion.reason not in ("wording",), (before, after, row.suggestion)
+        assert "文言の整理" not in row.row.explanation
+    row = _one_row("files[1].II.hokan_kikan_kikan", "5年", "6年以上10年未満")  # a choice
+    assert "文言の整理" not in row.row.explanation
+    # the same text with a word changed: wording
+    row = _one_row("files[1].II.nyushu_jiki", "月次の頻度で入手する。", "月次の頻度で取得する。")
+    assert row.suggestion.reason == "wording"

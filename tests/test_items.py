@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from pia_excel import api
-from pia_excel.changelog.parse import parse_item
+from pia_excel.spec.parse import parse_item
 from pia_excel.cli import main
 from pia_excel.rules import RULES
 from pia_excel.rules.engine import rule

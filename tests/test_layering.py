@@ -19,7 +19,7 @@ LAYERS = [
     ("xl",),  # the stable name the Excel buttons call, re-exporting addin.handlers
     ("cli", "addin"),
     ("api",),
-    ("export",),
+    ("export", "organisation"),
     ("pdf", "changelog"),
     ("rules",),
     ("batch", "storage"),

@@ -17,9 +17,9 @@ pytestmark = pytest.mark.libreoffice
 
 
 def flat_pdf_text(pdf: Path) -> str:
-    text = norm(pdf_text(pdf))
-    text = text.replace(norm("例：令和7年2月25日"), "")  # the hint beside date cells may split long labels
-    return re.sub(r"\d+/\d+", "", text)  # page footers "3 / 15"
+    # page footers "3 / 15" go on their own line, before spaces are dropped (else "別表第２の２６" + "15 / 41" loses 26)
+    text = norm(re.sub(r"^\s*\d+\s*/\s*\d+\s*$", "", pdf_text(pdf), flags=re.M))
+    return text.replace(norm("例：令和7年2月25日"), "")  # the hint beside date cells may split long labels
 
 
 @pytest.mark.parametrize("form", ["juten", "zenkomoku"])
@@ -64,5 +64,7 @@ def test_pdf_of_fixture_holds_its_short_values(fixture, tmp_path):
     for key in ("cover", "I", "files"):
         collect(data.get(key))
     assert len(values) > 40
-    missing = [v for v in values if norm(v) not in text]
+    # a 全角スペース inside a value prints as a wide gap, which pdftotext may turn into a break between text blocks
+    # ("国民健康保険事務　全項目評価書" of seed 002): each part is looked for
+    missing = [v for v in values if not all(norm(part) in text for part in v.split("\u3000") if part.strip())]
     assert missing == [], missing

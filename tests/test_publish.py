@@ -162,7 +162,7 @@ def test_cli_publish_then_changelog_in_place(book):
     r = runner.invoke(main, ["changelog", str(book), "--date", "令和7年6月1日", "--format", "json"])
     assert r.exit_code == 0, r.output
     rows = json.loads(r.stdout)
-    assert [x["item"] for x in rows] == ["Ⅰ 基本情報 ６．評価実施機関における担当部署 ②所属長の役職名"]
+    assert [x["item"] for x in rows] == ["Ⅰ 基本情報 6. 評価実施機関における担当部署 ②所属長の役職名"]
     r = runner.invoke(main, ["changelog", str(book), "--date", "令和7年6月1日", "--in-place"])
     assert r.exit_code == 0, r.output
     assert "1 行を追加しました" in r.output

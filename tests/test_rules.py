@@ -693,8 +693,56 @@ def test_r601_resolution_of_item_text():
     assert important_item("juten", "II 特定個人情報ファイルの概要 3. ①入手元") is True
     assert important_item("juten", "I 基本情報 6. 評価実施機関における担当部署") is False
     assert important_item("juten", "表紙 公表日") is False
-    assert important_item("zenkomoku", "P51 その他") is None
-    assert important_item("juten", "I 基本情報 4. 法令上の根拠") is None  # also 移転先 ①法令上の根拠 (no ※)
+    assert important_item("zenkomoku", "P51 その他") is None  # names no item
+    assert important_item("juten", "I 基本情報 4. 法令上の根拠") is True  # Ⅰ-4 個人番号の利用 法令上の根拠 ※
+    assert important_item("zenkomoku", "Ⅲ-3 その他の措置の内容") is True  # リスク1 or リスク2: both ※
+
+
+def test_r601_uses_the_items_own_mark_not_the_headings():
+    """※ on the heading Ⅲ covers its items except 全項目 Ⅲ-7 リスク1⑨ and 重点 Ⅲ-7 ② (and their sub-items)."""
+    zen_row = "Ⅲ 特定個人情報ファイルの取扱いプロセスにおけるリスク対策 ※（7. リスク1⑨を除く。） ７．特定個人情報の保管・消去 " \
+              "リスク１：特定個人情報の漏えい・滅失・毀損リスク ⑨過去３年以内に、評価実施機関において、個人情報に関する重大事故が発生したか"
+    doc = zen()
+    doc.annex3.henko_kasho = [
+        ChangeRow(date=W("令和7年2月25日"), item=zen_row, timing="事後"),
+        ChangeRow(date=W("令和7年2月26日"), item="Ⅲ-7 リスク1 ⑨ その内容", timing="事後"),
+        ChangeRow(date=W("令和7年2月27日"), item="Ⅲ-7 リスク1 ⑤物理的対策", timing="事後"),  # ※
+    ]
+    assert found(doc, "R601") == at(doc, "R601", "annex3.henko_kasho[3].explanation")
+    doc = juten()
+    doc.annex2.henko_kasho = [
+        ChangeRow(date=W("令和7年2月25日"), item="Ⅲ リスク対策 ※（7. ②を除く。） ７．特定個人情報の保管・消去 "
+                  "②過去３年以内に、評価実施機関において、個人情報に関する重大事故が発生したか", timing="事後"),
+        ChangeRow(date=W("令和7年2月26日"), item="Ⅲ-7 ①事故発生時手順の策定・周知", timing="事後"),  # ※
+    ]
+    assert found(doc, "R601") == at(doc, "R601", "annex2.henko_kasho[2].explanation")
+
+
+def test_r601_reads_rows_continuing_the_row_above():
+    doc = zen()
+    doc.annex3.henko_kasho = [
+        ChangeRow(date=W("令和7年2月25日"), item="Ⅲ-3 リスク2 ユーザ認証の管理", timing="事後", explanation="文言の整理"),
+        ChangeRow(date=W("令和7年3月1日"), item="具体的な管理方法", timing="事後"),  # Ⅲ-3 リスク2 …: ※
+    ]
+    assert found(doc, "R601") == at(doc, "R601", "annex3.henko_kasho[2].explanation")
+
+
+def test_r603_row_naming_no_item_of_the_form():
+    doc = juten()
+    doc.annex2.henko_kasho = [
+        ChangeRow(date=W("令和4年12月27日"), item="I 関連情報 5.①実施の有無", timing="事前"),  # 基本情報
+        ChangeRow(date=W("令和4年12月27日"), item="Ⅱ-3 ①入手元", timing="事前"),
+        ChangeRow(date=W("令和4年12月27日"), item="Ⅵ 評価実施手続 ３．第三者点検 ①実施日", timing="事後"),  # Ⅴ: a typo
+        ChangeRow(date=W("令和4年12月27日"), item="P12", timing="事後"),
+    ]
+    result = validate(doc, codes=["R603"], today=TODAY)
+    assert result.pairs() == at(doc, "R603", "annex2.henko_kasho[1].item", "annex2.henko_kasho[4].item")
+    first = result.findings[0]
+    assert first.severity == "警告"
+    assert "近い項目: Ⅰ-5 ①実施の有無" in first.message, first.message
+    doc.annex2.henko_kasho[0].item = "I 基本情報 5.①実施の有無"
+    doc.annex2.henko_kasho[3].item = "表紙 公表日"
+    assert found(doc, "R603") == []
 
 
 def test_r602_incomplete_rows():

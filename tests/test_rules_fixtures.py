@@ -1,4 +1,4 @@
-"""Real documents (釧路市 重点, 足立区 全項目), blank templates, and the cell map."""
+"""Real documents (釧路市 重点, 足立区 全項目, 世田谷区 全項目), blank templates, and the cell map."""
 from __future__ import annotations
 
 import datetime as dt
@@ -15,6 +15,7 @@ from pia_excel.spec import load_spec
 FIXTURES = Path(__file__).parent / "fixtures"
 KUSHIRO = FIXTURES / "kushiro_shuno_juten.json"
 ADACHI = FIXTURES / "adachi_jukijo_zenkomoku.json"
+SETAGAYA = FIXTURES / "setagaya_kokuho_zenkomoku.json"
 TODAY = dt.date(2026, 11, 23)
 
 
@@ -42,6 +43,9 @@ KUSHIRO_FINDINGS = {
     ("R401", "files[1].III.III_6_risk2_measures"),
     # 基礎項目評価 実施日 平成27年3月6日
     ("R302", "V.kiso_jisshi_bi"),
+    # 変更箇所 L274, L275, L280: "I 関連情報 5.…" where the section is "I 基本情報" (notes, anomaly 8)
+    ("R603", "annex2.henko_kasho[6].item"), ("R603", "annex2.henko_kasho[7].item"),
+    ("R603", "annex2.henko_kasho[12].item"),
     # 妥当性 (R510): "定期的に" with no frequency anywhere in the cell — L182 "アクセスログを取得し、定期的に点検する
     # ことを可能とする。", L195 "定期的にログを解析できる仕組み"; L200 規定の内容 "・必要に応じて委託先の視察・監査を
     # 行う" (when, and what triggers it, is not said)
@@ -103,6 +107,70 @@ def test_adachi_has_no_false_errors():
     # files 2 and 3 answer 消去ルール 定めていない and explain it in ルールの内容 ("…ないため、消去の委託はしない。",
     # L1204/L1349): an explanation, not a rule, so no R260
     assert not [f for f in report.findings if f.code in ("R209", "R260", "R270")]
+
+
+# ---------------------------------------------------------------------------------------------- 世田谷区
+#: every finding on seed 002 (the version put out for 意見聴取, 令和5年8月), each judged in the .notes.md
+SETAGAYA_FINDINGS = {
+    # 公表日 blank on the cover (L4) and Ⅵ-2 ④⑤, Ⅵ-3 ①②③ blank (L4998-5004): the 意見聴取 version is unfinished
+    # (Ⅵ-2 ④⑤ are required because ②しきい値判断結果 makes the 全項目評価 obligatory: R103)
+    ("R101", "cover.kohyo_bi"), ("R103", "VI.iken_naiyo"), ("R103", "VI.iken_hanei"),
+    ("R101", "VI.daisansha_jisshi_bi"), ("R101", "VI.daisansha_hoho"), ("R101", "VI.daisansha_kekka"),
+    # 妥当性 (R510): "定期的に" with no frequency in the cell (L3652, L3760, L3795, L3883, L3917, L4176, L4772, L4743),
+    # "必要に応じて、研修資料等を提供させ" (L4788)
+    *{("R510", f"files[1].III.{k}") for k in ("III_3_risk3_measures", "etsuran_koshin_seigen_hoho",
+                                              "toriatsukai_kiroku_hoho", "teikyo_rule_tasha",
+                                              "teikyo_rule_itakumoto_saki", "saiitakusaki_kakuho_hoho")},
+    ("R510", "IV.jiko_tenken_hoho"), ("R510", "IV.kansa_naiyo"), ("R510", "IV.kyoiku_keihatsu_hoho"),
+    # 移転先1/2 ②用途: the two printed texts (L3147, L3185) cannot be told apart between the slots: left out
+    ("R102", "files[1].II.iten_saki[1].iten_yoto"), ("R102", "files[1].II.iten_saki[2].iten_yoto"),
+    # Ⅲ (※ except 7.リスク1⑨) and Ⅳ (※) rows reported 事後 with the 説明 column empty; Ⅱ-4 委託事項2-4 ② 対象となる
+    # 本人の範囲 ※ (L1329) and the whole 委託事項5 (rows 11, 13, 14, 17), found by the item each 項目 resolves to
+    *{("R601", f"annex3.henko_kasho[{n}].explanation") for n in (11, 13, 14, 17, *range(19, 35))},
+    # 項目 naming no item of the form: row 33 "…委託におけるその他のリスクに対する措置" (the label is "…その他のリスク及び
+    # そのリスクに対する措置"), row 34 "従業者に対する教育・啓発 具体的な内容" (the item is 具体的な方法)
+    ("R603", "annex3.henko_kasho[33].item"), ("R603", "annex3.henko_kasho[34].item"),
+}
+
+
+def test_setagaya_reports_what_a_reviewer_would_raise():
+    report = validate_result(api.load(_need(SETAGAYA)), today=TODAY)
+    assert {(f.code, f.path) for f in report.findings} == SETAGAYA_FINDINGS
+    assert all(f.sheet and f.cell for f in report.findings)
+    # no R250 (166 names on 59 lines of 別添2 fit 「100項目以上」), no R260 (消去手順 定めていない, and 手順の内容 opens
+    # "データ保管期間の定めはないため、消去は行っていない。"), no R270 (委託事項3/5 write the same 国保連合会 note in （…。）
+    # and (…))
+    assert not [f for f in report.findings if f.code in ("R250", "R260", "R270")]
+
+
+def test_setagaya_workbook_round_trip_is_lossless_and_reports_the_same_cells(tmp_path):
+    """JSON → workbook → JSON gives the document back, and the workbook reports the same findings at the cells
+    the reader found."""
+    doc = api.load(_need(SETAGAYA)).doc
+    path = tmp_path / "setagaya.xlsx"
+    api.save(doc, path)
+    result = api.load(path)
+    assert result.issues == []
+    assert api.to_data(result.doc) == api.to_data(doc)
+    from_book = validate_result(result, today=TODAY)
+    from_json = validate(doc, today=TODAY)
+    assert [(f.code, f.path, f.sheet, f.cell) for f in from_book.findings] == \
+           [(f.code, f.path, f.sheet, f.cell) for f in from_json.findings]
+    for f in from_book.findings:
+        if f.path in result.cells:
+            assert result.cells[f.path] == (f.sheet, f.cell), f.path
+
+
+def test_setagaya_record_items_listed_several_to_a_line():
+    """別添2 of seed 002 lists its items by groups, separated by 全角スペース or 、 (L3273, L3312)."""
+    from pia_excel.rules.brackets import annex_item_count
+
+    assert annex_item_count(["国民健康保険ファイル", "＜宛名情報＞", "宛名番号　個人番号　法人番号　世帯番号",
+                             "資格取得情報（取得日、届出日、取得事由）　資格喪失情報（喪失日、届出日、喪失事由）",
+                             "基礎所得割額、基礎均等割額、基礎年税額、基礎減免額、基礎納付額"],
+                            "国民健康保険ファイル") == (0, 11)
+    entries = api.load(_need(SETAGAYA)).doc.files[0].annex2.kiroku_komoku_list
+    assert len(entries) == 65 and annex_item_count(entries, "国民健康保険ファイル") == (0, 166)
 
 
 # ---------------------------------------------------------------------------------------------- blank templates

@@ -131,11 +131,11 @@ def test_print_copy_shows_only_real_ticks(marked):
     """"[ ○ ]" once per real tick; an unreadable mark prints as an empty box, never as itself."""
     wb, _ = build_print_workbook(marked["named"].doc)
     texts = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
-    boxes = [t for t in texts if t.startswith("[") and t.endswith("]")]
-    assert boxes.count("[ ○ ]") == sum(meaning == TICKED for _, meaning in TABLE)
+    # options print two or three to a line: count the boxes inside the texts
+    assert sum(t.count("[ ○ ]") for t in texts) == sum(meaning == TICKED for _, meaning in TABLE)
     for mark, meaning in TABLE:
         if meaning == INVALID:
-            assert f"[ {as_read(mark)} ]" not in boxes
+            assert not any(f"[ {as_read(mark)} ]" in t for t in texts)
 
 
 def test_a_detail_beside_a_no_mark_or_an_unreadable_mark_is_kept_unticked(tmp_path):

@@ -56,7 +56,7 @@ def test_errors_exit_1_with_a_japanese_text_report_grouped_by_sheet(tmp_path, ku
     r = run("validate", path, *TODAY)
     assert r.exit_code == 1
     out = r.output
-    assert "エラー 10件、警告 10件" in out
+    assert "エラー 10件、警告 13件" in out  # 3 of them R603: "I 関連情報" rows of the 変更箇所, 3 R510
     assert "[Ⅲ リスク対策(1)]" in out and "C18" in out and "R203" in out
     assert out.index("[Ⅱ ファイルの概要(1)]") < out.index("[Ⅲ リスク対策(1)]")
 
@@ -112,7 +112,7 @@ def test_report_xlsx_writes_an_annotated_copy_and_leaves_the_input_alone(tmp_pat
     assert wb.sheetnames[0] == RESULT_SHEET and wb[RECORD_SHEET].sheet_state == "veryHidden"
     ws = wb[RESULT_SHEET]
     rows = list(ws.iter_rows(min_row=5, values_only=True))
-    assert len(rows) == 20
+    assert len(rows) == 23  # 10 errors, 13 warnings (3 of them R603, 3 R510)
     link = next(c for c in ws["E"] if c.value == "C18")
     assert link.hyperlink.location == "'Ⅲ リスク対策(1)'!C18"
     assert wb["Ⅲ リスク対策(1)"]["C18"].fill.fgColor.rgb == "FFFFC7CE"  # error

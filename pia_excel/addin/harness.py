@@ -1,7 +1,9 @@
 """Running the button handlers against workbook files, without Excel: the book's values go to xlwings' JSON book
-(:func:`payload_from_workbook`), the handler runs on it, and the actions it produced are applied to the file with
-openpyxl (:func:`apply_actions`). The tests check the handlers this way, and a command line without Excel can
-write the same results back into a workbook (:func:`run_on_file`).
+(:func:`payload_from_workbook`), the handler runs on it, and the actions it produced are applied as Excel would
+apply them: to an openpyxl workbook (:func:`apply_actions`, for tests) or into the file's package
+(:func:`apply_actions_to_package`), so a command line without Excel writes the same results back into a workbook
+(:func:`run_on_file`) changing only the cells, sheets and names the actions name; every other part of the
+package (pictures, shapes, comments, extended dropdowns, VBA and buttons …) keeps its bytes.
 """
 from __future__ import annotations
 
@@ -18,7 +20,6 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from ..excel.reader import open_workbook
-from ..excel.writer import save_atomic
 from .book import json_book, prepare_xlwings_environment
 
 def payload_from_workbook(wb, name: str) -> dict:
@@ -199,25 +200,159 @@ class FileRun:
 def run_on_file(handler: Callable[[Any], Any], path: str | os.PathLike, output: str | os.PathLike | None = None, *,
                 save: bool = True) -> FileRun:
     """Run an xlwings handler (``handler(book)``) against a workbook file as if Excel had called it, and write
-    what it did back into the file (``output``, default the same file; macros and buttons are kept)."""
+    what it did back into the file (``output``, default the same file), through its package
+    (:func:`apply_actions_to_package`): locked from reading to writing, refused while Excel or LibreOffice has
+    it open, atomically."""
+    from ..excel.package import Package, edit_workbook
 
     prepare_xlwings_environment()
     path = Path(path)
-    keep_vba = path.suffix.lower() == ".xlsm"
-    values = open_workbook(path, read_only=True)
-    try:
-        payload = payload_from_workbook(values, path.name)
-    finally:
-        values.close()
-    book = json_book(payload)
-    try:
-        value = handler(book)
-        actions = list(book.json()["actions"])
-    finally:
-        book.close()
-    target = open_workbook(path, keep_vba=keep_vba)
-    # open_workbook loads values only (data_only); formulas are not part of our workbooks
-    alerts = apply_actions(target, actions)
-    if save:
-        save_atomic(target, Path(output) if output is not None else path)
+
+    def run() -> tuple[Any, list[dict]]:
+        values = open_workbook(path, read_only=True)
+        try:
+            payload = payload_from_workbook(values, path.name)
+        finally:
+            values.close()
+        book = json_book(payload)
+        try:
+            value = handler(book)
+            actions = list(book.json()["actions"])
+        finally:
+            book.close()
+        return value, actions
+
+    if not save:
+        value, actions = run()
+        alerts = apply_actions_to_package(Package.open(path), actions)
+        return FileRun(value=value, actions=actions, alerts=alerts)
+    with edit_workbook(path, output) as pkg:
+        value, actions = run()
+        alerts = apply_actions_to_package(pkg, actions)
     return FileRun(value=value, actions=actions, alerts=alerts)
+
+
+_EMPTY_SHEET = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+                '<sheetData/><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+                '</worksheet>')
+_NUMBER_FORMATS = {"@": "49", "General": "0"}
+
+
+def apply_actions_to_package(pkg, actions: list[dict]) -> list[dict]:
+    """:func:`apply_actions` into a workbook package (:mod:`pia_excel.excel.package`): values, clears, fills,
+    fonts, number formats "@"/General, links within the workbook, column widths, hidden rows and columns, added
+    sheets, their visibility and defined names. The view (which sheet is active) is left as the user had it.
+    Actions that cannot be applied this way (deleting a sheet, a link out of the workbook, another number format)
+    raise :class:`~pia_excel.excel.package.PackageError`; unknown actions ``ValueError``."""
+    from ..excel.package import PackageError, SheetEdit, Styles, col_letters
+
+    styles = Styles(pkg)
+    edits: dict[str, SheetEdit] = {}
+    alerts = []
+
+    def sheet_at(pos: int) -> tuple[str, SheetEdit]:
+        info = pkg.sheets()[pos]
+        if info.name not in edits:
+            edits[info.name] = SheetEdit(pkg.text(info.part))
+        return info.name, edits[info.name]
+
+    for action in actions:
+        func = action["func"]
+        args = action.get("args") or []
+        if func == "alert":
+            alerts.append({"prompt": args[0], "title": args[1] if len(args) > 1 else None})
+            continue
+        if func == "activateSheet":
+            continue
+        if func == "addSheet":
+            pkg.add_sheet(args[1], _EMPTY_SHEET, index=args[0])
+            continue
+        if func == "setSheetVisibility":
+            name, _ = sheet_at(action["sheet_position"])
+            pkg.set_sheet_state(name, {"Visible": "visible", "Hidden": "hidden", "VeryHidden": "veryHidden"}[args[0]])
+            continue
+        if func == "sheetDelete":
+            raise PackageError("シートの削除はブックの部品の書き換えでは行いません")
+        if func in ("namesAdd", "setNameRefersTo"):
+            name, refers_to = (args[0], args[1]) if func == "namesAdd" else (args[0], args[3])
+            pkg.set_defined_name(name, refers_to)
+            continue
+        known = ("setValues", "rangeClearContents", "rangeClear", "setRangeColor", "addHyperlink", "setNumberFormat",
+                 "setFontProperty", "setColumnWidth", "setColumnHidden", "setRowHidden")
+        if func not in known:
+            raise ValueError(f"unsupported xlwings action: {func}")
+        _title, ed = sheet_at(action["sheet_position"])
+        r0, c0 = action["start_row"] + 1, action["start_column"] + 1
+        nrows, ncols = action["row_count"], action["column_count"]
+        refs = [f"{col_letters(c)}{r}" for r in range(r0, r0 + nrows) for c in range(c0, c0 + ncols)]
+        if func == "setValues":
+            merged = ed.merged()
+            for i, row in enumerate(action["values"]):
+                for j, v in enumerate(row):
+                    r, c = r0 + i, c0 + j
+                    if any(r1 <= r <= r2 and c1 <= c <= c2 and (r, c) != (r1, c1) for r1, c1, r2, c2 in merged):
+                        continue
+                    ref = f"{col_letters(c)}{r}"
+                    if v is None or v == "":
+                        ed.clear(r, c, r, c, whole=False)
+                    elif isinstance(v, bool):
+                        ed.text_cell(ref, "TRUE" if v else "FALSE")
+                    elif isinstance(v, (int, float)):
+                        ed.number_cell(ref, v)
+                    else:
+                        ed.text_cell(ref, str(v))
+        elif func in ("rangeClearContents", "rangeClear"):
+            ed.clear(r0, c0, r0 + nrows - 1, c0 + ncols - 1, whole=func == "rangeClear")
+        elif func == "setRangeColor":
+            color = args[0]
+            if color is None:
+                fill = f"<{styles.p}fill><{styles.p}patternFill/></{styles.p}fill>"
+            else:
+                rgb = "FF" + color.lstrip("#").upper()[-6:]
+                fill = (f'<{styles.p}fill><{styles.p}patternFill patternType="solid"><{styles.p}fgColor rgb="{rgb}"/>'
+                        f'<{styles.p}bgColor rgb="{rgb}"/></{styles.p}patternFill></{styles.p}fill>')
+            for ref in refs:
+                ed.style_cell(ref, lambda s, fill=fill: styles.with_fill(s, fill))
+        elif func == "addHyperlink":
+            address, text = args[0], args[1]
+            if not address.startswith("#"):
+                raise PackageError(f"ブックの外へのリンク（{address}）は書き込みません")
+            ref = refs[0]
+            ed.add_link(ref, address[1:], text)
+            if text is not None:
+                ed.text_cell(ref, str(text))
+
+            def link_font(font: str) -> str:
+                font = styles.font_with(font, "color", "FF0563C1", "rgb")
+                return styles.font_with(font, "u", "")
+
+            ed.style_cell(ref, lambda s: styles.with_font(s, link_font))
+        elif func == "setNumberFormat":
+            fmt = _NUMBER_FORMATS.get(args[0])
+            if fmt is None:
+                raise PackageError(f"表示形式 {args[0]} は書き込みません")
+            for ref in refs:
+                ed.style_cell(ref, lambda s, fmt=fmt: styles.derive(s, numFmtId=fmt, applyNumberFormat="1"))
+        elif func == "setFontProperty":
+            prop, value = args[0], args[1]
+            local, val, attr = {"bold": ("b", "" if value else None, "val"),
+                                "italic": ("i", "" if value else None, "val"),
+                                "size": ("sz", f"{float(value):g}", "val"),
+                                "color": ("color", "FF" + str(value).lstrip("#").upper()[-6:], "rgb")}[prop]
+            for ref in refs:
+                ed.style_cell(ref, lambda s, a=(local, val, attr): styles.with_font(
+                    s, lambda f: styles.font_with(f, *a)))
+        elif func == "setColumnWidth":
+            for c in range(c0, c0 + ncols):
+                ed.set_col(c, width=f"{float(args[0]):g}", customWidth="1")
+        elif func == "setColumnHidden":
+            for c in range(c0, c0 + ncols):
+                ed.set_col(c, hidden="1" if args[0] else None)
+        elif func == "setRowHidden":
+            for r in range(r0, r0 + nrows):
+                ed.set_row(r, hidden="1" if args[0] else None)
+    for name, ed in edits.items():
+        pkg.write(pkg.sheet(name).part, ed.render())
+    return alerts

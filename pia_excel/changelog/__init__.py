@@ -6,7 +6,7 @@
 - :func:`append_to_file` / :func:`append_rows` add them to a workbook's 変更箇所 table (:mod:`.apply`);
 - :func:`publish` / :func:`changelog_since_baseline` keep the published version inside the workbook
   (:mod:`.baseline`) so the change log can be made from one file (the Excel buttons call these);
-- :func:`parse_item` reads the 項目 strings of existing change logs back into item paths (:mod:`.parse`).
+- :func:`parse_item` reads the 項目 strings of existing change logs back into item paths (:mod:`pia_excel.spec.parse`).
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from .apply import AppendResult, ApplyError, append_rows, append_to_document, ap
 from .baseline import (BaselineError, ChangelogResult, PublishResult, changelog_since_baseline, load_baseline,
                        publish, store_baseline)
 from .diff import EMPTY, Change, diff, render_value
-from .parse import ParsedItem, parse_item
+from ..spec.parse import ParsedItem, parse_item
 from .suggest import REVIEW_MARK, ProposedRow, Suggestion, is_law_rewrite, needs_review, propose, suggest
 
 __all__ = ["AppendResult", "ApplyError", "BaselineError", "Change", "ChangelogResult", "EMPTY", "ParsedItem",

@@ -1,7 +1,9 @@
 """Append change-log rows to the 変更箇所 table of an existing workbook.
 
-The workbook is edited in place with openpyxl (``keep_vba=True`` for .xlsm), so everything else in it (other
-sheets, styles, macros and buttons, rows staff typed) stays as it was. The table is found by its defined name
+The rows are worked out on the workbook opened with openpyxl (:func:`append_rows`); a file is then changed only
+in the rows written (:func:`write_appended`, through :mod:`pia_excel.excel.package`), so everything else in it
+(other sheets, pictures, shapes, comments, Excel's extended dropdowns, macros and buttons, rows staff typed) keeps
+its bytes. The table is found by its defined name
 (``pia.annex2.henko_kasho`` in 重点, ``pia.annex3.henko_kasho`` in 全項目), or, in workbooks without our names, by
 its header row (変更日 / 項目 / 変更前の記載 / 変更後の記載 / 提出時期 / 提出時期に係る説明).
 
@@ -12,6 +14,7 @@ template run out, the table grows downwards (styles, dropdown and the defined na
 from __future__ import annotations
 
 import datetime as dt
+import re
 from copy import copy
 from dataclasses import dataclass, field
 from functools import partial
@@ -30,14 +33,14 @@ from ..errors import ApplyError
 from ..excel import names, styles
 from ..excel.reader import WorkbookError, open_workbook
 from ..excel.layout import TABLE_COLUMNS, TABLE_HEADS, absolute, quote_sheet
-from ..excel.writer import MAX_CELL, save_atomic
+from ..excel.writer import MAX_CELL
 from ..models import ChangeRow
 from ..spec import FORMS, load_spec
 from ..spec.text import compact
 from ..wareki import WarekiDate, WarekiError
 
 __all__ = ["AppendResult", "ApplyError", "append_rows", "append_to_file", "existing_rows", "open_for_edit",
-           "row_key", "table_names"]
+           "row_key", "table_geometry", "table_names", "write_appended"]
 
 HEADERS = TABLE_HEADS
 
@@ -330,39 +333,108 @@ def append_rows(wb, rows: list[ChangeRow]) -> AppendResult:
     return result
 
 
-def _extended_validations(path: Path) -> list[str]:
-    """Sheets (file parts) holding Excel 2010 extended data validations, which openpyxl cannot keep."""
-    import zipfile
-
-    out = []
-    try:
-        with zipfile.ZipFile(path) as z:
-            for name in z.namelist():
-                if name.startswith("xl/worksheets/sheet") and b"x14:dataValidation" in z.read(name):
-                    out.append(name.rsplit("/", 1)[-1])
-    except (OSError, zipfile.BadZipFile):  # pragma: no cover - open_for_edit reports it
-        return []
-    return out
+def table_geometry(wb) -> tuple[str, int, int, tuple[int, ...], str | None]:
+    """(sheet, first row, last row, columns, defined name) of the 変更箇所 table as the workbook has it now; taken
+    before :func:`append_rows` so :func:`write_appended` knows what grew."""
+    t = _find_table(wb)
+    return t.ws.title, t.first, t.last, t.cols, t.name
 
 
-def append_to_file(source: str | Path, rows: list[ChangeRow], output: str | Path | None = None) -> AppendResult:
+def _sqref_covers(sqref: str, col: int, row: int) -> bool:
+    for part in sqref.split():
+        a, _, b = part.replace("$", "").partition(":")
+        try:
+            c1, r1, c2, r2 = range_boundaries(f"{a}:{b or a}")
+        except ValueError:
+            continue
+        if c1 <= col <= c2 and r1 <= row <= r2:
+            return True
+    return False
+
+
+def _grow_validations(text: str, cols: tuple[int, ...], last: int, new_last: int) -> str:
+    """Dropdowns (plain and Excel 2010 extended ones) covering the table's last row extended down to ``new_last``."""
+    def grow(sqref: str) -> str:
+        extra = [f"{get_column_letter(c)}{last + 1}:{get_column_letter(c)}{new_last}"
+                 for c in cols if _sqref_covers(sqref, c, last)]
+        return " ".join([sqref, *extra]) if extra else sqref
+
+    text = re.sub(r'(<(?:\w+:)?dataValidation\b[^>]*?\bsqref=")([^"]*)(")',
+                  lambda m: m.group(1) + grow(m.group(2)) + m.group(3), text)
+    return re.sub(r"(<(?:\w+:)?sqref>)([^<]*)(</(?:\w+:)?sqref>)", lambda m: m.group(1) + grow(m.group(2)) + m.group(3),
+                  text)
+
+
+def write_appended(pkg, wb, geometry: tuple, result: AppendResult) -> None:
+    """Write the rows :func:`append_rows` added to the open workbook ``wb`` into the package ``pkg`` of the same
+    file (:mod:`pia_excel.excel.package`): their cells (as text, in the table's look: a cell already there keeps
+    its style, a new row takes the last prepared row's), their heights, and, when the table grew, its defined name
+    and dropdowns. Nothing else in the package changes."""
+    from ..excel.package import SheetEdit
+
+    if not result.added:
+        return
+    title, _first, last, cols, name = geometry
+    ws = wb[title]
+    info = pkg.sheet(title)
+    ed = SheetEdit(pkg.text(info.part))
+    template = {c: ed.style_of(f"{get_column_letter(c)}{last}") for c in cols}
+    for r in result.rows:
+        for c in cols:
+            ref = f"{get_column_letter(c)}{r}"
+            value = ws.cell(row=r, column=c).value
+            old = ed.cell_xml(ref)
+            style = None if old is not None else (ed.style_of(ref) if r <= last else template[c])
+            if value is None:
+                if old is None and style:
+                    ed.style_cell(ref, style)
+                continue
+            ed.text_cell(ref, str(value), style)
+        height = ws.row_dimensions[r].height
+        if height:
+            ed.set_row(r, ht=f"{height:g}", customHeight="1")
+    new_last = max([last, *result.rows])
+    if new_last > last:
+        ed.text = _grow_validations(ed.text, cols, last, new_last)
+        if name and name in wb.defined_names:
+            pkg.set_defined_name(name, wb.defined_names[name].attr_text)
+    pkg.write(info.part, ed.render())
+
+
+def append_to_file(source: str | Path, rows: list[ChangeRow], output: str | Path | None = None, *,
+                   values: dict[tuple[str, str], str] | None = None) -> AppendResult:
     """Append ``rows`` to the workbook ``source`` and save it to ``output`` (default: ``source`` itself),
-    atomically. Nothing is written when every row is already there and ``output`` is ``source``."""
+    atomically, changing only the table's rows (:func:`write_appended`); the workbook is locked from reading to
+    writing. Nothing is written when every row is already there and ``output`` is ``source``.
+
+    ``values`` ((sheet, cell) → text) are written into their cells in the same edit (each keeps its style; only
+    the cells whose text differs): the changes the rows record (``pia-excel replace --apply``)."""
+    from ..excel.package import SheetEdit, edit_workbook
+
     source = Path(source)
     out = Path(output) if output is not None else source
     if out.suffix.lower() != source.suffix.lower():
         raise ApplyError(f"{out}: 出力は入力と同じ形式（{source.suffix}）にしてください")
-    lost = _extended_validations(source)
-    wb = open_for_edit(source)
-    try:
-        result = append_rows(wb, rows)
-        if lost and result.added:
-            result.warnings.append(f"{', '.join(lost)}: Excel の拡張形式のドロップダウン（入力規則）は保存すると失われます"
-                                   "（pia-excel convert で作り直すと付き直ります）")
-        if result.added or out.resolve() != source.resolve():
-            save_atomic(wb, out)
-    finally:
-        wb.close()
+    with edit_workbook(source, out) as pkg:
+        wb = open_for_edit(source)
+        try:
+            by_sheet: dict[str, dict[str, str]] = {}
+            for (sheet, ref), text in (values or {}).items():
+                if sheet not in wb.sheetnames:
+                    raise ApplyError(f"{source}: シート「{sheet}」がありません")
+                if wb[sheet][ref].value != text:
+                    by_sheet.setdefault(sheet, {})[ref] = text
+            for sheet, cells in by_sheet.items():
+                info = pkg.sheet(sheet)
+                ed = SheetEdit(pkg.text(info.part))
+                for ref, text in cells.items():
+                    ed.text_cell(ref, text)
+                pkg.write(info.part, ed.render())
+            geometry = table_geometry(wb)
+            result = append_rows(wb, rows)
+            write_appended(pkg, wb, geometry, result)
+        finally:
+            wb.close()
     return result
 
 

@@ -7,11 +7,13 @@ compared.
 
 Values are compared as data (a choice by its value, checkboxes by their ticks, dates as 和暦 dates), then written
 as readable text for the change log: choices by label, checkboxes as the ticked labels with their details,
-dates in 和暦, counts as numbers, empty as "-". A value the reader could not fit into the model (kept verbatim in
-``invalid_values``) takes part with its raw text.
+dates in 和暦, counts as numbers; an empty 変更前 as "-", an empty 変更後 as "削除". Free text of several paragraphs
+gives only the paragraphs that changed, "（略）" standing for the unchanged ones. A value the reader could not fit
+into the model (kept verbatim in ``invalid_values``) takes part with its raw text.
 """
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,9 +22,10 @@ from ..spec import FormSpec, Item, load_spec
 from ..spec.labels import Part, item_label, section_text
 from ..spec.paths import file_name as _file_name, role_value
 
-__all__ = ["Change", "diff", "render_value", "EMPTY"]
+__all__ = ["Change", "diff", "render_value", "DELETED", "EMPTY"]
 
-EMPTY = "-"
+EMPTY = "-"  # 変更前 of something added
+DELETED = "削除"  # 変更後 of something deleted, as real change logs write it (seed 003)
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,7 @@ class _Differ:
         self.spec, self.old, self.new = spec, old, new
         self.table = spec.changes_item
         self.multi = max(len(old.files), len(new.files)) > 1
+        self.half = spec.edition(new.edition).halfwidth_numbers  # heading numbers as this edition prints them
         self.changes: list[Change] = []
 
     def file_name(self, n: int) -> str | None:
@@ -159,7 +163,7 @@ class _Differ:
         text = self.summary_of_file(present, n)
         important = any(self.important_filled(fs.fields(), getattr(present, fs.key)) for fs in self.spec.file_sections)
         kind = "added" if fo is None else "removed"
-        before, after = (EMPTY, text) if kind == "added" else (text, EMPTY)
+        before, after = (EMPTY, text) if kind == "added" else (text, DELETED)
         self.changes.append(Change(f"files[{n}]", kind, label, before, after, None, fo, fn, important))
 
     def summary_of_file(self, f, n: int) -> str:
@@ -182,9 +186,13 @@ class _Differ:
             before, after = render_value(it, vo, co), render_value(it, vn, cn)
             if it.value_kind == "list":
                 before, after = _list_change(vo, vn, before, after)
+            elif it.value_kind == "text":
+                before, after = _paragraph_change(before, after)
+            if after == EMPTY and before != EMPTY:
+                after = DELETED
             if before == after:
                 continue
-            label = item_label(it, slots, self.file(file_no))
+            label = item_label(it, slots, self.file(file_no), self.half)
             self.changes.append(Change(path, "changed", label, before, after, it, _plain(vo), _plain(vn),
                                        it.important))
 
@@ -203,8 +211,8 @@ class _Differ:
             doc = self.old if xo is not None else self.new
             text = self.summary_of_block(rep, present, bpath, doc.invalid_values)
             kind = "added" if xo is None else "removed"
-            before, after = (EMPTY, text) if kind == "added" else (text, EMPTY)
-            label = item_label(rep, inner, self.file(file_no))
+            before, after = (EMPTY, text) if kind == "added" else (text, DELETED)
+            label = item_label(rep, inner, self.file(file_no), self.half)
             self.changes.append(Change(bpath, kind, label, before, after, rep, _plain(xo), _plain(xn),
                                        self.important_filled(rep.fields(), present)))
 
@@ -253,7 +261,32 @@ def _list_change(old: Any, new: Any, before: str, after: str) -> tuple[str, str]
 
     removed, added = pick(old, removed_count), pick(new, added_count)
     return (OMITTED + "\n" + ("\n".join(removed) if removed else EMPTY),
-            OMITTED + "\n" + ("\n".join(added) if added else EMPTY))
+            OMITTED + "\n" + ("\n".join(added) if added else DELETED))
+
+
+def _paragraph_change(before: str, after: str) -> tuple[str, str]:
+    """Free text of several paragraphs (lines) of which some are unchanged: only the changed paragraphs, with
+    "（略）" where unchanged ones are left out (as real change logs quote them, seed 004); a paragraph deleted with
+    nothing in its place is written 削除. Texts with no unchanged paragraph are given in full."""
+    if before == EMPTY or after == EMPTY:
+        return before, after
+    old, new = before.split("\n"), after.split("\n")
+    if len(old) < 2 and len(new) < 2:
+        return before, after
+    m = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    ops = m.get_opcodes()
+    if not any(tag == "equal" and i2 > i1 for tag, i1, i2, _, _ in ops):
+        return before, after
+    b: list[str] = []
+    a: list[str] = []
+    for k, (tag, i1, i2, j1, j2) in enumerate(ops):
+        if tag == "equal":
+            b.append(OMITTED)
+            a.append(OMITTED)
+            continue
+        b.extend(old[i1:i2] or [EMPTY])
+        a.extend(new[j1:j2] or [DELETED])
+    return "\n".join(b), "\n".join(a)
 
 
 def _plain(v: Any) -> Any:

@@ -12,7 +12,7 @@ import click
 
 from .. import __version__
 from ..batch import sigterm_raises
-from . import changelog, documents, item, templates, validate
+from . import changelog, documents, item, organisation, templates, validate
 
 
 class _Group(click.Group):
@@ -37,7 +37,8 @@ def main() -> None:
 
 for command in (documents.new, documents.add_file, documents.convert, validate.validate, validate.rules, changelog.changelog,
                 changelog.publish, documents.export, documents.pdf, templates.templates_group,
-                documents.schema, item.item):
+                documents.schema, item.item, organisation.calendar,
+                organisation.replace, organisation.law_update):
     main.add_command(command)
 
 

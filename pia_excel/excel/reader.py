@@ -123,12 +123,30 @@ def detect_form(cells, path: Path) -> tuple[str, str | None]:
                     continue
                 t = unicodedata.normalize("NFKC", v)
                 if "重点項目評価書" in t and "特定個人情報保護評価書" in t:
-                    return "juten", None
+                    return "juten", _printed_edition(cells, "juten")
                 if "全項目評価書" in t and "特定個人情報保護評価書" in t:
-                    return "zenkomoku", None
+                    return "zenkomoku", _printed_edition(cells, "zenkomoku")
                 if "基礎項目評価書" in t and "特定個人情報保護評価書" in t:
                     raise WorkbookError(f"{path}: 基礎項目評価書にはまだ対応していません（重点項目評価書・全項目評価書のみ）")
     raise WorkbookError(f"{path}: 特定個人情報保護評価書（{'・'.join(FORM_NAMES.values())}）のブックではありません")
+
+
+def _printed_edition(cells, form: str) -> str | None:
+    """The edition whose stamp (e.g. "[平成30年５月　様式４]") the cover prints, for books without our names;
+    None (the default edition) when no stamp is found."""
+    def key(text: str) -> str:
+        return "".join(unicodedata.normalize("NFKC", text).split())
+
+    stamps = [(key(e.stamp), e.id) for e in load_spec(form).editions if e.stamp]
+    for sheet in cells.sheetnames[:1]:
+        for row in cells.rows(sheet)[:60]:
+            for v in row:
+                if isinstance(v, str):
+                    t = key(v)
+                    for stamp, edition in stamps:
+                        if stamp in t:
+                            return edition
+    return None
 
 
 # ---------------------------------------------------------------------------------------------- reading
@@ -264,6 +282,10 @@ class _NameReader:
                              detail, count)
             if tick is not None:
                 out.append(tick)
+                if count is not None and not isinstance(count, int):  # "約5", "三": reported at the count cell
+                    where = self.result.cells.get(path + names.option_suffix(i, "count"))
+                    if where is not None:
+                        self.result.cells[f"{path}[{len(out)}].count"] = where
         return out
 
     def tick(self, path: str, label: str, mark: str | None, detail: str | None, count: Any) -> dict | None:
@@ -534,6 +556,11 @@ class _GridReader:
             tick = self.nr.tick(self.prefix + path + suffix, label, mark, detail, count)
             if tick is not None:
                 out.append(tick)
+                if count is not None and not isinstance(count, int):  # "約5", "三": reported at the count cell
+                    cells = self.nr.result.cells
+                    where = cells.get(self.prefix + path + suffix + ".count")
+                    if where is not None:
+                        cells[f"{self.prefix}{path}[{len(out)}].count"] = where
         return out
 
     def range_rows(self, path: str) -> list[tuple]:

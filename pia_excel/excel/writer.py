@@ -123,6 +123,13 @@ class _Values:
         v = self.get(path)
         return self.invalid.get(path) if v is None else v
 
+    def tick_invalid(self, path: str, tick, field: str) -> Any:
+        """The invalid value kept for a field of a tick (``files[1].II.nyushu_moto[2].count``: the second tick)."""
+        for i, t in enumerate(self.get(path), start=1):
+            if t is tick:
+                return self.invalid.get(f"{path}[{i}].{field}")
+        return None
+
     def tick(self, path: str, cell: Cell):
         """The tick of a checkbox option cell (``path``: the checkbox item's instance path)."""
         by_label = self.ticks.get(path)
@@ -289,6 +296,8 @@ class _SheetWriter:
                 v = tick.detail if tick else None
             else:
                 v = tick.count if tick else None
+                if v is None and tick is not None:  # a count that is not a number ("約5", "三"): as it was read
+                    v = values.tick_invalid(path, tick, "count")
             self.put(c.row, c.col, c.last_row, c.last_col, v, _LOOK[role], role=role, path=path)
             if role == L.MARK_CELL:
                 self.dropdown(a1, (MARK,), "該当する場合は○を選んでください")

@@ -13,10 +13,10 @@ The copy is never read back, so it may change anything that only matters on scre
   cuts text off in LibreOffice, and no row can be taller than 409 pt);
 - a text too tall for one row is continued in further rows (no borders between them), so nothing is cut off
   and pages can break inside it;
-- the published look: "[ 値 ]" for choices, "[ ○ ]" / "[　 ]" for checkboxes, "（ 詳細 ）" and "（ 3 ）件";
+- the published look: "[ 値 ]" for choices, "[ ○ ]" / "[ 　 ]" for checkboxes (two or three to a line), "（ 詳細 ）" and "（ 3 ）件";
   input hints ("例：令和7年2月25日") dropped;
-- unused repeat slots and their group rows ("委託事項6～10"), and the spare rows kept for typing in the list
-  and change-log sheets, hidden (hidden rows do not print);
+- unused repeat slots and the spare rows kept for typing in the list and change-log sheets hidden (hidden rows
+  do not print: no blank pages); the group rows ("委託事項6～10") print, empty, as on the published form;
 - explicit page breaks: every sheet (part) starts a page, a heading never ends a page, and a block under a
   heading (a システム/委託事項/提供先 slot, a リスク block) that fits on one page is not split.
 """
@@ -76,6 +76,8 @@ TABLE_CHUNK_MAX = 400.0
 
 A4_WIDTH, A4_HEIGHT = 595.3, 841.9
 MARGIN_LR, MARGIN_TB = 0.4, 0.6  # inches, as the writer sets them
+#: distance of the header and footer from the paper's edge, inches
+HEADER_FOOTER = 0.2
 #: keep a block under a heading together when it takes at most this share of a page
 KEEP_SHARE = 0.6
 #: LibreOffice draws row heights in whole 1/96 inch pixels: heights are rounded up to them
@@ -85,9 +87,12 @@ PIXEL = 0.75
 FORM_COLUMNS = {"A": 19.0, "B": 17.0, "C": 5.0, "D": 32.0, "E": 22.0}
 TABLE_COLUMNS = {"A": 12.5, "B": 17.0, "C": 22.0, "D": 22.0, "E": 5.5, "F": 16.0}
 
-_EMPTY_MARK = "[　 ]"
+_EMPTY_MARK = "[ 　 ]"  # as wide as "[ ○ ]", so options line up in columns
 _EMPTY_CHOICE = "[　　　]"
 _EMPTY_DETAIL = "（　　）"
+#: how the 記録項目 entries are joined into the published paragraph, per form: 重点 "1. 個人番号、2. …" (seed 001),
+#: 全項目 one entry a line (seeds 002, 004)
+LIST_JOIN = {"juten": "、", "zenkomoku": "\n"}
 #: rows a block under them is kept with on a page
 _HEADING_ROLES = frozenset({L.TITLE, L.HEADING, L.GROUP_ROW, L.BLOCK_HEADER})
 
@@ -173,7 +178,8 @@ def wrap_marked(text: str, width_pt: float, size: float = 9.0, bold: bool = Fals
                 continue
             # the token starts a new line; kinsoku: characters that may not begin or end a line move along
             keep = len(cur)
-            if tok[0] in _NO_START and keep > 1:
+            # the next line may not start with 、。）… : characters move along until it does not
+            while keep > 1 and (cur[keep] if keep < len(cur) else tok[0]) in _NO_START:
                 keep -= 1
             while keep > 1 and cur[keep - 1] in _NO_END:
                 keep -= 1
@@ -183,6 +189,52 @@ def wrap_marked(text: str, width_pt: float, size: float = 9.0, bold: bool = Fals
         lines.append(cur)
         out += [(line, i == len(lines) - 1) for i, line in enumerate(lines)]
     return out
+
+
+def text_width(text: str, size: float = 9.0, bold: bool = False) -> float:
+    return sum(char_em(c) for c in text) * size * (1.04 if bold else 1.0)
+
+
+def _columns(entries: list[tuple[bool, str]], width_pt: float, size: float, bold: bool) -> str:
+    """Checkbox options laid out in 3 or 2 columns (the most that most of them fit), padded to the columns with
+    spaces measured as :func:`wrap` measures; an option too wide for a column takes a line of its own; a group
+    line (``True``) is a line of its own. Lines are joined with newlines."""
+    usable = (width_pt - CELL_PAD) * 0.985
+    gap = size / 2  # at least half an em between columns
+    options = [t for g, t in entries if not g]
+    n = 1
+    for cols in (3, 2):
+        fit = [t for t in options if text_width(t, size, bold) <= usable / cols - gap]
+        if len(fit) >= 0.75 * len(options):
+            n = cols
+            break
+    col_w = usable / n
+    lines: list[str] = []
+    cur: list[str] = []
+
+    def flush() -> None:
+        if not cur:
+            return
+        line = ""
+        for i, t in enumerate(cur):
+            line += t
+            if i < len(cur) - 1:  # pad to the next column: ideographic spaces, then spaces
+                room = (i + 1) * col_w - text_width(line, size, bold)
+                line += "\u3000" * int(room // size)
+                line += " " * int((room % size) // (char_em(" ") * size))
+        lines.append(line)
+        cur.clear()
+
+    for group, t in entries:
+        if group or text_width(t, size, bold) > col_w - gap:
+            flush()
+            lines.append(t)
+            continue
+        cur.append(t)
+        if len(cur) == n:
+            flush()
+    flush()
+    return "\n".join(lines)
 
 
 def pitch(size: float) -> float:
@@ -200,11 +252,15 @@ def _px(h: float) -> float:
 
 
 def _join(chunk: list[tuple[str, bool]]) -> str:
-    """The text of a run of wrapped lines: soft wraps joined again, paragraph ends as line breaks."""
-    out = ""
-    for line, para_end in chunk:
-        out += line + ("\n" if para_end else "")
-    return out[:-1] if out.endswith("\n") else out
+    """The text of a run of wrapped lines, each line ended by a line break: LibreOffice breaks the lines where
+    :func:`wrap` does, with the Japanese rules (kinsoku) it does not apply itself to cells read from a workbook
+    (no line starting with 、。）」, none ending with （「)."""
+    out = []
+    for i, (line, para_end) in enumerate(chunk):
+        if i and not chunk[i - 1][1]:
+            line = line.lstrip(" ")  # a space at a soft wrap is not printed
+        out.append(line if para_end else line.rstrip(" "))
+    return "\n".join(out)
 
 
 # ---------------------------------------------------------------------------------------------- results
@@ -229,13 +285,82 @@ class PrintPlan:
 
 
 # ---------------------------------------------------------------------------------------------- the print copy
-def build_print_workbook(doc: Document, *, draft: bool = False) -> tuple[Workbook, PrintPlan]:
-    """Our workbook of ``doc``, adjusted for printing (see the module docstring); ``draft``: every page carries
-    :data:`DRAFT_MARK` in its header."""
-    wb, problems = build_workbook(doc)
+def print_order(layout: L.Layout) -> list[L.Sheet]:
+    """The layout's sheets in the published order: the parts of the 特定個人情報ファイル part by part
+    (Ⅱ(1…n), then 別添(1…n), then Ⅲ(1…n)), as the published documents and the cover's 項目一覧 run."""
+    out: list[L.Sheet] = []
+    per_file: dict[str, list[L.Sheet]] = {}
+    for sheet in layout.sheets:
+        if sheet.file_no is None:
+            out.append(sheet)
+            continue
+        key = sheet.part.section.key
+        if not per_file:
+            out.append(None)  # type: ignore[arg-type] - where the files' parts go
+        per_file.setdefault(key, []).append(sheet)
+    at = out.index(None) if None in out else len(out)  # type: ignore[arg-type]
+    return out[:at] + [s for sheets in per_file.values() for s in sheets] + out[at + 1:]
+
+
+def user_workbook(result, src: Path) -> Workbook | None:
+    """The user's own workbook ``src`` (read into ``result``) opened for a print copy, when it is laid out as our
+    writer lays it out (every cell the reader took is where the layout puts it, every part's sheet is there);
+    None otherwise (a workbook read by its labels, or one whose rows were moved), which is then printed from a
+    workbook our writer builds from the data."""
+    if src.suffix.lower() not in storage.WORKBOOK_SUFFIXES:
+        return None
+    lay = L.layout_of(result.doc)
+    cells = lay.cells
+    if not result.cells or any(cells.get(p) != v for p, v in result.cells.items()):
+        return None
+    wb = _load_fast(src)
+    if not {s.title for s in lay.sheets} <= set(wb.sheetnames):
+        return None
+    return wb
+
+
+def _load_fast(src: Path) -> Workbook:
+    """openpyxl's ``load_workbook`` without its redistribution of a merged range's borders over its covered cells
+    (quadratic in the number of styles: 15 s for a 全項目 workbook; the covered cells keep the borders the file
+    gives them, which is what Excel and LibreOffice draw anyway)."""
+    from openpyxl import load_workbook
+    from openpyxl.worksheet.merge import MergedCellRange
+
+    def start_cell_only(self) -> None:
+        self.start_cell = self.ws._cells.get((self.min_row, self.min_col)) or self.ws.cell(self.min_row,
+                                                                                           self.min_col)
+
+    saved = Worksheet._clean_merge_range, MergedCellRange._get_borders
+    Worksheet._clean_merge_range = lambda self, mcr: None
+    MergedCellRange._get_borders = start_cell_only
+    try:
+        return load_workbook(src, rich_text=False, keep_links=False)
+    finally:
+        Worksheet._clean_merge_range, MergedCellRange._get_borders = saved
+
+
+def build_print_workbook(doc: Document, *, draft: bool = False, workbook: Workbook | None = None
+                         ) -> tuple[Workbook, PrintPlan]:
+    """A print copy of ``workbook`` (the user's, see :func:`user_workbook`: its pictures and formatting kept) or
+    else of our workbook of ``doc``, adjusted for printing (see the module docstring), its sheets in the
+    published order (:func:`print_order`); sheets that are not parts of the form do not print. ``draft``: every
+    page carries :data:`DRAFT_MARK` in its header."""
+    if workbook is None:
+        wb, problems = build_workbook(doc)
+    else:
+        wb, problems = workbook, []
     plan = PrintPlan(problems=list(problems))
-    for sheet in L.layout_of(doc).sheets:
-        plan.sheets.append(_SheetLayout(wb[sheet.title], sheet).run())
+    order = print_order(L.layout_of(doc))
+    for sheet in order:
+        plan.sheets.append(_SheetLayout(wb[sheet.title], sheet, doc.form).run())
+    printed = [wb[s.title] for s in order]
+    for ws in wb.worksheets:
+        if ws not in printed:
+            ws.sheet_state = "hidden"
+    wb._sheets = printed + [ws for ws in wb._sheets if ws not in printed]
+    wb.active = 0
+    for ws in wb.worksheets:
+        ws.sheet_view.tabSelected = ws is printed[0]
     if draft:
         for ws in wb.worksheets:
             for header in (ws.oddHeader, ws.evenHeader, ws.firstHeader):
@@ -244,6 +369,8 @@ def build_print_workbook(doc: Document, *, draft: bool = False) -> tuple[Workboo
     # the print copy is never read back: its names and dropdowns would only point at moved cells
     for name in list(wb.defined_names):
         del wb.defined_names[name]
+    for ws in wb.worksheets:
+        ws.defined_names.clear()
     _use_print_font(wb)
     return wb, plan
 
@@ -266,8 +393,9 @@ def _font(cell) -> tuple[float, bool]:
 
 
 class _SheetLayout:
-    def __init__(self, ws: Worksheet, sheet: L.Sheet):
+    def __init__(self, ws: Worksheet, sheet: L.Sheet, form: str = ""):
         self.ws = ws
+        self.form = form
         self.sheet = sheet
         self.table = sheet.is_table  # the change-log table (6 columns)
         self.list = sheet.is_list  # the 記録項目 annex: one entry per row in B
@@ -276,6 +404,8 @@ class _SheetLayout:
         self.widths = TABLE_COLUMNS if self.table else FORM_COLUMNS
         self.chunk_max = TABLE_CHUNK_MAX if self.table else CHUNK_MAX
         self.n_rows = ws.max_row
+        #: rows of numbered items with a value → (their heading text, its style), see published_look
+        self.numbered: dict[int, tuple[str, Any]] = {}
 
     def run(self) -> SheetPlan:
         ws = self.ws
@@ -283,7 +413,10 @@ class _SheetLayout:
             ws.column_dimensions[col].width = w
         ws.data_validations.dataValidation = []
         self.published_look()
+        self.pack_options()
         self.hide_unused()
+        if self.list:
+            self.list_as_paragraph()
         self.reflow()
         return self.paginate()
 
@@ -322,6 +455,40 @@ class _SheetLayout:
                 continue
             cell.number_format = "@"
             cell.data_type = "s"
+        # a numbered item with a value ("3. 特定個人情報ファイル名"): its label becomes a heading row of its own
+        # (inserted by _insert_rows) and its value the full-width row under it, as published
+        heading_style = next((ws.cell(c.row, c.col)._style for c in self.sheet.cells if c.role == L.HEADING), None)
+        labels = {c.row: c for c in self.sheet.cells if c.role == L.LABEL and c.col == 1 and c.last_col == 2}
+        for c in self.sheet.cells:
+            if (c.role != L.VALUE or c.col != 3 or c.kind != "text" or c.item is None
+                    or not (c.item.no or "").endswith((".", "．")) or c.row not in labels or heading_style is None):
+                continue
+            r = c.row
+            value = ws.cell(r, 3)
+            label = ws.cell(r, 1)
+            self.numbered[r] = (c.item.printed, copy(heading_style))
+            for rng in ws.merged_cells.ranges:
+                if rng.min_row == rng.max_row == r:
+                    dropped.append(rng)
+            added.append(f"A{r}:{get_column_letter(c.last_col)}{r}")
+            label.value, label._style = value.value, copy(value._style)
+            value.value = None
+            b = label.border
+            label.border = Border(left=ws.cell(r, 1).border.left or b.left, right=ws.cell(r, c.last_col).border.right,
+                                  top=b.top, bottom=b.bottom)
+        # a date's input hint goes; the date takes its place (no empty box beside it, as published)
+        values = {(c.row, c.last_col): c for c in self.sheet.cells if c.role == L.VALUE}
+        for c in self.sheet.cells:
+            v = values.get((c.row, c.col - 1))
+            if c.role != L.HINT or v is None or any(rng.min_row == c.row and rng.min_col == c.col for rng in dropped):
+                continue
+            for rng in ws.merged_cells.ranges:
+                if rng.min_row == c.row and rng.min_col in (v.col, c.col) and rng not in dropped:
+                    dropped.append(rng)
+            added.append(f"{L.ref(v.row, v.col)}:{get_column_letter(c.last_col)}{c.row}")
+            right = ws.cell(c.row, c.last_col).border.right
+            b = ws.cell(v.row, v.col).border
+            ws.cell(v.row, v.col).border = Border(left=b.left, right=right, top=b.top, bottom=b.bottom)
         if dropped:
             keep = [str(rng) for rng in ws.merged_cells.ranges if rng not in dropped]
             ws.merged_cells = MultiCellRange(keep + added)
@@ -337,19 +504,112 @@ class _SheetLayout:
                 if cell is not None:
                     yield c, cell
 
+    # ---------------------------------------------------------------- checkbox options side by side
+    def pack_options(self) -> None:
+        """The options of a checkbox item as the published form prints them: "[ ○ ] option" two or three to a
+        line where they fit, in columns, each "・group" on a line of its own; one cell over C:E in the item's first
+        row, its other rows hidden."""
+        ws = self.ws
+        by_row: dict[int, dict[int, L.Cell]] = {}
+        for c in self.sheet.cells:
+            by_row.setdefault(c.row, {})[c.col] = c
+        runs: list[list[int]] = []
+        for r in sorted(by_row):
+            cells = by_row[r]
+            c3 = cells.get(3)
+            if c3 is None or c3.role not in (L.MARK_CELL, L.OPTION_GROUP):
+                continue
+            labelled = any(c.col < 3 and c.role in (L.LABEL, L.HEADING) for c in cells.values())
+            if runs and runs[-1][-1] == r - 1 and not labelled:
+                runs[-1].append(r)
+            else:
+                runs.append([r])
+        spans = {(rng.min_row, rng.min_col): rng for rng in ws.merged_cells.ranges}
+        drop: set[str] = set()
+        add: list[str] = []
+        width = sum(self.widths.get(get_column_letter(c), 8.43) for c in (3, 4, 5)) * UNIT_PT
+        for run in runs:
+            if len(run) < 2:
+                continue
+            opt_row = next((r for r in run if by_row[r][3].role == L.MARK_CELL), run[0])
+            first = ws._cells.get((opt_row, 4)) or ws._cells.get((opt_row, 3))
+            size, bold = _font(first)
+            entries: list[tuple[bool, str]] = []  # (is a group line, text)
+            for r in run:
+                cells = by_row[r]
+                texts = [self._value(r, 3)]
+                if cells[3].role == L.MARK_CELL:
+                    texts += [self._value(r, 4)] + ([self._value(r, 5)] if 5 in cells and cells[5].path else [])
+                entries.append((cells[3].role == L.OPTION_GROUP,
+                                " ".join(str(t) for t in texts if t not in (None, ""))))
+            text = _columns(entries, width, size, bold)
+            top = ws.cell(run[0], 3)
+            top.value = text
+            top.data_type = "s"
+            top._style = copy(first._style)
+            top.alignment = copy(first.alignment).__class__(horizontal="left", vertical="top", wrap_text=True)
+            last = ws._cells.get((run[-1], 4)) or ws._cells.get((run[-1], 3))
+            b = top.border
+            top.border = Border(left=b.left, right=ws.cell(run[0], 5).border.right, top=b.top,
+                                bottom=last.border.bottom if last is not None else b.bottom)
+            for r in run:
+                for col in (3, 4, 5):
+                    rng = spans.get((r, col))
+                    if rng is not None and rng.min_row == rng.max_row:
+                        drop.add(str(rng))
+                    if (r, col) != (run[0], 3) and (r, col) in ws._cells:
+                        ws._cells[(r, col)].value = None
+                if r != run[0]:
+                    ws.row_dimensions[r].hidden = True
+            add.append(f"C{run[0]}:E{run[0]}")
+        if add:
+            keep = [str(rng) for rng in ws.merged_cells.ranges if str(rng) not in drop]
+            ws.merged_cells = MultiCellRange(keep + add)
+
+    # ---------------------------------------------------------------- 記録項目 as published
+    def list_as_paragraph(self) -> None:
+        """The 記録項目 entries (one per row for typing) printed as the published form prints them: one box, the
+        entries joined as :data:`LIST_JOIN` says for the form; the typing instruction over them does not print."""
+        ws = self.ws
+        rows = self.sheet.rows
+        col = next(c.col for c in rows.cells if c.role == L.LIST_ROW)
+        for c in self.sheet.cells:
+            if c.role == L.LIST_HEADER_CELL:
+                ws.row_dimensions[c.row].hidden = True
+        shown = [r for r in range(rows.first_row, ws.max_row + 1) if not ws.row_dimensions[r].hidden]
+        entries = [str(v) for r in shown if (v := self._value(r, col)) not in (None, "")]
+        if not shown:
+            return
+        r0 = shown[0]
+        top = ws.cell(r0, 1)  # over the whole width: the number column beside it is empty
+        top._style = copy(ws.cell(r0, col)._style)
+        ws.cell(r0, col).value = None
+        last_col = self.sheet.part.columns
+        keep = [str(rng) for rng in ws.merged_cells.ranges if not rng.min_row == rng.max_row == r0]
+        ws.merged_cells = MultiCellRange(keep + [f"A{r0}:{get_column_letter(last_col)}{r0}"])
+        top.value = LIST_JOIN.get(self.form, "\n").join(entries) or None
+        top.alignment = copy(top.alignment).__class__(horizontal="left", vertical="top", wrap_text=True)
+        bottom = ws.cell(shown[-1], col).border.bottom
+        b = top.border
+        top.border = Border(left=ws.cell(r0, 1).border.left or b.left, right=ws.cell(r0, last_col).border.right
+                            or b.right, top=b.top, bottom=bottom)
+        for r in shown[1:]:
+            ws.cell(r, col).value = None
+            ws.row_dimensions[r].hidden = True
+
     # ---------------------------------------------------------------- what does not print
     def hide_unused(self) -> None:
         ws = self.ws
         dims = ws.row_dimensions
         last = ws.max_row
-        # "委託事項6～10": a group row whose first slot is hidden has nothing to show
+        # "委託事項6～10": the group rows print even when their slots are empty, as the published form prints them
         for c in self.sheet.cells:
-            if c.role == L.GROUP_ROW and c.row < last and dims[c.row + 1].hidden:
-                dims[c.row].hidden = True
-                dims[c.row].outlineLevel = 1
-        # the spare rows kept for typing at the end of the list annex and the change-log table
+            if c.role == L.GROUP_ROW and c.row <= last:
+                dims[c.row].hidden = False
+        # the spare rows kept for typing at the end of the list annex and the change-log table (they made blank
+        # pages)
         rows = self.sheet.rows
-        if rows is None or not self.table:  # list annexes keep theirs (as the copy always did)
+        if rows is None:
             return
         cols = [c.col for c in rows.cells if c.role in L.VALUE_ROLES]
         data_rows = list(range(rows.first_row, last + 1))
@@ -389,6 +649,8 @@ class _SheetLayout:
                 f = copy(cell.font)
                 f.sz = size
                 cell.font = f
+            if len(lines) > 1:
+                cell.value = _join(lines)
             if last_row > r:
                 vertical.append((r, last_row, h))
                 continue
@@ -429,15 +691,22 @@ class _SheetLayout:
         first: dict[int, int] = {}
         nr = 1
         for r in range(1, max_row + 1):
+            nr += r in self.numbered  # the heading row inserted before it
             first[r] = nr
             nr += 1 + len(extra.get(r, ()))
         self.n_rows = nr - 1
         self.first = first
         # headings keep their role in their new rows, and in continuation rows their text runs on into
         self.headings = {first[r] for r in self.headings} | {
-            first[r] + i for r in self.headings for i, texts in enumerate(extra.get(r, ()), start=1) if 1 in texts}
-        if not extra:
+            first[r] + i for r in self.headings for i, texts in enumerate(extra.get(r, ()), start=1) if 1 in texts
+        } | {first[r] - 1 for r in self.numbered}
+        if not extra and not self.numbered:
             return first
+        # pictures stay on the rows they were put on (anchors count rows from 0)
+        for img in getattr(ws, "_images", []):
+            for marker in (getattr(img.anchor, "_from", None), getattr(img.anchor, "to", None)):
+                if marker is not None and marker.row + 1 in first:
+                    marker.row = first[marker.row + 1] - 1
         last = {r: first[r] + len(extra.get(r, ())) for r in first}
         in_tall_merge = {(r, c) for (r0, c0), (r1, c1) in spans.items() if r1 > r0
                          for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
@@ -466,7 +735,14 @@ class _SheetLayout:
                     b = cell.border
                     cell.border = Border(left=b.left, right=b.right, top=b.top if i == 0 else None,
                                          bottom=b.bottom if i == k else None)
-        ranges = []
+        for r, (text, style) in self.numbered.items():
+            for c in range(1, self.sheet.part.columns + 1):
+                new = Cell(ws, row=first[r] - 1, column=c)
+                new._style = copy(style)
+                cells[(first[r] - 1, c)] = new
+            cells[(first[r] - 1, 1)]._value = text
+            cells[(first[r] - 1, 1)].data_type = "s"
+        ranges = [f"A{first[r] - 1}:{get_column_letter(self.sheet.part.columns)}{first[r] - 1}" for r in self.numbered]
         for (r0, c0), (r1, c1) in spans.items():
             if r0 == r1 and r0 in extra:
                 for i in range(len(extra[r0]) + 1):
@@ -490,6 +766,10 @@ class _SheetLayout:
                 hs = [max(needs[r], MIN_ROW)]
             else:
                 hs = [max(h_old or MIN_ROW, MIN_ROW)]
+            if r in self.numbered:
+                heights[nr - 1] = text_height(1, _font(ws.cell(nr - 1, 1))[0])
+                if hidden:
+                    ws.row_dimensions[nr - 1].hidden = True
             for i, h in enumerate(hs):
                 heights[nr + i] = h
                 if hidden:
@@ -517,6 +797,9 @@ class _SheetLayout:
         ws.sheet_properties.pageSetUpPr.fitToPage = False
         ws.page_margins.left = ws.page_margins.right = MARGIN_LR
         ws.page_margins.top = ws.page_margins.bottom = MARGIN_TB
+        # the page number (and a draft's mark) get the margin's room: LibreOffice squeezes a footer into
+        # bottom - footer (0.1 in with Excel's default 0.5 in: the number was cut in half)
+        ws.page_margins.header = ws.page_margins.footer = HEADER_FOOTER
         capacity = (A4_HEIGHT - 2 * MARGIN_TB * 72) * 0.985 / (scale / 100)
 
         def height(r: int) -> float:
@@ -619,7 +902,7 @@ def write_pdf(source: Document | str | os.PathLike, out_pdf: str | os.PathLike, 
         doc = source
         if not draft:
             check_finished(doc)
-    wb, plan = build_print_workbook(doc, draft=draft)
+    wb, plan = build_print_workbook(doc, draft=draft, workbook=user_workbook(result, src) if src else None)
     notes += [f"{out_pdf}: {p}" for p in plan.problems]
     out_pdf.parent.mkdir(parents=True, exist_ok=True)
     check_writable(out_pdf)  # a read-only PDF is refused before LibreOffice runs

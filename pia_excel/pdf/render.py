@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import RenderError
+from .office import OfficeDied, office
 
 __all__ = [
     "RenderError",
@@ -51,12 +52,14 @@ def _soffice_messages(output: bytes) -> str:
     return "\n".join(ln for ln in lines if ln.strip() and "javaldx" not in ln)
 
 
-def to_pdf(src: Path, out_pdf: Path, *, timeout: float = 180) -> Path:
+def to_pdf(src: Path, out_pdf: Path, *, timeout: float = 180, warm: bool = True) -> Path:
     """Convert the workbook ``src`` to ``out_pdf`` with headless LibreOffice.
 
-    Each call uses its own temporary LibreOffice profile, so calls may run in
-    parallel.  ``out_pdf`` is replaced atomically: it either keeps its old
-    content or gets the complete new PDF.  Returns ``out_pdf``.
+    ``warm``: through this process's long-lived office (:mod:`pia_excel.pdf.office`) where LibreOffice's Python
+    bridge is installed; otherwise, or when that office cannot start or dies twice on the file, a cold
+    ``soffice --convert-to pdf`` with its own temporary profile (so calls may run in parallel).
+    ``out_pdf`` is replaced atomically: it either keeps its old content or gets the complete new PDF.
+    Returns ``out_pdf``.
 
     Raises RenderError when soffice is missing, times out, or writes no PDF.
     """
@@ -72,59 +75,77 @@ def to_pdf(src: Path, out_pdf: Path, *, timeout: float = 180) -> Path:
         )
 
     with tempfile.TemporaryDirectory(prefix="pia-excel-render-", ignore_cleanup_errors=True) as tmp:
-        profile = Path(tmp, "profile")
         outdir = Path(tmp, "out")
         outdir.mkdir()
-        cmd = [
-            soffice,
-            "--headless",
-            "--norestore",
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(outdir),
-            str(src.resolve()),
-        ]
-        # Own process group: soffice is a shell script that starts
-        # oosplash and soffice.bin; on timeout all of them must go.
-        proc = subprocess.Popen(
-            cmd,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
-        try:
-            stdout, stderr = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
-            raise RenderError(
-                f"LibreOffice timed out after {timeout:g}s converting {src} to PDF "
-                f"(PDF変換がタイムアウトしました)"
-            ) from None
-
+        off = office(soffice) if warm else None
+        if off is not None:
+            try:
+                off.convert(src.resolve(), outdir / (src.stem + ".pdf"), timeout)
+            except OfficeDied:
+                pass  # the cold office below is the last try
+        if not any(outdir.glob("*.pdf")):
+            _cold(soffice, src, outdir, Path(tmp, "profile"), timeout)
         pdfs = sorted(outdir.glob("*.pdf"))
         if not pdfs or pdfs[0].stat().st_size == 0:
-            detail = _soffice_messages(stderr + stdout)
-            raise RenderError(
-                f"LibreOffice produced no PDF for {src} (PDFが作成されませんでした; "
-                f"exit code {proc.returncode})" + (f": {detail}" if detail else "")
-            )
-
-        # Copy next to out_pdf, then rename: atomic on the same file system.
-        # (open "xb" rather than mkstemp, to get the usual umask permissions.)
-        out_pdf.parent.mkdir(parents=True, exist_ok=True)
-        partial = out_pdf.with_name(f".{out_pdf.name}.{os.getpid()}.{secrets.token_hex(4)}.part")
-        try:
-            with open(partial, "xb") as dst, open(pdfs[0], "rb") as produced:
-                shutil.copyfileobj(produced, dst)
-            os.replace(partial, out_pdf)
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            raise
+            raise RenderError(f"LibreOffice produced no PDF for {src} (PDFが作成されませんでした)")
+        _replace(pdfs[0], out_pdf)
     return out_pdf
+
+
+def _cold(soffice: str, src: Path, outdir: Path, profile: Path, timeout: float) -> None:
+    """``soffice --convert-to pdf`` of ``src`` into ``outdir``, with its own profile."""
+    cmd = [
+        soffice,
+        "--headless",
+        "--norestore",
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(outdir),
+        str(src.resolve()),
+    ]
+    # Own process group: soffice is a shell script that starts
+    # oosplash and soffice.bin; on timeout all of them must go.
+    proc = subprocess.Popen(
+        cmd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise RenderError(
+            f"LibreOffice timed out after {timeout:g}s converting {src} to PDF "
+            f"(PDF変換がタイムアウトしました)"
+        ) from None
+
+    pdfs = sorted(outdir.glob("*.pdf"))
+    if not pdfs or pdfs[0].stat().st_size == 0:
+        detail = _soffice_messages(stderr + stdout)
+        raise RenderError(
+            f"LibreOffice produced no PDF for {src} (PDFが作成されませんでした; "
+            f"exit code {proc.returncode})" + (f": {detail}" if detail else "")
+        )
+
+
+def _replace(produced: Path, out_pdf: Path) -> None:
+    """Copy ``produced`` to ``out_pdf`` atomically."""
+    # Copy next to out_pdf, then rename: atomic on the same file system.
+    # (open "xb" rather than mkstemp, to get the usual umask permissions.)
+    out_pdf.parent.mkdir(parents=True, exist_ok=True)
+    partial = out_pdf.with_name(f".{out_pdf.name}.{os.getpid()}.{secrets.token_hex(4)}.part")
+    try:
+        with open(partial, "xb") as dst, open(produced, "rb") as src_file:
+            shutil.copyfileobj(src_file, dst)
+        os.replace(partial, out_pdf)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def _poppler(tool: str, args: list[str], pdf: Path) -> bytes:
@@ -146,12 +167,24 @@ def pdf_text(pdf: Path, *, layout: bool = False) -> str:
 
 
 def pdf_page_count(pdf: Path) -> int:
-    """Return the number of pages of ``pdf`` (pdfinfo)."""
+    """Return the number of pages of ``pdf`` (pdfinfo; without poppler-utils, :func:`pdf_page_count_plain`)."""
+    if shutil.which("pdfinfo") is None:
+        return pdf_page_count_plain(pdf)
     info = _poppler("pdfinfo", [str(pdf)], pdf).decode("utf-8", "replace")
     match = re.search(r"^Pages:\s+(\d+)\s*$", info, re.MULTILINE)
     if match is None:
         raise RenderError(f"pdfinfo gave no page count for {pdf}")
     return int(match.group(1))
+
+
+def pdf_page_count_plain(pdf: Path) -> int:
+    """The number of pages of a PDF as LibreOffice writes it (page objects not compressed), read without
+    poppler-utils: its ``/Type /Page`` objects, once the file is checked to be a whole PDF (``%PDF-`` … ``%%EOF``).
+    :class:`RenderError` when it is not."""
+    data = Path(pdf).read_bytes()
+    if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-1024:]:
+        raise RenderError(f"{pdf}: PDFとして完全ではありません")
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", data))
 
 
 def pdf_to_png(

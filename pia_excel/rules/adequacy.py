@@ -94,6 +94,16 @@ def org_key(name: str) -> str:
     return re.sub(r"[・･\-‐ー－]", "", t)
 
 
+def _unbracketed(part: str) -> str:
+    """A part without the bracket it was cut from: "（東京都国民健康保険団体連合会は" and "(東京都…連合会は" of
+    "（…は、国保中央会に再委託する。）" are one name (seed 002 L1283, L1687); "（株）ABC" keeps its brackets."""
+    if part[:1] in "(（" and not any(c in part[1:] for c in ")）"):
+        part = part[1:]
+    if part[-1:] in ")）" and not any(c in part[:-1] for c in "(（"):
+        part = part[:-1]
+    return part.strip()
+
+
 def _names(ctx: Context) -> Iterator[tuple[str, str]]:
     """(path, name) of every organisation name in print order."""
     spec = ctx.spec
@@ -108,7 +118,7 @@ def _names(ctx: Context) -> Iterator[tuple[str, str]]:
                 texts = [(path, value)] if isinstance(value, str) else []
             for where, text in texts:
                 for part in _SPLIT.split(text):
-                    part = part.strip()
+                    part = _unbracketed(part.strip())
                     plain = unicodedata.normalize("NFKC", part)
                     if len(part) >= 3 and _ORG.search(plain) and not re.search(r"\d|〒|電話", plain):
                         yield where, part

@@ -131,10 +131,26 @@ _BULLET = re.compile(r"^[・•·\-－*＊]")
 _DASH_BULLET = re.compile(r"^-\s+")
 
 
+def _listed(raw: str) -> int:
+    """How many names a line lists: parts separated by 全角スペース or 、 outside brackets (seed 002 writes
+    "宛名番号　個人番号　法人番号　世帯番号" and "基礎所得割額、基礎均等割額、…" one group to a line)."""
+    depth, parts, cur = 0, 0, ""
+    for c in raw:
+        depth += c in "（(【「"
+        depth -= c in "）)】」"
+        if depth <= 0 and c in "\u3000、":
+            parts += bool(cur.strip())
+            cur = ""
+        else:
+            cur += c
+    return parts + bool(cur.strip())
+
+
 def annex_item_count(entries: list[str], file_name: str | None = None) -> tuple[int, int] | None:
     """(certain, possible) number of items listed in a 記録項目 annex: numbered and bulleted lines are certainly
-    items, other lines possibly (they may be group headings); 【group headings】, "(1) …ファイル" titles and the
-    file's own name are not counted. None when the annex refers to a 別紙 (the list is elsewhere)."""
+    items, other lines possibly (they may be group headings) and as many as the names they list (separated by
+    全角スペース or 、); 【group headings】, "(1) …ファイル" titles and the file's own name are not counted. None when
+    the annex refers to a 別紙 (the list is elsewhere)."""
     certain = possible = 0
     for raw in entries:
         text = nfkc(raw or "").strip()
@@ -151,7 +167,7 @@ def annex_item_count(entries: list[str], file_name: str | None = None) -> tuple[
         elif _BULLET.match(text):
             certain += 1
         else:
-            possible += 1
+            possible += max(1, _listed(raw.strip()))
     return certain, certain + possible
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..spec import FORM_NAMES
 from . import RULES
+from .across import ACROSS_RULES, rule_rows
 from .engine import CONFORMITY, ERROR, INTERNAL_CODE
 
 INTERNAL = (INTERNAL_CODE, ERROR, "規則の実行に失敗（内部エラー）",
@@ -11,12 +12,16 @@ INTERNAL = (INTERNAL_CODE, ERROR, "規則の実行に失敗（内部エラー）
 
 
 def rows() -> list[tuple[str, str, str, str, str]]:
-    """(code, severity, category, title, forms) of every rule, R000 first."""
+    """(code, severity, category, title, forms) of every rule, R000 first, the folder checks (R8xx) last."""
     out = [(INTERNAL[0], INTERNAL[1], CONFORMITY, INTERNAL[2], "両方")]
     for code in sorted(RULES):
         r = RULES[code]
         forms = "両方" if set(r.forms) == set(FORM_NAMES) else "・".join(FORM_NAMES[f] for f in r.forms)
         out.append((code, r.severity, r.category, r.title, forms))
+    clash = set(RULES) & set(ACROSS_RULES)
+    if clash:
+        raise ValueError(f"rule codes used twice: {sorted(clash)}")
+    out += rule_rows()
     return out
 
 
@@ -49,4 +54,11 @@ def render_markdown() -> str:
                   f"- メッセージ: `{r.message}`",
                   f"- 読む項目: {', '.join(f'`{x}`' for x in r.reads) or '-'}", "",
                   " ".join(r.description.split()), ""]
+    lines += ["## 評価書間の検証 (folder checks)", "",
+              "`pia-excel validate --across FOLDER` compares the documents of one organisation (the same",
+              "評価実施機関名 after normalisation) with each other; each finding names its document and cell and the",
+              "other document and cell it disagrees with.", ""]
+    for code, r in ACROSS_RULES.items():
+        lines += [f"### {code} {r.title}", "", f"- 重要度: {r.severity}", f"- 区分: {r.category}",
+                  f"- 読む項目: {', '.join(f'`{x}`' for x in r.reads)}", "", r.description, ""]
     return "\n".join(lines).rstrip("\n") + "\n"

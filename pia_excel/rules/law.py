@@ -27,6 +27,16 @@ _NORMS = re.compile(
 LOOKBACK = 80
 
 
+def bango_owns(text: str, pos: int) -> bool:
+    """Whether a reference at ``pos`` in ``text`` belongs to 番号法: the nearest name of a norm before it on its
+    line (within :data:`LOOKBACK` characters) is 番号法's (used by ``pia-excel law-update``)."""
+    start = max(text.rfind("\n", 0, pos) + 1, pos - LOOKBACK)
+    owner = None
+    for n in _NORMS.finditer(nfkc(text[start:pos])):
+        owner = n
+    return owner is not None and owner.group("bango") is not None
+
+
 def stale_references(text: str) -> list[str]:
     """The pre-2024 番号法 references in ``text`` ("別表第1", "別表第二", "第19条第7号"), as written."""
     if "別表" not in text and "条第" not in text:

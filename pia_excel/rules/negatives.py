@@ -51,8 +51,16 @@ def _filled(ctx: Context, scope: str, item: Item, target: Item, explained: bool)
                 yield f"{path}[{n}]", f"{target.label}{n}が"
         return
     value = ctx.value(path)
-    if is_substantive(value) and not (explained and isinstance(value, str) and EXPLAINS.search(value.strip())):
+    if is_substantive(value) and not (explained and isinstance(value, str) and _explains(value)):
         yield path, ""
+
+
+def _explains(text: str) -> bool:
+    """The text ends with an explanation, or opens with one ("…定めはないため、消去は行っていない。" and then the
+    measures taken instead, seed 002 Ⅲ-7 手順の内容)."""
+    text = text.strip()
+    first = re.sub(r"^[＜<].*?[＞>]\s*", "", text).split("。")[0] + "。"
+    return bool(EXPLAINS.search(text) or EXPLAINS.search(first))
 
 
 def _hits(ctx: Context, code: str) -> Iterator[Hit]:

@@ -80,6 +80,67 @@ def render_json_dicts(dicts: Iterable[dict], unreadable: Iterable[tuple[str, str
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
+def render_across(found: list[Issue], documents: int) -> str:
+    """The cross-document findings (``validate --across``) as text, grouped by document."""
+    errors = sum(1 for f in found if f.is_error)
+    lines = [f"■ 評価書間の照合（{documents}件）: エラー {errors}件、警告 {len(found) - errors}件"]
+    if not found:
+        lines.append("  問題は見つかりませんでした。")
+    groups: OrderedDict[str, list[Issue]] = OrderedDict()
+    for f in found:
+        groups.setdefault(f.file or "", []).append(f)
+    for file, items in groups.items():
+        lines.append(f"  [{file}]")
+        for f in items:
+            lines.append(f"    {f.where:<12} {f.severity} {f.code} {f.message}")
+    return "\n".join(lines) + "\n"
+
+
+def json_findings(d: dict) -> tuple[str, dict]:
+    """One file's part of the JSON report, for :class:`JsonStream`: its findings rendered as they appear in the
+    ``findings`` list (each with its ``file``), and its row of ``files``. Runs in a worker."""
+    for f in d["findings"]:
+        f["file"] = d["file"]
+    chunk = ",\n".join(_indented(json.dumps(f, ensure_ascii=False, indent=2), 4) for f in d["findings"])
+    return chunk, {k: d[k] for k in ("file", "form", "errors", "warnings")}
+
+
+def _indented(text: str, n: int, first: bool = True) -> str:
+    pad = " " * n
+    lines = text.split("\n")
+    return "\n".join((pad + line) if (i or first) else line for i, line in enumerate(lines))
+
+
+class JsonStream:
+    """The JSON report of :func:`render_json_dicts` written piece by piece: the findings of each file as they
+    come (``add``), the small ``files`` and ``unreadable`` lists at the end (``end``). The text is the same,
+    byte for byte; only the rows of ``files`` are kept meanwhile."""
+
+    def __init__(self, write):
+        self._write = write
+        self._files: list[dict] = []
+        self._any = False
+        write('{\n  "findings": [')
+
+    def add(self, chunk: str, file_row: dict) -> None:
+        if chunk:
+            self._write((",\n" if self._any else "\n") + chunk)
+            self._any = True
+        self._files.append(file_row)
+
+    def end(self, unreadable: Iterable[tuple[str, str]] = (), more: Iterable[dict] = ()) -> None:
+        """Close the report; ``more`` are findings that come after those of the files (the folder checks of
+        ``validate --across``), each a :meth:`Issue.to_dict` with its ``file``."""
+        for f in more:
+            self._write((",\n" if self._any else "\n") + _indented(json.dumps(f, ensure_ascii=False, indent=2), 4))
+            self._any = True
+        tail = "\n  ],\n" if self._any else "],\n"
+        rows = [{"file": f, "message": m} for f, m in unreadable]
+        self._write(tail + '  "files": ' + _indented(json.dumps(self._files, ensure_ascii=False, indent=2), 2, False)
+                    + ',\n  "unreadable": ' + _indented(json.dumps(rows, ensure_ascii=False, indent=2), 2, False)
+                    + "\n}\n")
+
+
 # ---------------------------------------------------------------------------------------------- workbook
 def annotate(wb: Workbook, report: Report, *, name: str | None = None) -> None:
     """The 検証結果 sheet of ``report`` written into ``wb`` (see :mod:`pia_excel.excel.result_sheet`)."""
@@ -91,18 +152,22 @@ def annotate(wb: Workbook, report: Report, *, name: str | None = None) -> None:
 
 def write_annotated(report: Report, out: Path, *, source: Path | None = None, name: str | None = None) -> Path:
     """Write ``source`` (a workbook; for JSON/YAML documents a workbook generated from the document) with the
-    検証結果 sheet to ``out``, atomically. ``out`` may be ``source`` itself (in place)."""
+    検証結果 sheet to ``out``, atomically. ``out`` may be ``source`` itself (in place). A workbook is changed only
+    in the parts the 検証結果 owns (:func:`pia_excel.excel.result_sheet.annotate_package`); every other part of
+    its package is kept byte for byte, and the target is locked while it is read and written."""
     out = Path(out)
+    title = name or (source.name if source else None) or (report.source.name if report.source else "")
     if source is not None and source.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
+        from ..excel.package import edit_workbook
+        from ..excel.result_sheet import annotate_package
 
-        wb = load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm", keep_links=True)
-    else:
-        from ..excel.writer import build_workbook
+        with edit_workbook(source, out) as pkg:
+            annotate_package(pkg, report.findings, title=title,
+                             summary=f"{FORM_NAMES[report.doc.form]}　{counts_text(report)}")
+        return out
+    from ..excel.writer import build_workbook, save_atomic
 
-        wb, _ = build_workbook(report.doc)
+    wb, _ = build_workbook(report.doc)
     annotate(wb, report, name=name or (source.name if source else None))
-    from ..excel.writer import save_atomic
-
     save_atomic(wb, out)
     return out

@@ -117,14 +117,26 @@ class Checked:
     text: str | None = None
     data: dict | None = None
     errors: int = 0
+    warnings: int = 0
+    #: for ``--format json``: this file's findings rendered for :class:`report.JsonStream`, and its ``files`` row
+    json_chunk: str | None = None
+    file_row: dict | None = None
+    #: for ``--across``: what the cross-document checks need of this document
+    facts: object | None = None
     unreadable: str | None = None
     write_problem: str | None = None
     notice: str | None = None
 
 
-def check_one(job: tuple[Path, dt.date | None, bool, Path | None]) -> Checked:
-    """Read, validate and (when asked) annotate one input; runs in a worker process."""
-    path, today, in_place, out = job
+def check_one(job: tuple) -> Checked:
+    """Read, validate and (when asked) annotate one input; runs in a worker process.
+
+    ``job`` is ``(path, today, in_place, out)``, optionally followed by ``fmt`` and ``across``: with ``fmt``
+    ("text" or "json") only that rendering is made (small to send back, nothing for the parent to render);
+    without it both ``text`` and ``data``. With ``across`` the document's :class:`across.Facts` come back too."""
+    path, today, in_place, out = job[:4]
+    fmt = job[4] if len(job) > 4 else None
+    with_facts = bool(job[5]) if len(job) > 5 else False
     name = str(path)
     try:
         result = load(path)
@@ -133,8 +145,19 @@ def check_one(job: tuple[Path, dt.date | None, bool, Path | None]) -> Checked:
     except OSError as e:
         return Checked(name, summary_row(None, name, str(e)), unreadable=f"{name}: {e.strerror or e}")
     rep = validate_result(result, today=today)
-    checked = Checked(name, summary_row(rep, name), text=report.render_text(rep, name),
-                       data=report.report_dict(rep, name), errors=len(rep.errors))
+    checked = Checked(name, summary_row(rep, name), errors=len(rep.errors), warnings=len(rep.warnings))
+    if fmt != "json":
+        checked.text = report.render_text(rep, name)
+    if fmt != "text":
+        data = report.report_dict(rep, name)
+        if fmt == "json":
+            checked.json_chunk, checked.file_row = report.json_findings(data)
+        else:
+            checked.data = data
+    if with_facts:
+        from .across import facts_of
+
+        checked.facts = facts_of(result, name)
     try:
         if in_place:
             if path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -146,6 +169,8 @@ def check_one(job: tuple[Path, dt.date | None, bool, Path | None]) -> Checked:
                 checked.write_problem = f"{out}: 入力と同じファイルです（上書きするには --in-place を使ってください）"
             else:
                 report.write_annotated(rep, out, source=path)
+    except PiaError as e:  # locked by another writer, open in Excel/LibreOffice, a part that cannot be patched
+        checked.write_problem = str(e)
     except PermissionError as e:
         checked.write_problem = getattr(e, "user_message", None) or (
             f"{e.filename or name}: 書き込みの権限がありません（Excelで開いていませんか）")

@@ -221,6 +221,7 @@ class Edition:
     stamp: str | None
     evidence: str
     labels: dict = field(default_factory=dict)  # canonical option/label text -> this edition's text
+    halfwidth_numbers: bool = False  # headings printed "2." / "リスク1：" where the spec writes "２．" / "リスク１："
 
 
 @dataclass(frozen=True, eq=False)
@@ -353,7 +354,8 @@ def load_spec(form: str) -> FormSpec:
             _set_section(it, sec)
         sections.append(sec)
     editions = tuple(Edition(id=e["id"], label=e["label"], stamp=e.get("stamp"), evidence=e.get("evidence", ""),
-                             labels=dict(e.get("labels") or {})) for e in d["editions"])
+                             labels=dict(e.get("labels") or {}),
+                             halfwidth_numbers=bool(e.get("halfwidth_numbers"))) for e in d["editions"])
     spec = FormSpec(form=d["form"], title=d["title"], yoshiki=d["yoshiki"], editions=editions,
                     sections=tuple(sections))
     spec.value_items()  # fail early on duplicate paths

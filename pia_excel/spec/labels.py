@@ -6,29 +6,29 @@ Printed 項目 paths
 
 An item's path is the chain of printed parts from its section down to the item, separated by single spaces:
 
-    "Ⅰ 基本情報 ６．評価実施機関における担当部署 ②所属長の役職名"
-    "Ⅱ 特定個人情報ファイルの概要 ５．特定個人情報の提供・移転 移転先1 ①法令上の根拠"
-    "Ⅲ 特定個人情報ファイルの取扱いプロセスにおけるリスク対策 ３．特定個人情報の使用 リスク２：権限のない者…リスク その他の措置の内容"
+    "Ⅰ 基本情報 6. 評価実施機関における担当部署 ②所属長の役職名"                       (重点, 全項目 令和7年5月)
+    "Ⅱ 特定個人情報ファイルの概要 ５．特定個人情報の提供・移転 移転先1 ①法令上の根拠"  (全項目 平成30年5月)
+    "Ⅲ 特定個人情報ファイルの取扱いプロセスにおけるリスク対策 3. 特定個人情報の使用 リスク2：権限のない者…リスク その他の措置の内容"
     "表紙 公表日"
 
 Conventions (chosen from the real change logs in ``tests/reference/changelog_rows.tsv``):
 
 - the section as its heading ("Ⅰ 基本情報"); the ※ marks and notes printed beside headings are left out;
-- numbered headings with a full-width number and "．" ("６．"), their label without a trailing parenthetical or
-  【…】 note ("５．特定個人情報の提供・移転" rather than "…（委託に伴うものを除く。）"), as 札幌市 and the issue's
-  examples write them;
-- risk headings as printed ("リスク１：目的外の入手が行われるリスク");
+- numbered headings numbered as the document's edition prints them: "6. " in 重点 (seed 001) and the 令和7年5月
+  全項目 (seed 004), "６．" in the 平成30年5月 全項目 (seed 002); their label without a trailing parenthetical
+  or 【…】 note ("5. 特定個人情報の提供・移転" rather than "…（委託に伴うものを除く。）"), as 札幌市 writes them;
+- risk headings as printed ("リスク1：目的外の入手が行われるリスク", "リスク１：…" in the 平成30年 全項目);
 - repeat blocks as the group label and the slot number in half-width digits ("移転先1", "システム4");
 - the item's own number and label ("②所属長の役職名"), preceded by the item it belongs to when it is a sub-item
   ("③対象となる本人の範囲 その必要性");
 - per-file parts carry "（n）<ファイル名>" after the section when the document has more than one file.
 
-The same chain, as :class:`Part` objects, is what :mod:`pia_excel.changelog.parse` matches real (abbreviated) 項目 strings against.
+The same chain, as :class:`Part` objects, is what :mod:`pia_excel.spec.parse` matches real (abbreviated) 項目 strings against.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from typing import TYPE_CHECKING
@@ -61,6 +61,7 @@ class Part:
     label: str
     node: Item | Section | None = None
     slot: int | None = None  # repeat slot or file number
+    half: bool = False  # the edition prints heading numbers half-width ("2.", "リスク1：") where the spec has "２．"
 
     @property
     def number(self) -> str | None:
@@ -89,17 +90,24 @@ class Part:
         if self.kind == "file":
             name = re.sub(r"^\s*[（(]\s*[0-9０-９]+\s*[)）]\s*", "", self.label or "")  # "(1)住民基本台帳ファイル"
             return f"（{self.slot}）{name}"
-        if self.kind == "heading":
+        if self.kind == "heading" or self.kind in ("item", "parent") and _is_numbered(self.no):
+            if self.halfwidth:
+                return f"{self.number}. {self.short_label}"
             return f"{self.number.translate(_FULLWIDTH)}．{self.short_label}"
         if self.kind == "risk":
             n = self.number
-            head = f"リスク{n.translate(_FULLWIDTH)}：" if n and n.isdecimal() else "リスク："
-            return head + self.label
+            if not (n and n.isdecimal()):
+                return "リスク：" + self.label
+            return f"リスク{n if self.halfwidth else n.translate(_FULLWIDTH)}：" + self.label
         if self.kind == "repeat":
             return f"{self.label}{self.slot}" if self.slot is not None else self.label
-        if self.kind in ("item", "parent") and _is_numbered(self.no):
-            return f"{self.number.translate(_FULLWIDTH)}．{self.short_label}"
         return f"{self.no or ''}{self.label}"
+
+    @property
+    def halfwidth(self) -> bool:
+        """Numbers as the form prints them: half-width where the spec writes them so ("2." in 重点) or the
+        edition prints them so (全項目 令和7年5月)."""
+        return self.half or bool(self.no) and bool(re.search(r"[0-9]", self.no))
 
 
 def _is_numbered(no: str | None) -> bool:
@@ -122,10 +130,16 @@ def heading_kind(item: Item) -> str:
     return "group"
 
 
-def parts_of(item: Item, slots: dict[str, int] | None = None, file: tuple[int, str | None] | None = None) -> list[Part]:
+def parts_of(item: Item, slots: dict[str, int] | None = None, file: tuple[int, str | None] | None = None,
+             half: bool = False) -> list[Part]:
     """The printed parts of ``item`` from its section down; ``slots`` maps repeat keys to 1-based slots and
-    ``file`` is (file number, file name) to name the file of a per-file part (None: single-file document)."""
-    slots = slots or {}
+    ``file`` is (file number, file name) to name the file of a per-file part (None: single-file document);
+    ``half``: the edition prints heading numbers half-width."""
+    out = _parts(item, slots or {}, file)
+    return [replace(p, half=True) for p in out] if half else out
+
+
+def _parts(item: Item, slots: dict[str, int], file: tuple[int, str | None] | None) -> list[Part]:
     section = item.section
     out = [Part("section", section.no, section.title, section)]
     if file is not None and section.per_file:
@@ -156,18 +170,21 @@ def join(parts: list[Part]) -> str:
 
 
 def item_label(item: Item, slots: dict[str, int] | None = None,
-               file: tuple[int, str | None] | None = None) -> str:
-    """The printed 項目 path of ``item`` (or of a heading / repeat block)."""
-    return join(parts_of(item, slots, file))
+               file: tuple[int, str | None] | None = None, half: bool = False) -> str:
+    """The printed 項目 path of ``item`` (or of a heading / repeat block); ``half``: the document's edition prints
+    heading numbers half-width (:attr:`pia_excel.spec.Edition.halfwidth_numbers`)."""
+    return join(parts_of(item, slots, file, half))
 
 
-def label_for_path(spec: FormSpec, path: str, file_names: dict[int, str | None] | None = None) -> str:
+def label_for_path(spec: FormSpec, path: str, file_names: dict[int, str | None] | None = None,
+                   edition: str | None = None) -> str:
     """The 項目 text of an instance path. ``file_names`` (file number → name) is given for documents with
-    more than one 特定個人情報ファイル; the file part is left out otherwise."""
+    more than one 特定個人情報ファイル; the file part is left out otherwise. ``edition``: see :func:`item_label`."""
     file_no, template, slots = split_instance_path(path)
     node = node_for_path(spec, template)
     file = (file_no, (file_names or {}).get(file_no)) if file_names and file_no is not None else None
-    return item_label(node, slots, file)
+    half = edition is not None and spec.edition(edition).halfwidth_numbers
+    return join(parts_of(node, slots, file, half))
 
 
 # ---------------------------------------------------------------------------------------------- findings
