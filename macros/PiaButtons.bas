@@ -24,6 +24,11 @@ Public Sub PiaPublish()
     PiaRun "import pia_excel.xl; pia_excel.xl.publish()"
 End Sub
 
+' Button: add a specific personal information file (the sheets of file n+1).
+Public Sub PiaAddFile()
+    PiaRun "import pia_excel.xl; pia_excel.xl.add_file()"
+End Sub
+
 ' Runs a Python command; a VBA-level failure (for example Python not found)
 ' is shown as a message instead of the VBA debugger.
 Private Sub PiaRun(ByVal command As String)

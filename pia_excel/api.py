@@ -38,7 +38,7 @@ __all__ = ["InputError", "Issue", "PiaError", "PlacementError", "ReadResult", "W
            "to_data", "json_schema", "dump_text", "WORKBOOK_SUFFIXES", "DATA_SUFFIXES",
            "ConvertTask", "ConvertResult", "ConvertPlan", "convert_plan", "convert_one", "ItemInfo", "describe",
            "describe_all", "items_markdown", "validate", "changelog", "changelog_since_publish", "publish", "pdf",
-           "export"]
+           "export", "add_file"]
 
 
 def new(form: str, files: int = 1, edition: str | None = None) -> Document:
@@ -95,6 +95,15 @@ def pdf(source: Document | str | os.PathLike, out: str | os.PathLike, *,
     from .pdf import write_pdf  # the print copy needs openpyxl: kept off the cold path of reading
 
     return write_pdf(source, out, keep_xlsx=keep_xlsx, timeout=timeout, draft=draft)
+
+
+def add_file(path: str | os.PathLike, output: str | os.PathLike | None = None):
+    """Add a 特定個人情報ファイル (the Ⅱ/記録項目/Ⅲ sheets of file n+1, their defined names, the file count) to the
+    workbook ``path``, written atomically to ``output`` (default: ``path``). Every other part of the workbook is
+    kept byte for byte (see :mod:`pia_excel.excel.addfile`). Returns an ``AddFileResult`` (file number, sheets)."""
+    from .excel.addfile import add_file as add_file_to_workbook  # writing imports openpyxl: off the cold path
+
+    return add_file_to_workbook(path, output)
 
 
 def export(inputs: Sequence[str | os.PathLike], output: str | os.PathLike, **options):

@@ -3,6 +3,6 @@
 This name is kept stable because workbooks in use carry it in their VBA (``macros/PiaButtons.bas``); the handlers
 themselves live in :mod:`pia_excel.addin.handlers`.
 """
-from .addin.handlers import changelog, publish, validate
+from .addin.handlers import add_file, changelog, publish, validate
 
-__all__ = ["validate", "changelog", "publish"]
+__all__ = ["validate", "changelog", "publish", "add_file"]

@@ -85,3 +85,51 @@ def documents(draw, form: str | None = None, max_files: int = 3, density: float 
 
 def empty(form: str):
     return new_document(form)
+
+
+# ---------------------------------------------------------------------------------------------- normalisation cases
+#: half-width ASCII ↔ full-width forms, space ↔ ideographic space
+_WIDE = {chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)} | {" ": "\u3000"}
+_NARROW = {v: k for k, v in _WIDE.items()}
+
+
+@st.composite
+def width_swapped(draw, text: str) -> str:
+    """``text`` with some characters in the other width ("(" ↔ "（", "5" ↔ "５", " " ↔ "　")."""
+    return "".join(draw(st.sampled_from([ch, _WIDE.get(ch) or _NARROW.get(ch) or ch])) for ch in text)
+
+
+@st.composite
+def spaced(draw, text: str) -> str:
+    """``text`` with spaces, ideographic spaces or line breaks put between some characters."""
+    out = []
+    for ch in text:
+        out.append(ch)
+        if draw(st.integers(0, 5)) == 0:
+            out.append(draw(st.sampled_from([" ", "\u3000", "\n", "\r\n"])))
+    return draw(st.sampled_from(["", " ", "\u3000"])) + "".join(out) + draw(st.sampled_from(["", " ", "\n"]))
+
+
+@st.composite
+def choice_written(draw, choice: str, number: int) -> str:
+    """A ＜選択肢＞ as staff type it: other widths, spaces and line breaks, or with the printed number "2) …"."""
+    text = draw(width_swapped(choice))
+    if draw(st.booleans()):
+        text = draw(st.sampled_from([f"{number}) ", f"{number}）", f"[ {number}) "])) + text
+        text += "]" if text.startswith("[") else ""
+    return draw(spaced(text)) if draw(st.booleans()) else text
+
+
+@st.composite
+def count_written(draw, n: int) -> str:
+    """A count as text: "５", "（ 5 ）件", " 5 "."""
+    digits = draw(width_swapped(str(n)))
+    return draw(st.sampled_from([digits, f"（ {digits} ）件", f"({digits})", f" {digits} ", f"{digits}件"]))
+
+
+@st.composite
+def date_written(draw, date: str) -> str:
+    """A 和暦 date as text: 令和1年 for 令和元年 (and back), full-width digits, spaces."""
+    text = date.replace("元年", "1年") if "元年" in date and draw(st.booleans()) else date
+    text = draw(width_swapped(text))
+    return draw(spaced(text)) if draw(st.booleans()) else text

@@ -158,6 +158,24 @@ def test_r006_reader_notices(tmp_path):
     assert validate_result(api.load(path), codes=["R006"]).pairs() == []
 
 
+def test_r007_a_copied_sheet_of_a_part_the_document_has_once(tmp_path):
+    """A copy of 変更箇所 (made in Excel: "別添2 変更箇所 (2)") is not read; the error names the copied sheet."""
+    from openpyxl import load_workbook
+
+    from pia_excel import api
+    from pia_excel.rules import validate_result
+
+    path = tmp_path / "t.xlsx"
+    api.save(juten(), path)
+    assert validate_result(api.load(path), codes=["R007"]).pairs() == []
+    wb = load_workbook(path)
+    wb.copy_worksheet(wb["別添2 変更箇所"]).title = "別添2 変更箇所 (2)"
+    wb.save(path)
+    report = validate_result(api.load(path), codes=["R007"])
+    assert [(f.code, f.sheet, f.cell) for f in report.findings] == [("R007", "別添2 変更箇所 (2)", "A1")]
+    assert "別添2 変更箇所 (2)" in report.findings[0].message
+
+
 def test_type_errors_from_a_workbook_point_at_their_cells(tmp_path):
     """Values written into cells by hand come back as R001/R002 at those cells."""
     from openpyxl import load_workbook

@@ -5,6 +5,7 @@ The buttons of the macro-enabled templates (``macros/PiaButtons.bas``) call::
     RunPython "import pia_excel.xl; pia_excel.xl.validate()"     ' 検証
     RunPython "import pia_excel.xl; pia_excel.xl.changelog()"    ' 変更箇所を作成
     RunPython "import pia_excel.xl; pia_excel.xl.publish()"      ' 公表版として確定
+    RunPython "import pia_excel.xl; pia_excel.xl.add_file()"     ' 特定個人情報ファイルを追加
 
 Each entry point takes the calling workbook (``xw.Book.caller()``), or the ``book`` it is given (xlwings Server,
 JSON books in tests), and reads what the *open* workbook shows, unsaved edits included. The work itself is done by
@@ -31,7 +32,8 @@ from ..rules.report import annotate, counts_text
 from ..wareki import WarekiDate
 from .book import BookEdit, XlError, alert, confirm, is_com
 
-__all__ = ["validate", "changelog", "publish", "validate_book", "changelog_book", "publish_book", "LOG_FILE"]
+__all__ = ["validate", "changelog", "publish", "add_file", "validate_book", "changelog_book", "publish_book",
+           "add_file_book", "LOG_FILE"]
 
 #: where unexpected errors are written in full (the message in Excel names this file)
 LOG_FILE = Path(tempfile.gettempdir()) / "pia-excel-error.log"
@@ -54,6 +56,11 @@ def changelog(book=None) -> None:
 def publish(book=None) -> None:
     """公表版として確定: store the workbook's current content as the published version (the baseline)."""
     _run(publish_book, book)
+
+
+def add_file(book=None) -> None:
+    """特定個人情報ファイルを追加: copy file n's sheets in the open workbook as file n+1, emptied, with their names."""
+    _run(add_file_book, book)
 
 
 def _caller():
@@ -189,3 +196,57 @@ def publish_book(book, *, today: dt.date | None = None) -> str | None:
     if res.kohyo_bi_cell is None:
         lines.insert(1, "公表日の欄が見つからないため、公表日は書き込んでいません。")
     return "\n".join(lines)
+
+
+def add_file_book(book) -> str:
+    """Add file n+1 to the open book (what ``pia-excel add-file`` does to a file): Excel copies the sheets of file n
+    (their look, dropdowns, protection, print setup come with them), the copies are emptied as ``new --files n+1``
+    leaves them (defaults, title, unused repeat slots hidden) and get file n+1's defined names; the file count is
+    updated. Returns the message shown to the user."""
+    from ..excel import layout as L
+    from ..excel import names
+    from ..excel.addfile import plan
+    from ..excel.reader import OpenpyxlCells
+    from ..excel.writer import _file_title, _Values
+    from ..models import new_document
+    from .book import _write_values, snapshot, snapshot_workbook, unprotected
+
+    snap = snapshot(book)
+    p = plan(OpenpyxlCells(snapshot_workbook(snap)), Path(snap.name))
+    empty = new_document(p.form, files=p.n + 1, edition=p.edition)
+    values = _Values(empty, p.layout.edition.labels)
+    prev = p.after
+    for old, new in zip(p.mirrors, p.sheets):
+        copy = book.sheets[old].copy(after=book.sheets[prev], name=new.title)
+        prev = new.title
+        for pic in list(getattr(copy, "pictures", [])):  # pictures of file n are not file n+1's
+            pic.delete()
+        with unprotected(book, [new.title]):
+            cells: dict[tuple[int, int], object] = {}
+            for c in new.cells:
+                if c.role == L.TITLE:
+                    cells[(c.row, c.col)] = c.text + _file_title(empty, p.n + 1)
+                elif c.path is not None:
+                    v = values.value(new.path(c)) if c.role == L.VALUE else None
+                    cells[(c.row, c.col)] = str(v) if v is not None and c.kind == "date" else v
+            _write_values(copy, cells, list(cells))
+            if new.rows is not None:  # the list of file n may run longer than the spare rows: emptied to its end
+                last = max(copy.used_range.last_cell.row, new.rows.first_row)
+                copy.range((new.rows.first_row, new.rows.name_cols[0]), (last, new.rows.name_cols[1])).clear_contents()
+            for b in new.blocks:
+                if b.slot > 1:
+                    copy.range((b.first_row, 1), (b.last_row, 1)).rows.hidden = True
+    defined = dict(p.layout.fixed_names)
+    for name, rows in p.layout.range_names.items():
+        defined[name] = f"{L.quote_sheet(p.layout.range_sheets[name])}!{L.absolute(rows.name_ref(rows.spare))}"
+    prefix = f"{names.PREFIX}files.{p.n + 1}."
+    for name, text in defined.items():
+        if name.startswith(prefix):
+            book.names.add(name, "=" + text)
+    book.names[names.FILES_NAME].refers_to = f"={p.n + 1}"
+    try:
+        book.sheets[p.sheets[0].title].activate()
+    except Exception:  # pragma: no cover - activation is a nicety
+        pass
+    return (f"特定個人情報ファイル{p.n + 1}を追加しました（{'、'.join(s.title for s in p.sheets)}）。\n"
+            "ブックを保存してください。")

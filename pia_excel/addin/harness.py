@@ -79,6 +79,22 @@ def apply_actions(wb, actions: list[dict]) -> list[dict]:
             pos, title = args[0], args[1]
             ws = wb.create_sheet(title, index=pos)
             continue
+        if func == "copySheet":  # Excel copies the whole sheet: cells, looks, merges, dropdowns, protection, print setup
+            position, target_ix, title = args
+            src = wb.worksheets[action["sheet_position"]]
+            ws = wb.copy_worksheet(src)
+            ws.title = title
+            for dv in src.data_validations.dataValidation:
+                ws.add_data_validation(copy(dv))
+            ws.protection = copy(src.protection)
+            ws.print_title_rows = src.print_title_rows
+            ws.sheet_view.showGridLines = src.sheet_view.showGridLines
+            new_ix = target_ix if position == "Before" else target_ix + 1
+            wb.move_sheet(ws, offset=new_ix - wb.index(ws))
+            continue
+        if func == "setSheetName":
+            wb.worksheets[action["sheet_position"]].title = args[0]
+            continue
         if func == "activateSheet":
             wb.active = args[0]
             continue
@@ -208,12 +224,38 @@ def run_on_file(handler: Callable[[Any], Any], path: str | os.PathLike, output: 
 
     if not save:
         value, actions = run()
-        alerts = apply_actions_to_package(Package.open(path), actions)
-        return FileRun(value=value, actions=actions, alerts=alerts)
-    with edit_workbook(path, output) as pkg:
-        value, actions = run()
-        alerts = apply_actions_to_package(pkg, actions)
+        if _copies_sheets(actions):
+            return FileRun(value=value, actions=actions, alerts=_alerts(actions))
+        return FileRun(value=value, actions=actions, alerts=apply_actions_to_package(Package.open(path), actions))
+    try:
+        with edit_workbook(path, output) as pkg:
+            value, actions = run()
+            if _copies_sheets(actions):
+                raise _AddFile(value, actions)  # leaves the workbook as it was
+            alerts = apply_actions_to_package(pkg, actions)
+    except _AddFile as done:
+        # Excel's sheet copy is the 特定個人情報ファイルを追加 button (the only handler that copies sheets); on a file
+        # its equivalent is add-file, which splices file n+1's sheets into the package and keeps every other part
+        from ..excel.addfile import add_file as add_file_to_workbook
+
+        add_file_to_workbook(path, output)
+        return FileRun(value=done.value, actions=done.actions, alerts=_alerts(done.actions))
     return FileRun(value=value, actions=actions, alerts=alerts)
+
+
+class _AddFile(Exception):
+    def __init__(self, value, actions):
+        super().__init__("add-file")
+        self.value, self.actions = value, actions
+
+
+def _alerts(actions: list[dict]) -> list[dict]:
+    return [{"prompt": a["args"][0], "title": a["args"][1] if len(a["args"]) > 1 else None}
+            for a in actions if a.get("func") == "alert"]
+
+
+def _copies_sheets(actions: list[dict]) -> bool:
+    return any(a.get("func") == "copySheet" for a in actions)
 
 
 _EMPTY_SHEET = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'

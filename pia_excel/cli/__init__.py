@@ -35,7 +35,7 @@ def main() -> None:
     """特定個人情報保護評価書（重点項目評価書・全項目評価書）のExcelブックを作成・読込・変換します。"""
 
 
-for command in (documents.new, documents.convert, validate.validate, validate.rules, changelog.changelog,
+for command in (documents.new, documents.add_file, documents.convert, validate.validate, validate.rules, changelog.changelog,
                 changelog.publish, documents.export, documents.pdf, templates.templates_group,
                 documents.schema, item.item, organisation.calendar,
                 organisation.replace, organisation.law_update):

@@ -1,4 +1,4 @@
-"""Commands on documents: ``new``, ``convert``, ``export``, ``pdf``, ``schema`` — each a thin layer over the library.
+"""Commands on documents: ``new``, ``add-file``, ``convert``, ``export``, ``pdf``, ``schema`` — each a thin layer over the library.
 
 The library is imported inside each command, so that ``pia-excel --help`` stays fast (no openpyxl, pandas or models).
 """
@@ -30,6 +30,30 @@ def new(form: str, files: int, edition: str | None, output: Path, force: bool) -
     doc = guard(api.new, form, files, edition)
     guard(api.save, doc, output)
     click.echo(f"作成しました: {output}")
+
+
+@click.command("add-file")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="出力先 .xlsx/.xlsm（省略時は入力のブックに書き込みます）")
+@click.option("--force", is_flag=True, help="出力先のファイルがすでにあっても置き換える（-o のとき）")
+def add_file(source: Path, output: Path | None, force: bool) -> None:
+    """ブックに特定個人情報ファイルを1つ追加します（Ⅱ・記録項目・Ⅲのシート、名前、ファイル数）。
+
+    \b
+    pia-excel add-file 評価書.xlsx
+    pia-excel add-file 評価書.xlsx -o 評価書_ファイル追加.xlsx
+    入力した内容、図・画像、コメント、入力規則、マクロなど、ブックのほかの部分はそのまま残ります。
+    """
+    from .. import api
+
+    if output is not None:
+        if output.resolve() == source.resolve():
+            output = None
+        else:
+            refuse_existing(output, force)
+    result = guard(api.add_file, source, output)
+    click.echo(f"特定個人情報ファイル{result.file_no}を追加しました（{'、'.join(result.sheets)}）: {result.path}")
 
 
 @click.command()

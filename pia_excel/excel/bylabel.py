@@ -12,7 +12,7 @@ from typing import Any
 
 from ..spec import Edition, FormSpec, Item, Section
 from ..spec.text import label_key
-from .layout import LIST_HEADER, LISTS_SHEET, TABLE_COLUMNS, TABLE_HEADS, display_label
+from .layout import LIST_HEADER, OWN_SHEETS, TABLE_COLUMNS, TABLE_HEADS, display_label
 from ..errors import ERROR, WARNING, Issue
 from .cells import column_letter
 from .values import (INVALID_MARK, NOTICE_CODE, ODD_MARK_CODE, TICKED, ReadResult, cell_choice, cell_count, cell_date,
@@ -225,14 +225,28 @@ def _sheet_section(grid: _Grid, spec: FormSpec) -> Section | None:
     return None
 
 
+#: code of the reader's error for a sheet that repeats a part which a document has only once (rules/typecheck.py)
+COPIED_SHEET_CODE = "R007"
+
+
+def copied_part_error(result: ReadResult, sheet: str, section: Section, first: str) -> None:
+    """A sheet that is a copy of a part a document has once (表紙, Ⅰ, 変更箇所 …): an error naming the sheet;
+    its content is not read (the first sheet of the part, ``first``, is)."""
+    result.issues.append(Issue(
+        COPIED_SHEET_CODE, ERROR,
+        f"シート「{sheet}」は「{section.heading}」の写しです。この部分は1つの評価書に1つだけなので読み込んでいません"
+        f"（「{first}」を読みました）。不要なシートなら削除してください", section.key, sheet, "A1"))
+
+
 def read_by_labels(book, spec: FormSpec, edition: Edition, result: ReadResult) -> dict:
     """Read a document from a :class:`~pia_excel.excel.cells.WorkbookCells`-like ``book`` by its labels."""
     reader = _LabelReader(spec, edition, result)
     data: dict = {"form": spec.form, "edition": edition.id}
     files: list[dict] = []
     counters: dict[str, int] = {}
+    seen: dict[str, str] = {}  # part read from its sheet → the sheet
     for sheet in book.sheetnames:
-        if sheet == LISTS_SHEET or not book.visible(sheet):
+        if sheet in OWN_SHEETS or not book.visible(sheet):
             continue
         grid = _Grid(sheet, book.rows(sheet))
         sec = _sheet_section(grid, spec)
@@ -243,8 +257,51 @@ def read_by_labels(book, spec: FormSpec, edition: Edition, result: ReadResult) -
             while len(files) < n:
                 files.append({})
             files[n - 1][sec.key] = reader.section(sec, grid, f"files[{n}].{sec.key}")
+        elif sec.key in seen:
+            copied_part_error(result, sheet, sec, seen[sec.key])
         else:
+            seen[sec.key] = sheet
             data[sec.key] = reader.section(sec, grid, sec.key)
     data["files"] = files or [{}]
     data["invalid_values"] = reader.invalid
     return data
+
+
+def read_extra_sheets(book, spec: FormSpec, edition: Edition, result: ReadResult, data: dict,
+                      read: set[str]) -> None:
+    """The visible sheets not in ``read`` (the sheets the reader by names read) that carry a part's heading: sheets
+    copied in Excel ("Ⅱ ファイルの概要(1) (2)") or LibreOffice ("…_2"), or made by hand. A per-file part (Ⅱ,
+    記録項目, Ⅲ) is a further 特定個人情報ファイル, read by its labels: the k-th such sheet of each part belongs to
+    file ``len(data["files"]) + k``, in the order of the sheets. A copy of a part the document has once is an error
+    naming the sheet. Other sheets (notes) are not parts and stay unread, and pia-excel's own (``OWN_SHEETS``) are
+    never taken for parts (検証記録 lists sheet names such as "Ⅰ 基本情報")."""
+    reader = _LabelReader(spec, edition, result)
+    first = len(data["files"])
+    counters: dict[str, int] = {}
+    extra: list[dict] = []
+    for sheet in book.sheetnames:
+        if sheet in read or sheet in OWN_SHEETS or not book.visible(sheet):
+            continue
+        grid = _Grid(sheet, book.rows(sheet))
+        sec = _sheet_section(grid, spec)
+        if sec is None:
+            continue
+        if not sec.per_file:
+            copied_part_error(result, sheet, sec, sec.sheet)
+            continue
+        k = counters[sec.key] = counters.get(sec.key, 0) + 1
+        while len(extra) < k:
+            extra.append({})
+        extra[k - 1][sec.key] = reader.section(sec, grid, f"files[{first + k}].{sec.key}")
+    if not extra:
+        return
+    for k, part in enumerate(extra, start=1):
+        for fs in spec.file_sections:
+            if fs.key not in part:
+                result.issues.append(Issue(
+                    NOTICE_CODE, WARNING, f"特定個人情報ファイル{first + k}の「{fs.heading}」のシートがありません"
+                    "（シートをコピーして追加したときは、Ⅱ・記録項目・Ⅲをそろえてコピーしてください）",
+                    f"files[{first + k}].{fs.key}"))
+    data["files"] = list(data["files"]) + extra
+    if reader.invalid:
+        data["invalid_values"] = {**(data.get("invalid_values") or {}), **reader.invalid}

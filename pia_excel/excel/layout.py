@@ -23,6 +23,14 @@ from . import names
 LISTS_SHEET = "選択肢"
 #: the first sheet of every generated workbook: how to fill it in (excel/guide.py)
 GUIDE_SHEET = "使い方"
+#: the sheets pia-excel adds beside the form's: the findings of 検証 (result_sheet.py) and the record of the cells
+#: it highlighted (hidden); the readers never take them for a part of the form
+RESULT_SHEET = "検証結果"
+RECORD_SHEET = "検証記録"
+#: the live checks' list and their hidden computations (excel/live.py)
+CHECK_SHEET = "チェック"
+CALC_SHEET = "チェック計算"
+OWN_SHEETS = frozenset({LISTS_SHEET, RESULT_SHEET, RECORD_SHEET, GUIDE_SHEET, CHECK_SHEET, CALC_SHEET})
 LIST_HEADER = "記録項目（1行に1項目）"
 MARK = "○"
 #: first slots of the printed group rows of a repeat group ("委託事項2～5", …) and the last slot of each

@@ -24,8 +24,8 @@ from ..spec.text import AUTHOR_MARKER_WORDS
 from . import layout as L
 from .values import TICK_MARKS, UNTICK_MARKS
 
-CHECK_SHEET = "チェック"
-CALC_SHEET = "チェック計算"
+CHECK_SHEET = L.CHECK_SHEET
+CALC_SHEET = L.CALC_SHEET
 ERROR, WARNING = "エラー", "警告"
 
 

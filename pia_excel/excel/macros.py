@@ -95,6 +95,7 @@ BUTTONS = (
     Button("PiaValidate", "検証", "pia_excel.xl.validate"),
     Button("PiaChangelog", "変更箇所を作成", "pia_excel.xl.changelog"),
     Button("PiaPublish", "公表版として確定", "pia_excel.xl.publish"),
+    Button("PiaAddFile", "特定個人情報ファイルを追加", "pia_excel.xl.add_file"),
 )
 #: 表紙: buttons stacked in column G (right of the printed form; buttons do not print)
 COVER_BUTTON_CELL = "G2"

@@ -27,7 +27,7 @@ from ..errors import ERROR, WARNING, Issue, WorkbookError
 from ..models import DOCUMENTS, Document
 from ..spec import FORM_NAMES, FormSpec, Item, load_spec
 from . import names
-from .bylabel import read_by_labels
+from .bylabel import read_by_labels, read_extra_sheets
 from .cells import SheetRows, WorkbookCells, bounds, names_element, parse_ref
 from .layout import GUIDE_SHEET, TABLE_COLUMNS, Layout, col_letter, layout, part, sheet_name
 from .limits import check_package
@@ -637,6 +637,9 @@ def read_opened(book, path: Path) -> ReadResult:
             data[sec.key] = reader.fields(sec.fields(), sec.key)
         data["files"] = [{fs.key: reader.fields(fs.fields(), f"files[{n}].{fs.key}") for fs in spec.file_sections}
                          for n in range(1, max(nfiles, 1) + 1)]
+    if reader.refs:  # sheets added beside the named ones (copies of Ⅱ/記録項目/Ⅲ …): further files, or errors
+        read = set(reader.layout.titles) if reader.layout is not None else {ref[0] for ref in reader.refs.values()}
+        read_extra_sheets(book, spec, ed, result, data, read)
     if reader.invalid:
         data["invalid_values"] = {**reader.invalid, **(data.get("invalid_values") or {})}
     result.doc = validate_leniently(doc_cls, data, result)

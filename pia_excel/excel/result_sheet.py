@@ -16,9 +16,8 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.xml.functions import fromstring, tostring
 
 from ..errors import ERROR, WARNING, Issue
+from .layout import RECORD_SHEET, RESULT_SHEET  # noqa: F401 (the sheets' names are the layout's)
 
-RESULT_SHEET = "検証結果"
-RECORD_SHEET = "検証記録"
 RESULT_TITLE = "検証結果"
 RESULT_NOTE = "「検証」ボタン（または pia-excel validate --in-place）で更新されます。セル番地をクリックすると該当セルへ移動します。"
 RESULT_NOTE_ROW = 2

@@ -12,7 +12,7 @@ from typing import Any
 from ..errors import Issue
 from ..models import Document
 from ..spec import Item
-from ..spec.text import compact, nfkc
+from ..spec.text import count_value, date_value, match_choice, nfkc, text_value
 from ..wareki import WarekiDate
 
 MAX_CELL = 32767
@@ -69,47 +69,22 @@ class ReadResult:
 
 
 def cell_text(v: Any) -> str | None:
-    if v is None:
-        return None
-    if isinstance(v, str):
-        return v if v != "" else None
-    if isinstance(v, bool):
-        return "TRUE" if v else "FALSE"
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    if isinstance(v, (dt.datetime, dt.date)):
-        return str(WarekiDate.from_date(v))
-    return str(v)
-
-
-_CHOICE_PREFIX = re.compile(r"^\s*[\[［]?\s*(\d+\s*[)）]\s*)?")
+    """A cell's value as text (:func:`~pia_excel.spec.text.text_value`, the models' normalisation)."""
+    t = text_value(v)
+    return t if t is None or isinstance(t, str) else str(t)
 
 
 def cell_choice(v: Any, item: Item, edition_labels: dict) -> Any:
+    """A choice cell: the ＜選択肢＞ it means (:func:`~pia_excel.spec.text.match_choice`), else its text."""
     text = cell_text(v)
     if text is None:
         return None
-    if text in item.choices:
-        return text
-    stripped = _CHOICE_PREFIX.sub("", text).rstrip("]］ 　")
-    want = compact(stripped)
-    for c in item.choices:
-        if compact(c) == want or compact(edition_labels.get(c, c)) == want:
-            return c
-    return text
+    return match_choice(text, item.choices, {edition_labels[c]: c for c in item.choices if c in edition_labels})
 
 
 def cell_count(v: Any) -> Any:
-    if v is None or v == "":
-        return None
-    if isinstance(v, bool):
-        return str(v)
-    if isinstance(v, int):
-        return v
-    if isinstance(v, float) and v.is_integer():
-        return int(v)
-    text = nfkc(str(v)).strip().strip("（()）件 ")
-    return int(text) if text.isdigit() else str(v)
+    """A count cell: an int, else its text (:func:`~pia_excel.spec.text.count_value`)."""
+    return count_value(v)
 
 
 def excel_date_notice(v: Any) -> str | None:
@@ -121,6 +96,5 @@ def excel_date_notice(v: Any) -> str | None:
 
 
 def cell_date(v: Any) -> Any:
-    if isinstance(v, (dt.datetime, dt.date)):
-        return str(WarekiDate.from_date(v))
-    return cell_text(v)
+    """A date cell: an Excel date as 和暦 text, else its text (:func:`~pia_excel.spec.text.date_value`)."""
+    return date_value(v)

@@ -5,9 +5,10 @@ from typing import Annotated, Literal, Optional
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from ..spec.text import count_value, match_choice, text_value
 from ..wareki import Wareki
 
-__all__ = ["PiaModel", "Tick", "ChangeRow", "Text", "Line", "Count", "Date", "ticks", "Wareki"]
+__all__ = ["PiaModel", "Tick", "ChangeRow", "Text", "Line", "Count", "Date", "choice", "ticks", "Wareki"]
 
 
 class PiaModel(BaseModel):
@@ -37,30 +38,47 @@ class Tick(PiaModel):
     label: str
     checked: bool = True
     detail: Text = None
-    count: Optional[int] = Field(None, ge=0)
+    count: Count = None
 
 
-def _clean_text(value):
-    """Excel keeps line breaks as "\n" and has no empty-string cells: normalise so round trips are exact."""
-    if isinstance(value, str):
-        value = value.replace("\r\n", "\n").replace("\r", "\n")
-        return value or None
-    return value
+def _line(value):
+    """One entry of a list annex: text as :func:`~pia_excel.spec.text.text_value` gives it, "" kept (an empty
+    entry keeps its place)."""
+    value = text_value(value)
+    return "" if value is None else value
 
 
-def _newlines(value):
-    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
-
-
-Text = Annotated[Optional[str], BeforeValidator(_clean_text)]
+# The values' normalisation is spec.text's (text_value, count_value, match_choice; dates: WarekiDate.parse): the
+# readers of workbooks hand cell values to these types, the JSON/YAML reader hands its values, so both give the
+# same document for the same text.
+Text = Annotated[Optional[str], BeforeValidator(text_value)]
 #: one entry of a list annex (記録項目); empty entries keep their place
-Line = Annotated[str, BeforeValidator(_newlines)]
-Count = Optional[Annotated[int, Field(ge=0)]]
+Line = Annotated[str, BeforeValidator(_line)]
+Count = Annotated[Optional[Annotated[int, Field(ge=0)]], BeforeValidator(count_value)]
 Date = Optional[Wareki]
+
+
+def choice(choices: tuple[str, ...], aliases: dict[str, str] | None = None):
+    """Type of a ＜選択肢＞ field: one of ``choices``; the same choice written with other widths, spaces, line breaks
+    or an edition's wording (``aliases``) is taken as the choice (:func:`~pia_excel.spec.text.match_choice`)."""
+    return Annotated[Optional[Literal[choices]], BeforeValidator(lambda v: match_choice(text_value(v), choices, aliases))]
 
 
 def ticks(labels: tuple[str, ...]):
     """Type of a checkbox field: the ticked options, each label one of ``labels``, in form order, no repeats."""
+
+    def canonical(value):
+        """Each tick's label as the form prints it (:func:`~pia_excel.spec.text.match_choice`)."""
+        if not isinstance(value, list):
+            return value
+        out = []
+        for t in value:
+            if isinstance(t, dict) and isinstance(t.get("label"), str) and t["label"] not in labels:
+                t = {**t, "label": match_choice(t["label"], labels)}
+            elif isinstance(t, Tick) and t.label not in labels:
+                t = t.model_copy(update={"label": match_choice(t.label, labels)})
+            out.append(t)
+        return out
 
     def check(value: list[Tick]) -> list[Tick]:
         seen = set()
@@ -72,7 +90,7 @@ def ticks(labels: tuple[str, ...]):
             seen.add(t.label)
         return sorted(value, key=lambda t: labels.index(t.label))
 
-    return Annotated[list[Tick], AfterValidator(check)]
+    return Annotated[list[Tick], BeforeValidator(canonical), AfterValidator(check)]
 
 
 class ChangeRow(PiaModel):
@@ -82,5 +100,5 @@ class ChangeRow(PiaModel):
     item: Text = Field(None, title="項目")
     before: Text = Field(None, title="変更前の記載")
     after: Text = Field(None, title="変更後の記載")
-    timing: Optional[Literal["事前", "事後"]] = Field(None, title="提出時期")
+    timing: choice(("事前", "事後")) = Field(None, title="提出時期")
     explanation: Text = Field(None, title="提出時期に係る説明")

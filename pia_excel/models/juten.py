@@ -1,11 +1,11 @@
 """特定個人情報保護評価書(重点項目評価書) — generated from pia_excel/spec/data/juten.yaml by pia_excel.spec.codegen. Do not edit."""
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Literal
 
 from pydantic import Field
 
-from .base import ChangeRow, Count, Date, Line, PiaModel, Text, ticks
+from .base import ChangeRow, Count, Date, Line, PiaModel, Text, choice, ticks
 
 
 class JutenCover(PiaModel):
@@ -33,11 +33,11 @@ class JutenI(PiaModel):
 
     jimu_meisho: Text = Field(None, title="①事務の名称")
     jimu_naiyo: Text = Field(None, title="②事務の内容")
-    taisho_ninzu: Optional[Literal['1,000人未満', '1,000人以上1万人未満', '1万人以上10万人未満', '10万人以上30万人未満']] = Field(None, title="③対象人数")
+    taisho_ninzu: choice(('1,000人未満', '1,000人以上1万人未満', '1万人以上10万人未満', '10万人以上30万人未満')) = Field(None, title="③対象人数")
     systems: list[JutenISystems] = Field(default_factory=list, title="システム", max_length=20)
     I_3: Text = Field(None, title="3. 特定個人情報ファイル名")
     kojin_bango_riyo_konkyo: Text = Field(None, title="法令上の根拠")
-    renkei_jisshi_umu: Optional[Literal['実施する', '実施しない', '未定']] = Field(None, title="①実施の有無")
+    renkei_jisshi_umu: choice(('実施する', '実施しない', '未定')) = Field(None, title="①実施の有無")
     renkei_konkyo: Text = Field(None, title="②法令上の根拠")
     busho: Text = Field(None, title="①部署")
     shozokucho_yakushoku: Text = Field(None, title="②所属長の役職名")
@@ -49,9 +49,9 @@ class JutenIIItakuJiko(PiaModel):
 
     name: Text = Field(None, title="名称")
     itaku_naiyo: Text = Field(None, title="①委託内容")
-    itakusaki_toriatsukaisha_su: Optional[Literal['10人未満', '10人以上50人未満', '50人以上100人未満', '100人以上500人未満', '500人以上1,000人未満', '1,000人以上']] = Field(None, title="②委託先における取扱者数")
+    itakusaki_toriatsukaisha_su: choice(('10人未満', '10人以上50人未満', '50人以上100人未満', '100人以上500人未満', '500人以上1,000人未満', '1,000人以上')) = Field(None, title="②委託先における取扱者数")
     itakusaki_mei: Text = Field(None, title="③委託先名")
-    saiitaku_umu: Optional[Literal['再委託する', '再委託しない']] = Field(None, title="④再委託の有無　※")
+    saiitaku_umu: choice(('再委託する', '再委託しない')) = Field(None, title="④再委託の有無　※")
     saiitaku_kyodaku_hoho: Text = Field(None, title="⑤再委託の許諾方法")
     saiitaku_jiko: Text = Field(None, title="⑥再委託事項")
 
@@ -63,7 +63,7 @@ class JutenIITeikyoSaki(PiaModel):
     teikyo_konkyo: Text = Field(None, title="①法令上の根拠")
     teikyo_yoto: Text = Field(None, title="②提供先における用途")
     teikyo_joho: Text = Field(None, title="③提供する情報")
-    teikyo_honnin_su: Optional[Literal['1万人未満', '1万人以上10万人未満', '10万人以上100万人未満', '100万人以上1,000万人未満', '1,000万人以上']] = Field(None, title="④提供する情報の対象となる本人の数")
+    teikyo_honnin_su: choice(('1万人未満', '1万人以上10万人未満', '10万人以上100万人未満', '100万人以上1,000万人未満', '1,000万人以上')) = Field(None, title="④提供する情報の対象となる本人の数")
     teikyo_honnin_hani: Text = Field(None, title="⑤提供する情報の対象となる本人の範囲")
     teikyo_hoho: ticks(('情報提供ネットワークシステム', '専用線', '電子メール', '電子記録媒体(フラッシュメモリを除く。)', 'フラッシュメモリ', '紙', 'その他')) = Field(default_factory=list, title="⑥提供方法")
     teikyo_jiki: Text = Field(None, title="⑦時期・頻度")
@@ -76,7 +76,7 @@ class JutenIIItenSaki(PiaModel):
     iten_konkyo: Text = Field(None, title="①法令上の根拠")
     iten_yoto: Text = Field(None, title="②移転先における用途")
     iten_joho: Text = Field(None, title="③移転する情報")
-    iten_honnin_su: Optional[Literal['1万人未満', '1万人以上10万人未満', '10万人以上100万人未満', '100万人以上1,000万人未満', '1,000万人以上']] = Field(None, title="④移転する情報の対象となる本人の数")
+    iten_honnin_su: choice(('1万人未満', '1万人以上10万人未満', '10万人以上100万人未満', '100万人以上1,000万人未満', '1,000万人以上')) = Field(None, title="④移転する情報の対象となる本人の数")
     iten_honnin_hani: Text = Field(None, title="⑤移転する情報の対象となる本人の範囲")
     iten_hoho: ticks(('庁内連携システム', '専用線', '電子メール', '電子記録媒体(フラッシュメモリを除く。)', 'フラッシュメモリ', '紙', 'その他')) = Field(default_factory=list, title="⑥移転方法")
     iten_jiki: Text = Field(None, title="⑦時期・頻度")
@@ -86,11 +86,11 @@ class JutenII(PiaModel):
     """Ⅱ　特定個人情報ファイルの概要"""
 
     II_1: Text = Field(None, title="1. 特定個人情報ファイル名")
-    file_shurui: Optional[Literal['システム用ファイル', 'その他の電子ファイル(表計算ファイル等)']] = Field(None, title="①ファイルの種類　※")
-    taisho_honnin_su: Optional[Literal['1万人未満', '1万人以上10万人未満', '10万人以上100万人未満', '100万人以上1,000万人未満', '1,000万人以上']] = Field(None, title="②対象となる本人の数")
+    file_shurui: choice(('システム用ファイル', 'その他の電子ファイル(表計算ファイル等)')) = Field(None, title="①ファイルの種類　※")
+    taisho_honnin_su: choice(('1万人未満', '1万人以上10万人未満', '10万人以上100万人未満', '100万人以上1,000万人未満', '1,000万人以上')) = Field(None, title="②対象となる本人の数")
     taisho_honnin_hani: Text = Field(None, title="③対象となる本人の範囲　※")
     taisho_honnin_hitsuyosei: Text = Field(None, title="その必要性")
-    kiroku_komoku: Optional[Literal['10項目未満', '10項目以上50項目未満', '50項目以上100項目未満', '100項目以上']] = Field(None, title="④記録される項目")
+    kiroku_komoku: choice(('10項目未満', '10項目以上50項目未満', '50項目以上100項目未満', '100項目以上')) = Field(None, title="④記録される項目")
     omona_kiroku_komoku: ticks(('個人番号', '個人番号対応符号', 'その他識別情報(内部番号)', '4情報(氏名、性別、生年月日、住所)', '連絡先(電話番号等)', 'その他住民票関係情報', '国税関係情報', '地方税関係情報', '健康・医療関係情報', '医療保険関係情報', '児童福祉・子育て関係情報', '障害者福祉関係情報', '生活保護・社会福祉関係情報', '介護・高齢者福祉関係情報', '雇用・労働関係情報', '年金関係情報', '学校・教育関係情報', '災害関係情報', 'その他')) = Field(default_factory=list, title="主な記録項目　※")
     kiroku_komoku_datosei: Text = Field(None, title="その妥当性")
     subete_no_kiroku_komoku: Text = Field(None, title="全ての記録項目")
@@ -100,11 +100,11 @@ class JutenII(PiaModel):
     nyushu_hoho: ticks(('紙', '電子記録媒体(フラッシュメモリを除く。)', 'フラッシュメモリ', '電子メール', '専用線', '庁内連携システム', '情報提供ネットワークシステム', 'その他')) = Field(default_factory=list, title="②入手方法")
     shiyo_mokuteki: Text = Field(None, title="③使用目的　※")
     shiyo_busho: Text = Field(None, title="使用部署")
-    shiyosha_su: Optional[Literal['10人未満', '10人以上50人未満', '50人以上100人未満', '100人以上500人未満', '500人以上1,000人未満', '1,000人以上']] = Field(None, title="使用者数")
+    shiyosha_su: choice(('10人未満', '10人以上50人未満', '50人以上100人未満', '100人以上500人未満', '500人以上1,000人未満', '1,000人以上')) = Field(None, title="使用者数")
     shiyo_hoho: Text = Field(None, title="⑤使用方法")
     joho_totsugo: Text = Field(None, title="情報の突合")
     shiyo_kaishi_bi: Date = Field(None, title="⑥使用開始日")
-    itaku_umu: Optional[Literal['委託する', '委託しない']] = Field(None, title="委託の有無　※")
+    itaku_umu: choice(('委託する', '委託しない')) = Field(None, title="委託の有無　※")
     itaku_umu_count: Count = Field(None, title="委託の有無（　）件")
     itaku_jiko: list[JutenIIItakuJiko] = Field(default_factory=list, title="委託事項", max_length=20)
     teikyo_iten_umu: ticks(('提供を行っている', '移転を行っている', '行っていない')) = Field(default_factory=list, title="提供・移転の有無")
@@ -125,44 +125,44 @@ class JutenIII(PiaModel):
 
     III_1: Text = Field(None, title="1. 特定個人情報ファイル名")
     III_2_risk1_measures: Text = Field(None, title="リスクに対する措置の内容")
-    III_2_risk1_sufficient: Optional[Literal['特に力を入れている', '十分である', '課題が残されている']] = Field(None, title="リスクへの対策は十分か")
+    III_2_risk1_sufficient: choice(('特に力を入れている', '十分である', '課題が残されている')) = Field(None, title="リスクへの対策は十分か")
     III_2_other_risks: Text = Field(None, title="特定個人情報の入手（情報提供ネットワークシステムを通じた入手を除く。）におけるその他のリスク及びそのリスクに対する措置")
     III_3_risk1_measures: Text = Field(None, title="リスクに対する措置の内容")
-    III_3_risk1_sufficient: Optional[Literal['特に力を入れている', '十分である', '課題が残されている']] = Field(None, title="リスクへの対策は十分か")
-    user_ninsho: Optional[Literal['行っている', '行っていない']] = Field(None, title="ユーザ認証の管理")
+    III_3_risk1_sufficient: choice(('特に力を入れている', '十分である', '課題が残されている')) = Field(None, title="リスクへの対策は十分か")
+    user_ninsho: choice(('行っている', '行っていない')) = Field(None, title="ユーザ認証の管理")
     user_ninsho_hoho: Text = Field(None, title="具体的な管理方法")
     III_3_risk2_other_measures: Text = Field(None, title="その他の措置の内容")
-    III_3_risk2_sufficient: Optional[Literal['特に力を入れている', '十分である', '課題が残されている']] = Field(None, title="リスクへの対策は十分か")
+    III_3_risk2_sufficient: choice(('特に力を入れている', '十分である', '課題が残されている')) = Field(None, title="リスクへの対策は十分か")
     III_3_other_risks: Text = Field(None, title="特定個人情報の使用におけるその他のリスク及びそのリスクに対する措置")
     III_4: ticks(('委託しない',)) = Field(default_factory=list, title="4. 特定個人情報ファイルの取扱いの委託")
-    keiyakusho_kitei: Optional[Literal['定めている', '定めていない']] = Field(None, title="委託契約書中の特定個人情報ファイルの取扱いに関する規定")
+    keiyakusho_kitei: choice(('定めている', '定めていない')) = Field(None, title="委託契約書中の特定個人情報ファイルの取扱いに関する規定")
     keiyakusho_kitei_naiyo: Text = Field(None, title="規定の内容")
-    saiitakusaki_kakuho: Optional[Literal['特に力を入れて行っている', '十分に行っている', '十分に行っていない', '再委託していない']] = Field(None, title="再委託先による特定個人情報ファイルの適切な取扱いの担保")
+    saiitakusaki_kakuho: choice(('特に力を入れて行っている', '十分に行っている', '十分に行っていない', '再委託していない')) = Field(None, title="再委託先による特定個人情報ファイルの適切な取扱いの担保")
     saiitakusaki_kakuho_hoho: Text = Field(None, title="具体的な方法")
     III_4_other_measures: Text = Field(None, title="その他の措置の内容")
-    III_4_sufficient: Optional[Literal['特に力を入れている', '十分である', '課題が残されている']] = Field(None, title="リスクへの対策は十分か")
+    III_4_sufficient: choice(('特に力を入れている', '十分である', '課題が残されている')) = Field(None, title="リスクへの対策は十分か")
     III_4_other_risks: Text = Field(None, title="特定個人情報ファイルの取扱いの委託におけるその他のリスク及びそのリスクに対する措置")
     III_5: ticks(('提供・移転しない',)) = Field(default_factory=list, title="5. 特定個人情報の提供・移転(委託や情報提供ネットワークシステムを通じた提供を除く。)")
-    teikyo_iten_rule: Optional[Literal['定めている', '定めていない']] = Field(None, title="特定個人情報の提供・移転に関するルール")
+    teikyo_iten_rule: choice(('定めている', '定めていない')) = Field(None, title="特定個人情報の提供・移転に関するルール")
     teikyo_iten_rule_naiyo: Text = Field(None, title="ルール内容及びルール遵守の確認方法")
     III_5_risk1_other_measures: Text = Field(None, title="その他の措置の内容")
-    III_5_risk1_sufficient: Optional[Literal['特に力を入れている', '十分である', '課題が残されている']] = Field(None, title="リスクへの対策は十分か")
+    III_5_risk1_sufficient: choice(('特に力を入れている', '十分である', '課題が残されている')) = Field(None, title="リスクへの対策は十分か")
     III_5_other_risks: Text = Field(None, title="特定個人情報の提供・移転(委託や情報提供ネットワークシステムを通じた提供を除く。)におけるその他のリスク及びそのリスクに対する措置")
     III_6: ticks(('接続しない(入手)', '接続しない(提供)')) = Field(default_factory=list, title="6. 情報提供ネットワークシステムとの接続")
     III_6_risk1_measures: Text = Field(None, title="リスクに対する措置の内容")
-    III_6_risk1_sufficient: Optional[Literal['特に力を入れている', '十分である', '課題が残されている']] = Field(None, title="リスクへの対策は十分か")
+    III_6_risk1_sufficient: choice(('特に力を入れている', '十分である', '課題が残されている')) = Field(None, title="リスクへの対策は十分か")
     III_6_risk2_measures: Text = Field(None, title="リスクに対する措置の内容")
-    III_6_risk2_sufficient: Optional[Literal['特に力を入れている', '十分である', '課題が残されている']] = Field(None, title="リスクへの対策は十分か")
+    III_6_risk2_sufficient: choice(('特に力を入れている', '十分である', '課題が残されている')) = Field(None, title="リスクへの対策は十分か")
     III_6_other_risks: Text = Field(None, title="情報提供ネットワークシステムとの接続に伴うその他のリスク及びそのリスクに対する措置")
-    jiko_tejun: Optional[Literal['特に力を入れて行っている', '十分に行っている', '十分に行っていない']] = Field(None, title="①事故発生時手順の策定・周知")
-    juudai_jiko: Optional[Literal['発生あり', '発生なし']] = Field(None, title="②過去3年以内に、評価実施機関において、個人情報に関する重大事故が発生したか")
+    jiko_tejun: choice(('特に力を入れて行っている', '十分に行っている', '十分に行っていない')) = Field(None, title="①事故発生時手順の策定・周知")
+    juudai_jiko: choice(('発生あり', '発生なし')) = Field(None, title="②過去3年以内に、評価実施機関において、個人情報に関する重大事故が発生したか")
     juudai_jiko_naiyo: Text = Field(None, title="その内容")
     juudai_jiko_saihatsu: Text = Field(None, title="再発防止策の内容")
     III_7_risk1_other_measures: Text = Field(None, title="その他の措置の内容")
-    III_7_risk1_sufficient: Optional[Literal['特に力を入れている', '十分である', '課題が残されている']] = Field(None, title="リスクへの対策は十分か")
+    III_7_risk1_sufficient: choice(('特に力を入れている', '十分である', '課題が残されている')) = Field(None, title="リスクへの対策は十分か")
     III_7_other_risks: Text = Field(None, title="特定個人情報の保管・消去におけるその他のリスク及びそのリスクに対する措置")
     kansa_jisshi_umu: ticks(('自己点検', '内部監査', '外部監査')) = Field(default_factory=list, title="実施の有無")
-    kyoiku_keihatsu: Optional[Literal['特に力を入れて行っている', '十分に行っている', '十分に行っていない']] = Field(None, title="従業者に対する教育・啓発")
+    kyoiku_keihatsu: choice(('特に力を入れて行っている', '十分に行っている', '十分に行っていない')) = Field(None, title="従業者に対する教育・啓発")
     kyoiku_keihatsu_hoho: Text = Field(None, title="具体的な方法")
     III_10: Text = Field(None, title="10. その他のリスク対策")
 
@@ -182,7 +182,7 @@ class JutenV(PiaModel):
     """Ⅴ　評価実施手続"""
 
     kiso_jisshi_bi: Date = Field(None, title="①実施日")
-    shikiichi: Optional[Literal['基礎項目評価及び重点項目評価の実施が義務付けられる', '基礎項目評価の実施が義務付けられる(任意に重点項目評価を実施)', '特定個人情報保護評価の実施が義務付けられない(任意に重点項目評価を実施)']] = Field(None, title="②しきい値判断結果")
+    shikiichi: choice(('基礎項目評価及び重点項目評価の実施が義務付けられる', '基礎項目評価の実施が義務付けられる(任意に重点項目評価を実施)', '特定個人情報保護評価の実施が義務付けられない(任意に重点項目評価を実施)')) = Field(None, title="②しきい値判断結果")
     iken_hoho: Text = Field(None, title="①方法")
     iken_kikan: Text = Field(None, title="②実施日・期間")
     iken_naiyo: Text = Field(None, title="③主な意見の内容")

@@ -80,7 +80,7 @@ def _finding(rule: Rule, hit: Hit, cells: CellMap, file: str | None) -> Finding:
         message = rule.message.format(**hit.fields)
     except (KeyError, IndexError, ValueError) as exc:
         message = f"{rule.title}（メッセージを作れませんでした: {exc}）"
-    where = cells.locate(hit.path)
+    where = hit.where or cells.locate(hit.path)
     sheet, cell = where if where else (None, None)
     return Finding(rule.code, rule.severity, message, hit.path, sheet, cell, file, category=rule.category)
 

@@ -39,6 +39,8 @@ class Hit:
 
     path: str
     fields: dict = field(default_factory=dict)
+    #: (sheet, cell) when the hit is not at an item's cell (e.g. a whole sheet): else found from ``path``
+    where: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)

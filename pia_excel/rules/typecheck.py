@@ -1,10 +1,12 @@
-"""R001–R006: values the models reject (a choice not in its list, an impossible 和暦 date, a count that is not
+"""R001–R007: values the models reject (a choice not in its list, an impossible 和暦 date, a count that is not
 a number …). The reader keeps them verbatim in ``doc.invalid_values`` (so they survive JSON/YAML round trips)
-and reports them in ``ReadResult.issues``; here they become findings with codes like every other rule."""
+and reports them in ``ReadResult.issues``; here they become findings with codes like every other rule. R007: a
+sheet the reader did not read because it copies a part a document has once."""
 from __future__ import annotations
 
 import re
 
+from ..excel.bylabel import COPIED_SHEET_CODE
 from ..excel.layout import TABLE_COLUMNS, TABLE_HEADS
 from ..spec.paths import template_path
 from ..wareki import WarekiDate, WarekiError, seireki_meant
@@ -147,3 +149,14 @@ def reader_notices(ctx: Context):
         if issue.path in known or issue.code != "R006":
             continue
         yield Hit(issue.path, {"label": _label(ctx, issue.path), "message": issue.message})
+
+
+@rule("R007", ERROR, "評価書に1つだけの部分（表紙・Ⅰ・変更箇所など）のシートが複数ある（写しは読まない）",
+      "{message}", reads=("*",))
+def copied_part_sheet(ctx: Context):
+    """A visible sheet repeats a part that a document has once (a copy of 表紙, Ⅰ 基本情報, Ⅴ, 変更箇所 … made in
+    Excel or LibreOffice): it is not read, so what it says would be lost; the finding names the sheet. Copies of
+    Ⅱ, 記録項目 and Ⅲ are not errors: they are read as further 特定個人情報ファイル."""
+    for issue in ctx.read_issues:
+        if issue.code == COPIED_SHEET_CODE:
+            yield Hit(issue.path, {"message": issue.message}, where=(issue.sheet, issue.cell))

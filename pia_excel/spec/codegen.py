@@ -15,11 +15,11 @@ from . import FORMS, FormSpec, Item, Section, load_spec
 HEADER = '''"""{title} — generated from pia_excel/spec/data/{form}.yaml by pia_excel.spec.codegen. Do not edit."""
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Literal
 
 from pydantic import Field
 
-from .base import ChangeRow, Count, Date, Line, PiaModel, Text, ticks
+from .base import ChangeRow, Count, Date, Line, PiaModel, Text, choice, ticks
 '''
 
 
@@ -55,7 +55,9 @@ class _Gen:
         elif kind == "date":
             ann, default = "Date", "None"
         elif kind == "choice":
-            ann, default = f"Optional[Literal[{', '.join(repr(c) for c in it.choices)}]]", "None"
+            aliases = {alt: c for c in it.choices for alt in self.alt_labels.get(c, [])}
+            ann = f"choice({tuple(it.choices)!r}" + (f", {aliases!r})" if aliases else ")")
+            default = "None"
         elif kind == "checkboxes":
             ann, default = f"ticks({self.labels(it)!r})", "[]"
         elif kind == "list":

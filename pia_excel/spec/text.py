@@ -9,12 +9,26 @@
 - :func:`item_text_key` — the key of a printed 項目 string of a 変更箇所 row (page prefixes, ※ notes, "(略)" and
   trailing qualifiers dropped, dashes unified, circled numbers kept).
 - :func:`unify_dashes` — the dash variants as "-".
+
+Values (one normalisation for the reader by defined names, the reader by labels and the JSON/YAML reader, which
+all end in the models' validators, so the same input gives the same document whichever way it comes in):
+
+- :func:`text_value` — free text: line breaks as "\n", "" is no value, a number, truth value or date a cell (or
+  YAML) holds as such becomes its text; width and spaces are the author's and are kept.
+- :func:`match_choice` — a ＜選択肢＞ (or checkbox label) written with other widths, spaces, line breaks, a printed
+  number ("2) 委託する") or an edition's wording is the choice itself; anything else is left as written.
+- :func:`count_value` — "５", "（ 5 ）件", 5.0 → 5; anything else left as written (refused, or kept verbatim).
+- dates: :meth:`pia_excel.wareki.WarekiDate.parse` (NFKC, no whitespace, 元年 = 1年, "R7.2.25"), the one parser of
+  the models' ``Wareki`` type; :func:`date_value` gives a cell's date as its 和暦 text.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from typing import Any
+
+from ..wareki import WarekiDate
 
 _WS = re.compile(r"\s+")
 #: circled numbers keep their identity (NFKC would turn "②" into "2")
@@ -92,3 +106,72 @@ def part_key(text: str) -> str:
 #: the words of a marker left for the author ("【要確認】", "［TODO］", "★要修正"): rule R502 and its live check
 AUTHOR_MARKER_WORDS = ("要確認", "要修正", "要検討", "要記入", "要調整", "要更新", "確認中", "検討中", "調整中", "修正中",
                        "作成中", "未確定", "TODO", "TBD", "FIXME", "XXX")
+
+
+# ---------------------------------------------------------------------------------------------- values
+def text_value(value: Any) -> Any:
+    """Free text as a document keeps it: "\r\n" and "\r" as "\n", an empty text as None; a number, truth value
+    or date given as such (an Excel cell, a YAML scalar) as its text: 5.0 → "5", True → "TRUE", a date → its 和暦.
+    Other values (lists, mappings) are returned as they are, for the model to refuse."""
+    if value is None or isinstance(value, str):
+        if value:
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
+        return value or None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.datetime, dt.date)):
+        return str(WarekiDate.from_date(value))
+    if isinstance(value, (int, float, dt.time)):
+        return str(value)
+    return value
+
+
+def date_value(value: Any) -> Any:
+    """A date cell as text: an Excel date as its 和暦 ("令和7年2月25日"), text as :func:`text_value` gives it (the
+    models' ``Wareki`` type parses it: "令和1年" and "令和元年" are one date)."""
+    if isinstance(value, (dt.datetime, dt.date)):
+        return str(WarekiDate.from_date(value))
+    return text_value(value)
+
+
+#: what the printed form puts around a choice: "[ 2) 委託する ]"
+_CHOICE_PREFIX = re.compile(r"^\s*[\[［]?\s*(\d+\s*[)）]\s*)?")
+_CHOICE_SUFFIX = re.compile(r"[\]］\s]+$")
+
+
+def choice_key(text: str) -> str:
+    """The key two ways of writing one choice share: without a printed number and brackets, NFKC, no whitespace."""
+    return compact(_CHOICE_SUFFIX.sub("", _CHOICE_PREFIX.sub("", text)))
+
+
+def match_choice(value: Any, choices: tuple[str, ...], aliases: dict[str, str] | None = None) -> Any:
+    """The ＜選択肢＞ (or checkbox label) of ``choices`` that ``value`` means: the same text; or the same
+    :func:`choice_key` as a choice or as one of ``aliases`` (an edition's wording → the choice). Otherwise
+    ``value`` as it is (the model refuses it; a workbook reader keeps it verbatim in ``invalid_values``)."""
+    if not isinstance(value, str) or value in choices:
+        return value
+    key = choice_key(value)
+    for c in choices:
+        if compact(c) == key:
+            return c
+    for alias, c in (aliases or {}).items():
+        if compact(alias) == key:
+            return c
+    return value
+
+
+def count_value(value: Any) -> Any:
+    """A count as a document keeps it: an int ("５", "（ 5 ）件", " 5 ", 5.0 → 5); "" is no value; anything else as
+    text ("約5", "三", "5.5"), which the model refuses and a workbook reader keeps verbatim."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    text = nfkc(str(value)).strip().strip("（()）件 ")
+    return int(text) if text.isdigit() else (value if isinstance(value, str) else str(value))
