@@ -73,7 +73,7 @@ def apply_actions(wb, actions: list[dict]) -> list[dict]:
         func = action["func"]
         args = action.get("args") or []
         if func == "alert":
-            alerts.append({"prompt": args[0], "title": args[1] if len(args) > 1 else None})
+            alerts.append(_alert(args))
             continue
         if func == "addSheet":
             pos, title = args[0], args[1]
@@ -250,8 +250,12 @@ class _AddFile(Exception):
 
 
 def _alerts(actions: list[dict]) -> list[dict]:
-    return [{"prompt": a["args"][0], "title": a["args"][1] if len(a["args"]) > 1 else None}
-            for a in actions if a.get("func") == "alert"]
+    return [_alert(a.get("args") or []) for a in actions if a.get("func") == "alert"]
+
+
+def _alert(args: list) -> dict:
+    """What Excel shows for an ``alert`` action."""
+    return {"prompt": args[0], "title": args[1] if len(args) > 1 else None}
 
 
 def _copies_sheets(actions: list[dict]) -> bool:
@@ -288,7 +292,7 @@ def apply_actions_to_package(pkg, actions: list[dict]) -> list[dict]:
         func = action["func"]
         args = action.get("args") or []
         if func == "alert":
-            alerts.append({"prompt": args[0], "title": args[1] if len(args) > 1 else None})
+            alerts.append(_alert(args))
             continue
         if func == "activateSheet":
             continue

@@ -19,6 +19,7 @@ from functools import cached_property, lru_cache
 
 from ..spec import Edition, Item, Section, load_spec
 from . import names
+from .cells import column_letter
 
 LISTS_SHEET = "選択肢"
 #: the first sheet of every generated workbook: how to fill it in (excel/guide.py)
@@ -82,12 +83,7 @@ SCREEN_COLUMN = FORM_COLUMNS + 1
 LEADING_SHEETS = 1
 
 
-def col_letter(col: int) -> str:
-    out = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
+col_letter = column_letter  # 28 → "AB" (cells.py owns the conversions)
 
 
 def ref(row: int, col: int) -> str:

@@ -29,6 +29,7 @@ from xml.etree import ElementTree as ET
 
 from ..atomic import atomic_path, check_writable, target_of
 from ..errors import PiaError
+from .cells import column_index, column_letter
 
 __all__ = ["LockError", "Package", "PackageError", "SheetEdit", "Styles", "edit_workbook", "office_lock_file",
            "workbook_lock"]
@@ -54,19 +55,8 @@ class LockError(PiaError):
 
 
 # ------------------------------------------------------------------------------------------------- helpers
-def col_number(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
-def col_letters(n: int) -> str:
-    s = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        s = chr(65 + r) + s
-    return s
+col_number = column_index  # "AB" → 28 (cells.py owns the conversions)
+col_letters = column_letter  # 28 → "AB"
 
 
 def split_ref(ref: str) -> tuple[int, int]:
