@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "kushiro_shuno_juten.xlsx"
 SEED = 20261203
 #: cases per command and kind of input (CI runs them all: a few seconds each)
-CASES = 150
+CASES = 100
 DATE = "令和7年2月25日"
 #: names of this project's temporary files: a message must never show one
 TEMP_NAME = re.compile(r"\.~pia-|\.tmp\b|/tmp/tmp")
