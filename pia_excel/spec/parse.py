@@ -287,8 +287,10 @@ def _fuzzy_prefix(rest: str, label: str, d: int) -> int | None:
 
 
 class _Matcher:
-    def __init__(self, s: str, file_names: dict[int, str] | None):
+    def __init__(self, s: str, file_names: dict[int, str] | None, fuzzy: bool = True):
         self.s = s
+        #: whether labels may be read with typos (costly: most real 項目 are printed labels, read exactly first)
+        self.fuzzy = fuzzy
         # names as printed in 項目 (a leading "(1)" of the name itself is dropped there, see labels.Part)
         self.file_names = {k: re.sub(r"^\(\d+\)", "", part_key(v)) for k, v in (file_names or {}).items() if v}
         self.memo: dict = {}
@@ -344,7 +346,7 @@ class _Matcher:
             if s.startswith(lab, pos):
                 out.append((pos + len(lab), None, 0))
                 continue
-            d = _tolerance(len(lab))
+            d = _tolerance(len(lab)) if self.fuzzy else 0
             if d and not ((lab[0] in _CIRCLED or s[pos:pos + 1] in _CIRCLED) and s[pos:pos + 1] != lab[0]):
                 # a circled number is read as printed: "①…" is never "②…"
                 out.extend((end, None, cost * EDIT) for end, cost in _fuzzy_ends(s, pos, lab, d))
@@ -353,7 +355,7 @@ class _Matcher:
                 rest = s[pos + len(no):].rstrip("".join(_SEPARATORS))
                 if len(rest) >= (2 if no else 4) and label.startswith(rest) and rest != label:
                     out.append((len(s), None, TRUNCATED))
-                elif 6 <= len(rest) < len(label):
+                elif self.fuzzy and 6 <= len(rest) < len(label):
                     best = _fuzzy_prefix(rest, label, _tolerance(len(rest)))
                     if best is not None:
                         out.append((len(s), None, TRUNCATED + best * EDIT))
@@ -403,9 +405,24 @@ def parse_item(text: str, form: str, *, files: int = 1, file_names: dict[int, st
 
 
 def _parse(text: str, form: str, files: int, file_names, loose: bool, several: bool = True) -> ParsedItem:
+    """:func:`_parse_text`, remembered: the same 項目 strings come back with every validation of a document (the
+    Excel buttons, a batch of one organisation's documents), and a string naming no item costs a search."""
+    names = tuple(sorted(file_names.items())) if file_names else ()
+    return _parse_cached(text, form, files, names, loose, several)
+
+
+@lru_cache(maxsize=8192)
+def _parse_cached(text: str, form: str, files: int, names: tuple, loose: bool, several: bool) -> ParsedItem:
+    return _parse_text(text, form, files, dict(names) or None, loose, several)
+
+
+def _parse_text(text: str, form: str, files: int, file_names, loose: bool, several: bool = True) -> ParsedItem:
     s = item_text_key(text or "")
     if not s:
         return ParsedItem(text, "unresolved")
+    exact = _readings(s, form, files, file_names, junk=False, fuzzy=False)
+    if exact and min(exact.values()) == 0:  # read as printed: no reading with a typo costs as little
+        return _pick(text, exact, form)
     found = _readings(s, form, files, file_names, junk=False)
     if found:
         return _pick(text, found, form)
@@ -418,9 +435,10 @@ def _parse(text: str, form: str, files: int, file_names, loose: bool, several: b
     return ParsedItem(text, "unresolved", candidates=_closest(s, form), sure="candidates")
 
 
-def _readings(s: str, form: str, files: int, file_names, junk: bool) -> dict[tuple[str, str], int]:
-    """(terminal kind, instance path) → cost of the cheapest complete reading of ``s``."""
-    m = _Matcher(s, file_names)
+def _readings(s: str, form: str, files: int, file_names, junk: bool, fuzzy: bool = True) -> dict[tuple[str, str], int]:
+    """(terminal kind, instance path) → cost of the cheapest complete reading of ``s`` (``fuzzy``: labels may be
+    read with typos)."""
+    m = _Matcher(s, file_names, fuzzy)
     readings = m.after(_trie(form), 0, False, junk)
     found: dict[tuple[str, str], int] = {}
     for term, caps, cost in readings:
