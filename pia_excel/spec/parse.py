@@ -259,15 +259,30 @@ def _fuzzy_ends(s: str, pos: int, label: str, d: int) -> list[tuple[int, int]]:
     # q-gram filter: each edit destroys at most two bigrams of the label
     if len(_label_bigrams(label) & _bigrams(window)) < len(_label_bigrams(label)) - 2 * d:
         return []
-    prev = list(range(n + 1))
     out: list[tuple[int, int]] = []
+    # edit distance of label against each prefix of window, only within the band |i - j| <= d (a cell outside it
+    # is over d: kept at d + 1, which changes no distance up to d)
+    big = d + 1
+    prev = [j if j <= d else big for j in range(n + 1)]
     for i, ch in enumerate(window, start=1):
-        cur = [i] + [0] * n
-        for j in range(1, n + 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ch != label[j - 1]))
+        lo, hi = max(1, i - d), min(n, i + d)
+        cur = [big] * (n + 1)
+        cur[0] = i if i <= d else big
+        best = cur[0]
+        for j in range(lo, hi + 1):
+            v = prev[j - 1] + (ch != label[j - 1])
+            if prev[j] + 1 < v:
+                v = prev[j] + 1
+            if cur[j - 1] + 1 < v:
+                v = cur[j - 1] + 1
+            if v > big:
+                v = big
+            cur[j] = v
+            if v < best:
+                best = v
         if i >= n - d and cur[n] <= d:
             out.append((pos + i, cur[n]))
-        if min(cur) > d:
+        if best > d:
             break
         prev = cur
     return out
@@ -275,14 +290,21 @@ def _fuzzy_ends(s: str, pos: int, label: str, d: int) -> list[tuple[int, int]]:
 
 def _fuzzy_prefix(rest: str, label: str, d: int) -> int | None:
     """Edit distance of ``rest`` to the closest prefix of ``label`` (None when above ``d``)."""
-    n = len(rest)
-    prev = list(range(len(label) + 1))
+    n, m = len(rest), len(label)
+    big = d + 1  # cells outside the band |i - j| <= d are over d (see _fuzzy_ends)
+    prev = [j if j <= d else big for j in range(m + 1)]
     for i, ch in enumerate(rest, start=1):
-        cur = [i] + [0] * len(label)
-        for j in range(1, len(label) + 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ch != label[j - 1]))
+        cur = [big] * (m + 1)
+        cur[0] = i if i <= d else big
+        for j in range(max(1, i - d), min(m, i + d) + 1):
+            v = prev[j - 1] + (ch != label[j - 1])
+            if prev[j] + 1 < v:
+                v = prev[j] + 1
+            if cur[j - 1] + 1 < v:
+                v = cur[j - 1] + 1
+            cur[j] = v if v < big else big
         prev = cur
-    best = min(prev[max(0, n - d):n + d + 1] or [d + 1])
+    best = min(prev[max(0, n - d):n + d + 1] or [big])
     return best if best <= d else None
 
 
