@@ -241,13 +241,14 @@ def _tolerance(n: int) -> int:
     return 4
 
 
-def _bigrams(s: str) -> set[str]:
-    return {s[i:i + 2] for i in range(len(s) - 1)}
+@lru_cache(maxsize=65536)
+def _bigrams(s: str) -> frozenset[str]:
+    return frozenset(s[i:i + 2] for i in range(len(s) - 1))
 
 
 @lru_cache(maxsize=4096)
 def _label_bigrams(label: str) -> frozenset[str]:
-    return frozenset(_bigrams(label))
+    return _bigrams(label)
 
 
 def _fuzzy_ends(s: str, pos: int, label: str, d: int) -> list[tuple[int, int]]:
