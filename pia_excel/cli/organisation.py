@@ -90,14 +90,7 @@ def replace(args, table, selectors, date, reason, report, apply, jobs) -> None:
     exclude = [report] if report else []
     result = guard(rp.dry_run, [Path(a) for a in inputs], pairs, date=when, reason=reason,
                    selectors=list(selectors), jobs=jobs, exclude=exclude, apply=apply)
-    _print_places(result, apply)
-    if report:
-        guard(rp.write_table, result, report)
-        click.echo(f"確認用の表: {report}")
-    for message in result.unreadable:
-        click.echo(f"エラー: {message}", err=True)
-    if result.unreadable:
-        sys.exit(2)
+    _finish(result, report, apply)
 
 
 @click.command(name="law-update")
@@ -126,6 +119,14 @@ def law_update(paths, date, report, apply, jobs) -> None:
     when = str(WarekiDate.from_date(guard(parse_today, date) or __import__("datetime").date.today()))
     result = guard(rp.dry_run, list(paths), rewrite_law, date=when, reason="法改正によるもの", jobs=jobs,
                    exclude=[report] if report else [], apply=apply)
+    _finish(result, report, apply)
+
+
+def _finish(result, report, apply: bool) -> None:
+    """What replace and law-update print after their one library call: the places, the report table, the files
+    that could not be read (exit 2)."""
+    from ..organisation import replace as rp
+
     _print_places(result, apply)
     if report:
         guard(rp.write_table, result, report)

@@ -17,7 +17,6 @@ The periods (cited in ``pia-excel calendar --help`` and README):
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import os
 from dataclasses import dataclass, field
@@ -27,7 +26,7 @@ from typing import Sequence
 from ..atomic import atomic_path
 from ..batch import collect_inputs, iter_batch
 from ..errors import InputError
-from ..excel.tables import csv_cell, text_cells
+from ..excel.tables import text_cells, write_csv
 from ..rules.across import Facts, Place, ended_on, facts_of
 from ..spec import FORM_NAMES
 from ..storage import DATA_SUFFIXES, WORKBOOK_SUFFIXES, load
@@ -201,13 +200,8 @@ def write_calendar(result: CalendarResult, out: str | os.PathLike) -> Path:
         raise InputError(f"{out}: 形式を拡張子から判断できません（.csv または .xlsx）", path=out)
     with atomic_path(out) as tmp:
         if suffix == ".csv":
-            with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
-                w = csv.writer(fh)
-                w.writerow(COLUMNS)
-                for r in result.rows:
-                    v = r.values()
-                    w.writerow([csv_cell(v[c].isoformat() if isinstance(v[c], dt.date) else
-                                         ("" if v[c] is None else v[c])) for c in COLUMNS])
+            write_csv(tmp, COLUMNS, ([v[c].isoformat() if isinstance(v[c], dt.date) else ("" if v[c] is None else v[c])
+                                      for c in COLUMNS] for v in (r.values() for r in result.rows)))
         else:
             _write_xlsx(result, tmp)
     return out

@@ -30,7 +30,7 @@ from ..batch import collect_inputs, iter_batch
 from ..changelog import changelog_rows
 from ..changelog.suggest import REVIEW_MARK
 from ..errors import InputError
-from ..excel.tables import csv_cell, text_cells
+from ..excel.tables import text_cells, write_csv
 from ..models import Document
 from ..rules.cells import cell_map
 from ..spec import load_spec, paths
@@ -349,12 +349,7 @@ def write_table(result: ReplaceResult, out: str | os.PathLike) -> Path:
         raise InputError(f"{out}: 形式を拡張子から判断できません（.csv または .xlsx）", path=out)
     with atomic_path(out) as tmp:
         if suffix == ".csv":
-            with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
-                w = csv.writer(fh)
-                w.writerow(COLUMNS)
-                for p in result.places:
-                    v = p.values()
-                    w.writerow([csv_cell(v[c]) for c in COLUMNS])
+            write_csv(tmp, COLUMNS, ([v[c] for c in COLUMNS] for v in (p.values() for p in result.places)))
         else:
             from openpyxl import Workbook
             from openpyxl.styles import Alignment, Font
