@@ -1,11 +1,19 @@
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
 
 from pia_excel.pdf.render import find_soffice
 
 FIXTURES = Path(__file__).with_name("fixtures")
+
+# CI (.ci/run) runs the property tests derandomized: the same examples every run, so that a red CI is reproducible
+# and a green one stays green; developers' runs explore new examples (and keep failures in .hypothesis/).
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 def pytest_runtest_setup(item):

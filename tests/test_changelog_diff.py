@@ -307,3 +307,24 @@ def test_a_deleted_text_is_written_sakujo():
     set_path(new, "files[1].III.III_6_other_risks", None)
     (c,) = diff(old, new)
     assert c.after == "削除" and c.before.startswith("情報提供")
+
+
+@pytest.mark.parametrize("value", ["削除", "-", "（略）", "旧条例第3条\n削除"])
+def test_a_value_written_like_a_marker_is_never_taken_for_one(value):
+    """Found by the mirror property: an 法令上の根拠 written "削除" read as the deletion of the item."""
+    old, new = new_document("juten"), new_document("juten")
+    set_path(old, "I.kojin_bango_riyo_konkyo", value)
+    set_path(new, "I.kojin_bango_riyo_konkyo", "番号法第9条第1項")
+    (c,) = diff(old, new)
+    (m,) = diff(new, old)
+    quoted = "\n".join(f"「{line}」" if line in ("削除", "-", "（略）") else line for line in value.split("\n"))
+    assert (c.before, c.after) == (quoted, "番号法第9条第1項") == (m.after, m.before)
+    assert c.kind == m.kind == "changed"
+
+
+def test_a_record_item_written_like_a_marker_is_bracketed_in_the_list_change():
+    old, new = new_document("zenkomoku"), new_document("zenkomoku")
+    set_path(old, "files[1].annex2.kiroku_komoku_list", ["氏名", "住所"])
+    set_path(new, "files[1].annex2.kiroku_komoku_list", ["氏名", "住所", "削除"])
+    (c,) = diff(old, new)
+    assert (c.before, c.after) == ("（略）\n-", "（略）\n「削除」")

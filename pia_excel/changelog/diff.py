@@ -74,10 +74,18 @@ def render_value(item: Item, value: Any, count: Any = None) -> str:
         text = "\n".join(value)
     else:
         text = str(value)
+    if text:
+        text = _literal(text)
     if count is not None:
         c = count.text if isinstance(count, _Raw) else str(count)
         text = f"{text or ''}（{c}件）"
     return text if text not in (None, "") else EMPTY
+
+
+def _literal(text: str) -> str:
+    """A value whose line reads exactly as one of the table's markers ("-", "削除", "（略）") is bracketed
+    (「削除」), so that a value written "削除" is never taken for a deletion."""
+    return "\n".join(f"「{line}」" if line in _MARKERS else line for line in text.split("\n"))
 
 
 @dataclass(frozen=True)
@@ -237,6 +245,7 @@ class _Differ:
 
 
 OMITTED = "（略）"
+_MARKERS = frozenset({EMPTY, DELETED, OMITTED})
 
 
 def _list_change(old: Any, new: Any, before: str, after: str) -> tuple[str, str]:
@@ -259,7 +268,8 @@ def _list_change(old: Any, new: Any, before: str, after: str) -> tuple[str, str]
                 wanted[v] -= 1
         return out
 
-    removed, added = pick(old, removed_count), pick(new, added_count)
+    removed = [_literal(v) for v in pick(old, removed_count)]
+    added = [_literal(v) for v in pick(new, added_count)]
     return (OMITTED + "\n" + ("\n".join(removed) if removed else EMPTY),
             OMITTED + "\n" + ("\n".join(added) if added else DELETED))
 
