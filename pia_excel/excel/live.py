@@ -20,8 +20,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..spec.text import AUTHOR_MARKER_WORDS
+from ..spec import EmptyWhen, Item, load_spec
+from ..spec import requirements as req
+from ..spec.text import AUTHOR_MARKER_WORDS, PLACEHOLDERS, nfkc_variants
 from . import layout as L
+from . import names
 from .values import TICK_MARKS, UNTICK_MARKS
 
 CHECK_SHEET = L.CHECK_SHEET
@@ -31,14 +34,15 @@ ERROR, WARNING = "エラー", "警告"
 
 @dataclass
 class Target:
-    """One checked cell: ``formula`` with ``{name}`` placeholders for the cells in ``refs`` (row, column), all on
-    ``sheet``; ``{list:key}`` for a list on the hidden 選択肢 sheet."""
+    """One checked cell: ``formula`` with ``{name}`` placeholders for the cells in ``refs``: (row, column) on
+    ``sheet``, (row, column, last row, last column) for a range on ``sheet``, or (sheet title, row, column) for a
+    cell of another sheet (always absolute); ``{list:key}`` for a list on the hidden 選択肢 sheet."""
 
     sheet: str
     row: int
     col: int
     formula: str
-    refs: dict[str, tuple[int, int]]
+    refs: dict[str, tuple]
 
 
 @dataclass
@@ -50,26 +54,56 @@ class LiveCheck:
 
 
 # ---------------------------------------------------------------------------------------------- conditions
+#: the whitespace the formulas remove before comparing a mark or a placeholder (Python removes every Unicode
+#: whitespace after NFKC: a mark written with another space, e.g. U+2003, reads differently here)
+_SPACES = ('" "', '"　"', "CHAR(9)", "CHAR(10)", "CHAR(13)")
+
+
+def _nospace(x: str) -> str:
+    for sp in _SPACES:
+        x = f'SUBSTITUTE({x},{sp},"")'
+    return x
+
+
 def _blank(x: str) -> str:
-    return f'LEN(TRIM(SUBSTITUTE({x},"　","")))=0'
+    """Nothing but spaces and line breaks (Python: ``str.strip()`` leaves nothing)."""
+    return f"LEN({_nospace(x)})=0"
 
 
 def _filled(x: str) -> str:
-    return f'LEN(TRIM(SUBSTITUTE({x},"　","")))>0'
+    return f"LEN({_nospace(x)})>0"
+
+
+def _one_of(x: str, key: str) -> str:
+    """``x`` without spaces is exactly (EXACT: case-sensitive, no wildcards as MATCH has) one entry of a list."""
+    return f"SUMPRODUCT(--EXACT({{list:{key}}},{_nospace(x)}))>0"
 
 
 def _ticked(x: str) -> str:
-    return "OR(" + ",".join(f'TRIM({x})="{m}"' for m in sorted(TICK_MARKS)) + ")"
+    """A ○ (〇 ◯, as excel/values.mark_state reads marks)."""
+    return _one_of(x, "tick")
 
 
 def _not_ticked(x: str) -> str:
     """Empty or a "no" mark (×, -, なし …): not a tick and not an unreadable mark (R004's)."""
-    return f'OR({_blank(x)},ISNUMBER(MATCH(TRIM({x})&"",{{list:untick}},0)))'
+    return f"OR({_blank(x)},{_one_of(x, 'untick')})"
+
+
+def _substantive(x: str) -> str:
+    """More than a placeholder such as "－" or "該当なし" (rules.engine.is_substantive)."""
+    return f"AND({_filled(x)},NOT({_one_of(x, 'placeholders')}))"
+
+
+def _is(x: str, answer: str) -> str:
+    """A choice cell holds ``answer``."""
+    return f'TRIM({x})="{answer}"'
 
 
 #: lists the formulas look up, written to the hidden 選択肢 sheet
 LISTS: dict[str, tuple[str, ...]] = {
-    "untick": tuple(sorted(UNTICK_MARKS)),
+    "tick": nfkc_variants(TICK_MARKS),
+    "untick": nfkc_variants(UNTICK_MARKS),
+    "placeholders": nfkc_variants(PLACEHOLDERS),
     "markers": tuple(f"{o}{w}" for w in AUTHOR_MARKER_WORDS for o in ("【", "[", "［", "〔", "〖", "〘", "★", "☆")),
 }
 
@@ -174,15 +208,263 @@ def _markers(sheet: L.Sheet, rows: int) -> list[Target]:
             for r, c in cells]
 
 
+# ---------------------------------------------------------------------------------------------- cross-sheet checks
+class _Formula:
+    """The cells one target's formula reads, named c0, c1 … as they are asked for (cells of another sheet by
+    their title)."""
+
+    def __init__(self, sheet: L.Sheet):
+        self.sheet = sheet
+        self.refs: dict[str, tuple] = {}
+
+    def cell(self, where: L.Sheet, pos: tuple[int, int]) -> str:
+        key = f"c{len(self.refs)}"
+        self.refs[key] = pos if where.title == self.sheet.title else (where.title, *pos)
+        return "{" + key + "}"
+
+    def range(self, first: tuple[int, int], last: tuple[int, int]) -> str:
+        key = f"c{len(self.refs)}"
+        self.refs[key] = (*first, *last)
+        return "{" + key + "}"
+
+    def target(self, pos: tuple[int, int], formula: str) -> Target:
+        return Target(self.sheet.title, pos[0], pos[1], formula, self.refs)
+
+
+def _sheet_of(lay: L.Layout, section: str, file_no: int | None) -> L.Sheet | None:
+    for s in lay.sheets:
+        if s.section.key == section and s.file_no == (file_no if s.section.per_file else None):
+            return s
+    return None
+
+
+def _at(sheet: L.Sheet | None, path: str, option: int = 0) -> tuple[int, int] | None:
+    """(row, column) of the value cell of ``path`` (within the sheet; option ``option``'s mark)."""
+    if sheet is None:
+        return None
+    return sheet.part.positions.get(path + (names.option_suffix(option) if option else ""))
+
+
+def _marks(sheet: L.Sheet, path: str, item: Item) -> list[tuple[int, int]]:
+    return [p for i in range(1, len(item.options) + 1) if (p := _at(sheet, path, i)) is not None]
+
+
+def _any_ticked(f: _Formula, sheet: L.Sheet, marks: list[tuple[int, int]]) -> str:
+    return "OR(" + ",".join(_ticked(f.cell(sheet, m)) for m in marks) + ")"
+
+
+def _under(item: Item, heading: str) -> bool:
+    return any(a.key == heading for a in item.ancestors())
+
+
+def _switched_off(f: _Formula, lay: L.Layout, sheet: L.Sheet, item: Item) -> str | None:
+    """When a part of Ⅲ is switched off by 委託しない / 提供・移転しない / 接続しない (rules/required.py, from
+    spec/requirements.py); None outside those parts."""
+    if item.section.key != "III":
+        return None
+    keys = {a.key for a in item.ancestors()}
+    ii, i = _sheet_of(lay, "II", sheet.file_no), _sheet_of(lay, "I", None)
+    if "III_4" in keys:
+        box, opt = req.ITAKU_BOX
+        return f"OR({_ticked(f.cell(sheet, _at(sheet, box, opt)))},{_is(f.cell(ii, _at(ii, req.ITAKU[0])), req.ITAKU[2])})"
+    if "III_5" in keys:
+        box, opt = req.TEIKYO_BOX
+        return f"OR({_ticked(f.cell(sheet, _at(sheet, box, opt)))},{_only_none(f, lay, ii)})"
+    if "III_6" in keys:
+        box, _ = req.RENKEI_BOXES
+        for opt, risks in req.CONNECTION_RISKS[lay.form].items():
+            if keys & set(risks):
+                return (f"OR({_ticked(f.cell(sheet, _at(sheet, box, opt)))},"
+                        f"{_is(f.cell(i, _at(i, req.RENKEI[0])), req.RENKEI[2])})")
+    return None
+
+
+def _only_none(f: _Formula, lay: L.Layout, ii: L.Sheet) -> str:
+    """Ⅱ-5 提供・移転の有無: 行っていない ticked and no other box."""
+    path, none, _ = req.TEIKYO
+    item = lay.spec.item(path)
+    parts = [_ticked(f.cell(ii, _at(ii, path, none)))]
+    parts += [f"NOT({_ticked(f.cell(ii, _at(ii, path, o)))})" for o in range(1, len(item.options) + 1) if o != none]
+    return "AND(" + ",".join(parts) + ")"
+
+
+def _required(sheet: L.Sheet, rows: int, lay: L.Layout) -> list[Target]:
+    """R101: an item the form requires left empty (spec/requirements.py says which: not optional, not dependent on
+    an answer, not in a part of Ⅲ switched off), and no システム named at all."""
+    out = []
+    form, sec = lay.form, sheet.section
+    exempt = req.EXEMPT.get(form)
+    for it in lay.spec.value_items():
+        if it.section.key != sec.key or req.not_required(form, it):
+            continue
+        f = _Formula(sheet)
+        kind = it.value_kind
+        if kind == "checkboxes":
+            marks = _marks(sheet, it.path, it)
+            if not marks:
+                continue
+            at, cond = marks[0], f"NOT({_any_ticked(f, sheet, marks)})"
+        elif kind == "list":
+            if sheet.rows is None or sheet.rows.path != it.path:
+                continue
+            col = next(c.col for c in sheet.rows.cells if c.role == L.LIST_ROW)
+            at = (sheet.rows.first_row, col)
+            cells = f.range(at, (sheet.rows.first_row + max(rows, 1) - 1, col))
+            cond = f"SUMPRODUCT(--(LEN({_nospace(cells)})>0))=0"
+        elif kind in ("text", "date", "count", "choice"):
+            at = _at(sheet, it.path)
+            if at is None:
+                continue
+            cond = _blank(f.cell(sheet, at))
+        else:
+            continue
+        conds = [cond]
+        if exempt and it.path.startswith(exempt[0]):
+            where = _sheet_of(lay, exempt[1][0].split(".")[0], None)
+            conds.append("NOT(OR(" + ",".join(_substantive(f.cell(where, _at(where, p))) for p in exempt[1]) + "))")
+        off = _switched_off(f, lay, sheet, it)
+        if off is not None:
+            conds.append(f"NOT({off})")
+        out.append(f.target(at, conds[0] if len(conds) == 1 else "AND(" + ",".join(conds) + ")"))
+    section, group, key = req.SYSTEM_NAME.split(".")
+    if sec.key == section:
+        f = _Formula(sheet)
+        slots = [p for k in range(1, lay.spec.item(f"{section}.{group}").max + 1)
+                 if (p := _at(sheet, f"{section}.{group}[{k}].{key}")) is not None]
+        out.append(f.target(slots[0], "AND(" + ",".join(_blank(f.cell(sheet, p)) for p in slots) + ")"))
+    return out
+
+
+def _itaku_vs_box(sheet: L.Sheet, rows: int, lay: L.Layout) -> list[Target]:
+    """R203: Ⅱ-4 委託しない ⇔ Ⅲ-4 委託しない ticked."""
+    box, opt = req.ITAKU_BOX
+    at = _at(sheet, box, opt) if sheet.section.key == "III" else None
+    ii = _sheet_of(lay, "II", sheet.file_no)
+    if at is None or ii is None:
+        return []
+    f = _Formula(sheet)
+    u, b = f.cell(ii, _at(ii, req.ITAKU[0])), f.cell(sheet, at)
+    return [f.target(at, f"OR(AND({_is(u, req.ITAKU[2])},NOT({_ticked(b)})),AND({_is(u, req.ITAKU[1])},{_ticked(b)}))")]
+
+
+def _teikyo_vs_box(sheet: L.Sheet, rows: int, lay: L.Layout) -> list[Target]:
+    """R212: Ⅱ-5 行っていない (only) ⇔ Ⅲ-5 提供・移転しない ticked."""
+    box, opt = req.TEIKYO_BOX
+    at = _at(sheet, box, opt) if sheet.section.key == "III" else None
+    ii = _sheet_of(lay, "II", sheet.file_no)
+    if at is None or ii is None:
+        return []
+    f = _Formula(sheet)
+    path, _, some = req.TEIKYO
+    b = f.cell(sheet, at)
+    none = _only_none(f, lay, ii)
+    any_some = "OR(" + ",".join(_ticked(f.cell(ii, _at(ii, path, o))) for o in some) + ")"
+    return [f.target(at, f"OR(AND({none},NOT({_ticked(b)})),AND({any_some},{_ticked(b)}))")]
+
+
+def _renkei_vs_boxes(sheet: L.Sheet, rows: int, lay: L.Layout) -> list[Target]:
+    """R220: 情報連携 実施しない ⇒ both 接続しない boxes ticked in every file; 実施する ⇒ not both ticked in every
+    file (reported at each file's first box)."""
+    box, opts = req.RENKEI_BOXES
+    if sheet.section.key != "III" or _at(sheet, box, opts[0]) is None:
+        return []
+    i = _sheet_of(lay, "I", None)
+    out = []
+    for n, opt in enumerate(opts):
+        f = _Formula(sheet)
+        at = _at(sheet, box, opt)
+        r = f.cell(i, _at(i, req.RENKEI[0]))
+        cond = f"AND({_is(r, req.RENKEI[2])},NOT({_ticked(f.cell(sheet, at))}))"
+        if n == 0:
+            every = []
+            for k in range(1, lay.files + 1):
+                iii = _sheet_of(lay, "III", k)
+                every += [_ticked(f.cell(iii, _at(iii, box, o))) for o in opts]
+            cond = f"OR({cond},AND({_is(r, req.RENKEI[1])},{','.join(every)}))"
+        out.append(f.target(at, cond))
+    return out
+
+
+def _negative(code: str) -> Callable[[L.Sheet, int, L.Layout], list[Target]]:
+    """R204, R205, R213, R221, R231: a negative answer (``empty_when`` in the spec with this code) and the items it
+    empties filled in (more than a placeholder; a checkbox item: a box ticked)."""
+    def make(sheet: L.Sheet, rows: int, lay: L.Layout) -> list[Target]:
+        found: dict[tuple[int, int], tuple[_Formula, str, list[str]]] = {}
+        for item, e in _empty_when(lay.form, code):
+            targets = [lay.spec.item(t) for t in e.items]
+            targets += [it for h in e.under for it in lay.spec.value_items() if _under(it, h)]
+            for t in targets:
+                if t.section.key != sheet.section.key or t.kind == "repeat":
+                    continue
+                for block in _blocks(sheet, t):
+                    tpath = f"{block}.{t.key}" if block else t.path
+                    apath = f"{block}.{item.key}" if block and item.repeat is t.repeat else item.path
+                    where = sheet if item.section.key == sheet.section.key else \
+                        _sheet_of(lay, item.section.key, sheet.file_no)
+                    if t.value_kind == "checkboxes":
+                        marks = _marks(sheet, tpath, t)
+                        at = marks[0] if marks else None
+                    else:
+                        marks, at = [], _at(sheet, tpath)
+                    if at is None or _at(where, apath, e.tick) is None:
+                        continue
+                    if at not in found:
+                        f = _Formula(sheet)
+                        what = _any_ticked(f, sheet, marks) if marks else _substantive(f.cell(sheet, at))
+                        found[at] = (f, what, [])
+                    f, _, answers = found[at]
+                    if e.tick:
+                        answers.append(_ticked(f.cell(where, _at(where, apath, e.tick))))
+                    else:
+                        a = f.cell(where, _at(where, apath))
+                        answers += [_is(a, ans) for ans in e.answers]
+        return [f.target(at, f"AND(OR({','.join(answers)}),{what})") for at, (f, what, answers) in found.items()]
+    return make
+
+
+def _empty_when(form: str, code: str) -> list[tuple[Item, EmptyWhen]]:
+    return [(it, e) for it in load_spec(form).walk() for e in it.empty_when if e.code == code]
+
+
+def _blocks(sheet: L.Sheet, item: Item) -> list[str]:
+    """The paths (within the sheet) of the repeat blocks holding ``item`` (each slot), or [""] outside groups."""
+    rep = item.repeat
+    if rep is None:
+        return [""]
+    return [f"{rep.path}[{k}]" for k in range(1, rep.max + 1)]
+
+
+def _odd_marks(sheet: L.Sheet, rows: int, lay: L.Layout) -> list[Target]:
+    """R004: a ○ cell holding neither ○ (〇 ◯) nor a "no" mark (×, -, なし, 0 …: excel/values.py's marks and every
+    way of writing them that NFKC reads as them)."""
+    out = []
+    for c in sheet.cells:
+        if c.role == L.MARK_CELL:
+            f = _Formula(sheet)
+            m = f.cell(sheet, (c.row, c.col))
+            out.append(f.target((c.row, c.col), f"AND({_filled(m)},NOT({_ticked(m)}),NOT({_one_of(m, 'untick')}))"))
+    return out
+
+
 #: code, 重要度, what is counted, the compiler (sheet, data rows of its list or table → targets)
-CHECKS: list[tuple[str, str, str, Callable[[L.Sheet, int], list[Target]]]] = [
-    ("R104", ERROR, "「その他」に○があるが（　）の内容が未記入", lambda s, n: _details(s, other=True)),
-    ("R105", WARNING, "（　）のある選択肢に○があるが内容が未記入", lambda s, n: _details(s, other=False)),
-    ("R106", WARNING, "○のない選択肢に（　）の内容や件数が書かれている", lambda s, n: _untick_written(s)),
-    ("R202", ERROR, "委託しないのに委託事項が記入されている", lambda s, n: _itaku_none_blocks(s)),
-    ("R211", ERROR, "「行っていない」と「提供（移転）を行っている」に同時に○", lambda s, n: _teikyo_none_and_some(s)),
-    ("R230", ERROR, "重大事故「発生あり」なのにその内容・再発防止策が未記入", lambda s, n: _juudai_jiko(s)),
-    ("R502", ERROR, "作成者向けの印（【要確認】など）が残っている", _markers),
+CHECKS: list[tuple[str, str, str, Callable[[L.Sheet, int, L.Layout], list[Target]]]] = [
+    ("R004", ERROR, "チェック欄に○以外の記号（×・－・なし等は○なしとして読む）", _odd_marks),
+    ("R101", ERROR, "必須項目が未記入", _required),
+    ("R104", ERROR, "「その他」に○があるが（　）の内容が未記入", lambda s, n, lay: _details(s, other=True)),
+    ("R105", WARNING, "（　）のある選択肢に○があるが内容が未記入", lambda s, n, lay: _details(s, other=False)),
+    ("R106", WARNING, "○のない選択肢に（　）の内容や件数が書かれている", lambda s, n, lay: _untick_written(s)),
+    ("R202", ERROR, "委託しないのに委託事項が記入されている", lambda s, n, lay: _itaku_none_blocks(s)),
+    ("R203", ERROR, "Ⅱ-4 委託の有無とⅢ-4「委託しない」の○が合わない", _itaku_vs_box),
+    ("R204", ERROR, "委託しないのにⅢ-4（委託のリスク対策）が記入されている", _negative("R204")),
+    ("R205", ERROR, "再委託しないのに再委託の許諾方法・再委託事項が記入されている", _negative("R205")),
+    ("R211", ERROR, "「行っていない」と「提供（移転）を行っている」に同時に○", lambda s, n, lay: _teikyo_none_and_some(s)),
+    ("R212", ERROR, "Ⅱ-5 提供・移転の有無とⅢ-5「提供・移転しない」の○が合わない", _teikyo_vs_box),
+    ("R213", ERROR, "提供・移転しないのにⅢ-5（提供・移転のリスク対策）が記入されている", _negative("R213")),
+    ("R220", ERROR, "Ⅰ 情報連携の実施の有無とⅢ-6「接続しない」の○が合わない", _renkei_vs_boxes),
+    ("R221", ERROR, "「接続しない」に○があるのに対応するⅢ-6のリスク対策が記入されている", _negative("R221")),
+    ("R230", ERROR, "重大事故「発生あり」なのにその内容・再発防止策が未記入", lambda s, n, lay: _juudai_jiko(s)),
+    ("R231", WARNING, "重大事故「発生なし」なのにその内容・再発防止策が記入されている", _negative("R231")),
+    ("R502", ERROR, "作成者向けの印（【要確認】など）が残っている", lambda s, n, lay: _markers(s, n)),
 ]
 #: the codes of the rules computed in the workbook (the catalogue's "live" rules)
 LIVE_CODES = frozenset(code for code, *_ in CHECKS)
@@ -194,7 +476,7 @@ def compile_checks(lay: L.Layout, data_rows: dict[str, int]) -> list[LiveCheck]:
     for code, severity, what, make in CHECKS:
         check = LiveCheck(code, severity, what)
         for sheet in lay.sheets:
-            check.targets += make(sheet, data_rows.get(sheet.title, 0))
+            check.targets += make(sheet, data_rows.get(sheet.title, 0), lay)
         out.append(check)
     return out
 
@@ -206,18 +488,32 @@ _PLACE = re.compile(r"\{(list:)?(\w+)\}")
 def render(t: Target, lists: dict[str, str], *, sheet_prefix: str = "", absolute: bool = True,
            origin: tuple[int, int] | None = None) -> str:
     """The formula of ``t``: cells as ``'sheet'!$C$5`` (absolute), or relative to ``origin`` — the first cell of a
-    conditional format's range, whose formula is written for that cell and shifts with the others."""
+    conditional format's range, whose formula is written for that cell and shifts with the others. Cells of
+    another sheet are always absolute, with their sheet's name."""
+    def a1(row: int, col: int) -> str:
+        if origin is not None:
+            row, col = row - t.row + origin[0], col - t.col + origin[1]
+        return f"${L.col_letter(col)}${row}" if absolute else L.ref(row, col)
+
     def sub(m: re.Match) -> str:
         if m.group(1):
             return lists[m.group(2)]
-        row, col = t.refs[m.group(2)]
-        if origin is not None:
-            row, col = row - t.row + origin[0], col - t.col + origin[1]
-        a1 = f"${L.col_letter(col)}${row}" if absolute else L.ref(row, col)
-        return sheet_prefix + a1
+        r = t.refs[m.group(2)]
+        if len(r) == 3:
+            return f"{L.quote_sheet(r[0])}!${L.col_letter(r[2])}${r[1]}"
+        if len(r) == 4:
+            return f"{sheet_prefix}{a1(r[0], r[1])}:{a1(r[2], r[3])}"
+        return sheet_prefix + a1(*r)
     return _PLACE.sub(sub, t.formula)
 
 
 def shape(t: Target) -> tuple:
-    """Targets of the same shape share one conditional format (same formula, same relative positions)."""
-    return (t.sheet, t.formula, t.col, tuple(sorted((k, r - t.row, c - t.col) for k, (r, c) in t.refs.items())))
+    """Targets of the same shape share one conditional format (same formula, same relative positions, same cells
+    of other sheets)."""
+    def rel(r: tuple) -> tuple:
+        if len(r) == 3:
+            return r
+        if len(r) == 4:
+            return (r[0] - t.row, r[1] - t.col, r[2] - t.row, r[3] - t.col)
+        return (r[0] - t.row, r[1] - t.col)
+    return (t.sheet, t.formula, t.col, tuple(sorted((k, rel(r)) for k, r in t.refs.items())))

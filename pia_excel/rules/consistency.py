@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from ..spec.requirements import ITAKU, ITAKU_BOX, RENKEI, RENKEI_BOXES, TEIKYO, TEIKYO_BOX
 from .engine import ADEQUACY, ERROR, WARNING, Context, Hit, is_filled, rule
 
 
@@ -46,13 +47,16 @@ def itaku_count(ctx: Context) -> Iterator[Hit]:
       reads=("II.itaku_umu", "III.III_4"))
 def itaku_vs_III4(ctx: Context) -> Iterator[Hit]:
     """Ⅱ-4 委託しない ⇔ Ⅲ-4 "[○] 委託しない" ticked."""
+    item, yes, no = ITAKU
+    box, opt = ITAKU_BOX
     for prefix, f in ctx.files():
-        ticked = 1 in ctx.ticked(f"{prefix}.III.III_4")
-        path = f"{prefix}.III.III_4.o1"
-        label = ctx.label(f"{prefix}.III.III_4")
-        if f.II.itaku_umu == "委託しない" and not ticked:
+        ticked = opt in ctx.ticked(f"{prefix}.{box}")
+        path = f"{prefix}.{box}.o{opt}"
+        label = ctx.label(f"{prefix}.{box}")
+        umu = ctx.value(f"{prefix}.{item}")
+        if umu == no and not ticked:
             yield Hit(path, {"label": label, "problem": "Ⅱ-4 委託の有無が「委託しない」のため、「委託しない」に○をつけてください"})
-        elif f.II.itaku_umu == "委託する" and ticked:
+        elif umu == yes and ticked:
             yield Hit(path, {"label": label, "problem": "Ⅱ-4 委託の有無が「委託する」ですが、「委託しない」に○があります"})
 
 
@@ -130,14 +134,16 @@ def teikyo_none_and_some(ctx: Context) -> Iterator[Hit]:
       reads=("II.teikyo_iten_umu", "III.III_5"))
 def teikyo_vs_III5(ctx: Context) -> Iterator[Hit]:
     """Ⅱ-5 行っていない (only) ⇔ Ⅲ-5 "[○] 提供・移転しない" ticked."""
+    item, none, some = TEIKYO
+    box, opt = TEIKYO_BOX
     for prefix, f in ctx.files():
-        umu = ctx.ticked(f"{prefix}.II.teikyo_iten_umu")
-        ticked = 1 in ctx.ticked(f"{prefix}.III.III_5")
-        path = f"{prefix}.III.III_5.o1"
-        label = ctx.label(f"{prefix}.III.III_5")
-        if umu == {3} and not ticked:
+        umu = ctx.ticked(f"{prefix}.{item}")
+        ticked = opt in ctx.ticked(f"{prefix}.{box}")
+        path = f"{prefix}.{box}.o{opt}"
+        label = ctx.label(f"{prefix}.{box}")
+        if umu == {none} and not ticked:
             yield Hit(path, {"label": label, "problem": "Ⅱ-5 提供・移転を「行っていない」ため、「提供・移転しない」に○をつけてください"})
-        elif umu & {1, 2} and ticked:
+        elif umu & set(some) and ticked:
             yield Hit(path, {"label": label, "problem": "Ⅱ-5 で提供・移転を行っているのに、「提供・移転しない」に○があります"})
 
 
@@ -147,24 +153,26 @@ def renkei_vs_III6(ctx: Context) -> Iterator[Hit]:
     """情報連携 実施しない ⇒ Ⅲ-6 接続しない（入手） and 接続しない（提供） both ticked in every file; 実施する ⇒
     not both, in at least one file (情報連携 is answered for the 事務, and a file such as 本人確認情報 may not
     connect). Reported per file: at each file's boxes."""
-    renkei = ctx.doc.I.renkei_jisshi_umu
+    item, yes, no = RENKEI
+    box, opts = RENKEI_BOXES
+    renkei = ctx.value(item)
     both = []
     for prefix, f in ctx.files():
-        path = f"{prefix}.III.III_6"
+        path = f"{prefix}.{box}"
         ticked = ctx.ticked(path)
-        both.append(ticked >= {1, 2})
-        if renkei == "実施しない":
-            for opt in (1, 2):
+        both.append(ticked >= set(opts))
+        if renkei == no:
+            for opt in opts:
                 if opt not in ticked:
                     name = ctx.item(path).options[opt - 1].label
                     yield Hit(f"{path}.o{opt}", {"label": ctx.label(path), "problem": f"Ⅰ 情報連携の実施の有無が「実施しない」のため、「{name}」に○をつけてください"})
     # 情報連携 is answered for the 事務: one file that connects is enough (a 本人確認情報 file may not connect);
     # when none does, each file's boxes are reported (each is a cell to correct)
-    if renkei == "実施する" and both and all(both):
+    if renkei == yes and both and all(both):
         many = len(both) > 1
         for prefix, _ in ctx.files():
-            path = f"{prefix}.III.III_6"
-            yield Hit(f"{path}.o1", {"label": ctx.label(path), "problem": "Ⅰ 情報連携の実施の有無が「実施する」ですが、"
+            path = f"{prefix}.{box}"
+            yield Hit(f"{path}.o{opts[0]}", {"label": ctx.label(path), "problem": "Ⅰ 情報連携の実施の有無が「実施する」ですが、"
                                      + ("どの特定個人情報ファイルでも" if many else "")
                                      + "「接続しない」の入手・提供の両方に○があります"})
 

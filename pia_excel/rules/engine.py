@@ -20,6 +20,7 @@ from ..spec import FORMS, FormSpec, Item, load_spec
 from ..spec.paths import template_path
 from ..spec import paths
 from ..spec.labels import finding_label
+from ..spec.text import PLACEHOLDERS  # noqa: F401 (re-exported to the rules)
 from ..spec.text import compact as norm  # noqa: F401 (re-exported to the rules)
 
 
@@ -119,12 +120,6 @@ def _reads_of(form: str) -> dict[str, tuple[str, ...]]:
 
 
 # ---------------------------------------------------------------------------------------------- context
-#: cell texts that mean "nothing here" in real documents ("－", "該当なし" …); treated as empty where a rule
-#: asks whether a cell that should stay empty was filled in
-PLACEHOLDERS = frozenset({"-", "ー", "－", "―", "‐", "−", "—", "なし", "無し", "該当なし", "該当無し", "特になし",
-                          "記載なし", "対象外", "なし。", "該当なし。", "特になし。", "N/A", "n/a", "ー。", "／", "/"})
-
-
 def is_filled(value: Any) -> bool:
     """A value is filled when it holds something (a ticked box, a non-blank text, a number)."""
     if value is None:

@@ -12,30 +12,10 @@ from typing import Iterator
 
 from ..spec import FORMS, Item, load_spec
 from ..spec.paths import template_path
+from ..spec.requirements import (CONNECTION_RISKS, ELSEWHERE, EXEMPT, ITAKU, ITAKU_BOX, OPTIONAL, OPTIONAL_IN_BLOCK,  # noqa: F401
+                                 OPTIONAL_KEYS, OPTIONAL_SUFFIXES, RENKEI, RENKEI_BOXES, SYSTEM_NAME, TEIKYO, TEIKYO_BOX, is_optional,
+                                 not_required)
 from .engine import ERROR, WARNING, Context, Hit, is_filled, is_substantive, is_ticked, rule
-
-#: template paths never required (free remarks, 【任意】 parts, 【行政機関等のみ】 parts, boxes ticked by choice)
-OPTIONAL = {
-    "juten": {
-        "cover.hyokasho_no", "cover.tokki_jiko", "I.I_7", "II.II_7", "III.III_10",
-        "IV.horei_tokubetsu_tetsuzuki", "IV.filebo_fukisai",
-        "V.iken_hoho", "V.iken_kikan", "V.iken_naiyo",  # 2. 国民・住民等からの意見の聴取【任意】
-        "V.daisansha_jisshi_bi", "V.daisansha_hoho", "V.daisansha_kekka",  # 3. 第三者点検【任意】
-    },
-    "zenkomoku": {
-        "cover.hyokasho_no", "cover.tokki_jiko", "cover.ppc_shonin_bi", "I.I_8", "II.II_7", "II.henko_datosei",
-        "annex1.jimu_naiyo_figure", "annex1.jimu_naiyo_biko", "IV.IV_3",
-        "V.seikyu_tokki", "V.horei_tokubetsu_tetsuzuki", "V.filebo_fukisai",
-        "VI.iken_tanshuku_riyu", "VI.ppc_teishutsu_bi", "VI.ppc_shinsa",  # 4. 【行政機関等のみ】
-    },
-}
-
-#: keys optional wherever they appear (その他の措置・その他のリスク, headings ticked by choice, the change log)
-OPTIONAL_KEYS = {"III_4", "III_5", "III_6", "henko_kasho"}
-OPTIONAL_SUFFIXES = ("_other_measures", "_other_risks")
-
-#: repeat block fields that may stay empty in a used block
-OPTIONAL_IN_BLOCK = {"I.systems.name", "I.systems.other_system_connections"}
 
 @lru_cache(maxsize=None)
 def conditional(form: str) -> tuple[tuple[Item, Item], ...]:
@@ -51,15 +31,6 @@ DETAILS = {form: {} for form in FORMS}
 for _form in FORMS:
     for _dep, _ans in conditional(_form):
         DETAILS[_form][_ans.path] = DETAILS[_form].get(_ans.path, ()) + (_dep.path,)
-
-
-#: handled by their own rules (R230 重大事故)
-ELSEWHERE = {"III.juudai_jiko_naiyo", "III.juudai_jiko_saihatsu"}
-
-#: Ⅲ-6 risk headings covered by each 接続しない box (option 1: 入手, option 2: 提供), from ``empty_when`` of Ⅲ-6
-#: in the spec (全項目: リスク1–4 and リスク5–7; 重点: リスク1 and リスク2)
-CONNECTION_RISKS = {form: {e.tick: e.under for e in load_spec(form).item("III.III_6").empty_when if e.tick}
-                    for form in FORMS}
 
 
 def _what(item: Item) -> str:
@@ -93,35 +64,18 @@ def switched_off(ctx: Context, prefix: str, item: Item) -> bool:
 
 
 def _switched_off(ctx: Context, prefix: str, keys: frozenset[str]) -> bool:
-    f = ctx.value(prefix)
     if "III_4" in keys:
-        return bool(ctx.ticked(f"{prefix}.III.III_4")) or f.II.itaku_umu == "委託しない"
+        return ITAKU_BOX[1] in ctx.ticked(f"{prefix}.{ITAKU_BOX[0]}") or ctx.value(f"{prefix}.{ITAKU[0]}") == ITAKU[2]
     if "III_5" in keys:
-        umu = ctx.ticked(f"{prefix}.II.teikyo_iten_umu")
-        return bool(ctx.ticked(f"{prefix}.III.III_5")) or umu == {3}
+        umu = ctx.ticked(f"{prefix}.{TEIKYO[0]}")
+        return TEIKYO_BOX[1] in ctx.ticked(f"{prefix}.{TEIKYO_BOX[0]}") or umu == {TEIKYO[1]}
     if "III_6" in keys:
-        off = ctx.ticked(f"{prefix}.III.III_6")
-        renkei_no = ctx.doc.I.renkei_jisshi_umu == "実施しない"
+        off = ctx.ticked(f"{prefix}.{RENKEI_BOXES[0]}")
+        renkei_no = ctx.value(RENKEI[0]) == RENKEI[2]
         for opt, risks in CONNECTION_RISKS[ctx.form].items():
             if keys & set(risks) and (opt in off or renkei_no):
                 return True
     return False
-
-
-def is_optional(form: str, tpath: str) -> bool:
-    """The item at template path ``tpath`` is optional in the form (【任意】, 特記事項, 備考, その他の措置 …)."""
-    key = tpath.rsplit(".", 1)[-1]
-    return tpath in OPTIONAL[form] or key in OPTIONAL_KEYS or key.endswith(OPTIONAL_SUFFIXES)
-
-
-@lru_cache(maxsize=None)
-def _not_required(form: str, item: Item) -> bool:
-    """R101 does not check the item: in a repeat block (R102), or optional (its template path is its spec path)."""
-    if item.repeat is not None or item.kind == "repeat":
-        return True
-    tpath = item.path
-    return (tpath in OPTIONAL[form] or item.key in OPTIONAL_KEYS or item.key.endswith(OPTIONAL_SUFFIXES)
-            or tpath in ELSEWHERE or tpath in _detail_targets(form))
 
 
 @rule("R101", ERROR, "必須項目が未記入", "{label}: {what}", reads=("*",))
@@ -134,18 +88,20 @@ def required(ctx: Context) -> Iterator[Hit]:
     form = ctx.form
     invalid = ctx.doc.invalid_values or {}
     for path, item, value in ctx.instances():
-        if _not_required(form, item) or is_filled(value) or path in invalid:  # an unreadable value is R001–R005's
+        if not_required(form, item) or is_filled(value) or path in invalid:  # an unreadable value is R001–R005's
             continue
         tpath = template_path(path)
-        if ctx.form == "zenkomoku" and tpath.startswith("VI.daisansha_") and (
-                is_filled(ctx.doc.VI.ppc_teishutsu_bi) or is_substantive(ctx.doc.VI.ppc_shinsa)):
+        exempt = EXEMPT.get(form)
+        if exempt and tpath.startswith(exempt[0]) and (
+                is_filled(ctx.value(exempt[1][0])) or is_substantive(ctx.value(exempt[1][1]))):
             continue
         prefix = path.split(".")[0] if path.startswith("files[") else None
         if prefix and switched_off(ctx, prefix, item):
             continue
         yield Hit(path if item.kind != "list" else f"{path}[1]", {"label": ctx.label(path), "what": _what(item)})
-    if not any(is_filled(s.system_name) for s in ctx.doc.I.systems):
-        path = "I.systems[1].system_name"
+    section, group, key = SYSTEM_NAME.split(".")
+    if not any(is_filled(getattr(s, key)) for s in ctx.value(f"{section}.{group}") or []):
+        path = f"{section}.{group}[1].{key}"
         yield Hit(path, {"label": ctx.label(path), "what": "使用するシステムを1つ以上記入してください"})
 
 

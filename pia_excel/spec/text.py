@@ -24,9 +24,11 @@ all end in the models' validators, so the same input gives the same document whi
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import unicodedata
-from typing import Any
+from functools import lru_cache
+from typing import Any, Iterable
 
 from ..wareki import WarekiDate
 
@@ -103,6 +105,11 @@ def part_key(text: str) -> str:
     return unify_dashes(nospace(nfkc_keep_circled(text)))
 
 
+#: cell texts that mean "nothing here" in real documents ("－", "該当なし" …); treated as empty where a rule
+#: asks whether a cell that should stay empty was filled in (rules.engine.is_substantive and the live checks)
+PLACEHOLDERS = frozenset({"-", "ー", "－", "―", "‐", "−", "—", "なし", "無し", "該当なし", "該当無し", "特になし",
+                          "記載なし", "対象外", "なし。", "該当なし。", "特になし。", "N/A", "n/a", "ー。", "／", "/"})
+
 #: the words of a marker left for the author ("【要確認】", "［TODO］", "★要修正"): rule R502 and its live check
 AUTHOR_MARKER_WORDS = ("要確認", "要修正", "要検討", "要記入", "要調整", "要更新", "確認中", "検討中", "調整中", "修正中",
                        "作成中", "未確定", "TODO", "TBD", "FIXME", "XXX")
@@ -175,3 +182,33 @@ def count_value(value: Any) -> Any:
         return int(value)
     text = nfkc(str(value)).strip().strip("（()）件 ")
     return int(text) if text.isdigit() else (value if isinstance(value, str) else str(value))
+
+
+@lru_cache(maxsize=1)
+def _nfkc_sources() -> dict[str, frozenset[str]]:
+    """Character → the characters of the Basic Multilingual Plane whose NFKC is that one character."""
+    out: dict[str, set[str]] = {}
+    for cp in range(0x10000):
+        if 0xD800 <= cp < 0xE000:
+            continue
+        c = chr(cp)
+        n = unicodedata.normalize("NFKC", c)
+        if len(n) == 1:
+            out.setdefault(n, set()).add(c)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def nfkc_variants(words: Iterable[str]) -> tuple[str, ...]:
+    """Every way of writing one of ``words`` character by character in the Basic Multilingual Plane that
+    :func:`compact` reads as that word ("－", "﹣", "₋" for "-"; "ﾅｼ" for "ナシ"), sorted: for comparisons that
+    cannot normalise (worksheet formulas, excel/live.py)."""
+    sources = _nfkc_sources()
+    out: set[str] = set()
+    for w in words:
+        want = compact(w)
+        out.add(w)
+        for combo in itertools.product(*(sorted(sources.get(ch, frozenset()) | {ch}) for ch in w)):
+            s = "".join(combo)
+            if compact(s) == want:
+                out.add(s)
+    return tuple(sorted(out))

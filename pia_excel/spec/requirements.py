@@ -1,0 +1,82 @@
+"""What the form requires and which answers switch its parts off: read by the rules (rules/required.py R101,
+rules/consistency.py R203/R212/R220) and by the live checks compiled into the workbook (excel/live.py), so the
+two never hold two copies of one fact.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from . import FORMS, Item, load_spec
+
+#: template paths never required (free remarks, 【任意】 parts, 【行政機関等のみ】 parts, boxes ticked by choice)
+OPTIONAL = {
+    "juten": {
+        "cover.hyokasho_no", "cover.tokki_jiko", "I.I_7", "II.II_7", "III.III_10",
+        "IV.horei_tokubetsu_tetsuzuki", "IV.filebo_fukisai",
+        "V.iken_hoho", "V.iken_kikan", "V.iken_naiyo",  # 2. 国民・住民等からの意見の聴取【任意】
+        "V.daisansha_jisshi_bi", "V.daisansha_hoho", "V.daisansha_kekka",  # 3. 第三者点検【任意】
+    },
+    "zenkomoku": {
+        "cover.hyokasho_no", "cover.tokki_jiko", "cover.ppc_shonin_bi", "I.I_8", "II.II_7", "II.henko_datosei",
+        "annex1.jimu_naiyo_figure", "annex1.jimu_naiyo_biko", "IV.IV_3",
+        "V.seikyu_tokki", "V.horei_tokubetsu_tetsuzuki", "V.filebo_fukisai",
+        "VI.iken_tanshuku_riyu", "VI.ppc_teishutsu_bi", "VI.ppc_shinsa",  # 4. 【行政機関等のみ】
+    },
+}
+
+#: keys optional wherever they appear (その他の措置・その他のリスク, headings ticked by choice, the change log)
+OPTIONAL_KEYS = {"III_4", "III_5", "III_6", "henko_kasho"}
+OPTIONAL_SUFFIXES = ("_other_measures", "_other_risks")
+
+#: repeat block fields that may stay empty in a used block
+OPTIONAL_IN_BLOCK = {"I.systems.name", "I.systems.other_system_connections"}
+
+#: handled by their own rules (R230 重大事故)
+ELSEWHERE = {"III.juudai_jiko_naiyo", "III.juudai_jiko_saihatsu"}
+
+#: at least one システム has a name (R101 reports the first slot when none has)
+SYSTEM_NAME = "I.systems.system_name"
+
+#: 全項目 Ⅵ-3 第三者点検 (template path prefix) is not required when Ⅵ-4 (行政機関等) is answered: its 提出日
+#: filled or its 審査 more than a placeholder
+EXEMPT = {"zenkomoku": ("VI.daisansha_", ("VI.ppc_teishutsu_bi", "VI.ppc_shinsa"))}
+
+# ---- the answers that switch a part of Ⅲ off (R101 does not require its items; R203/R212/R220: Ⅱ/Ⅰ and Ⅲ agree)
+#: Ⅱ-4 委託の有無: (item, the answer "yes", the answer "no"); Ⅲ-4's box 委託しない
+ITAKU = ("II.itaku_umu", "委託する", "委託しない")
+ITAKU_BOX = ("III.III_4", 1)
+#: Ⅱ-5 提供・移転の有無: the option 行っていない and the options 提供を行っている / 移転を行っている; Ⅲ-5's box
+TEIKYO = ("II.teikyo_iten_umu", 3, (1, 2))
+TEIKYO_BOX = ("III.III_5", 1)
+#: Ⅰ 情報連携の実施の有無: (item, "yes", "no"); Ⅲ-6's boxes 接続しない（入手）/（提供）
+RENKEI = ("I.renkei_jisshi_umu", "実施する", "実施しない")
+RENKEI_BOXES = ("III.III_6", (1, 2))
+
+#: Ⅲ-6 risk headings covered by each 接続しない box (option 1: 入手, option 2: 提供), from ``empty_when`` of Ⅲ-6
+#: in the spec (全項目: リスク1–4 and リスク5–7; 重点: リスク1 and リスク2)
+CONNECTION_RISKS = {form: {e.tick: e.under for e in load_spec(form).item("III.III_6").empty_when if e.tick}
+                    for form in FORMS}
+
+
+def is_optional(form: str, tpath: str) -> bool:
+    """The item at template path ``tpath`` is optional in the form (【任意】, 特記事項, 備考, その他の措置 …)."""
+    key = tpath.rsplit(".", 1)[-1]
+    return tpath in OPTIONAL[form] or key in OPTIONAL_KEYS or key.endswith(OPTIONAL_SUFFIXES)
+
+
+@lru_cache(maxsize=None)
+def dependents(form: str) -> frozenset[str]:
+    """Template paths of the items that apply only under an answer (``applies_when``: R103's, not R101's)."""
+    return frozenset(it.path for it in load_spec(form).value_items() if it.applies_when is not None)
+
+
+@lru_cache(maxsize=None)
+def not_required(form: str, item: Item) -> bool:
+    """R101 does not check the item: in a repeat block (R102), optional, handled elsewhere or dependent on an
+    answer (its template path is its spec path)."""
+    if item.repeat is not None or item.kind == "repeat":
+        return True
+    tpath = item.path
+    return (tpath in OPTIONAL[form] or item.key in OPTIONAL_KEYS or item.key.endswith(OPTIONAL_SUFFIXES)
+            or tpath in ELSEWHERE or tpath in dependents(form))
+
