@@ -2,9 +2,11 @@
 code, they find exactly the (rule, cell) pairs `pia-excel validate` finds for the same rules."""
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 from openpyxl import load_workbook
 
 from lo_calc import through_libreoffice
@@ -14,6 +16,7 @@ from pia_excel.excel import live
 from pia_excel.excel.writer import write_workbook
 from pia_excel.models import new_document
 from pia_excel.rules import RULES, validate
+from strategies import documents
 
 FIXTURES = Path(__file__).with_name("fixtures")
 
@@ -125,3 +128,84 @@ def test_itaku_blocks_written_under_itaku_shinai(tmp_path):
     python = _python_results(path)
     assert flagged == python
     assert counts["R202"] == len(doc.files[0].II.itaku_jiko) + 1  # the blocks and the count
+
+
+@pytest.mark.libreoffice
+def test_new_live_checks_appear_when_typed_and_go_when_undone(tmp_path):
+    """R004, R101, R203, R204, R220, R231 on 釧路市's document (委託しない with Ⅲ-4 written, 接続しない(入手) ticked):
+    typed in the workbook, recalculated by LibreOffice, each flags its cell as validate does; undone, they go."""
+    doc = api.load(FIXTURES / "kushiro_shuno_juten.json").doc
+    src = tmp_path / "kushiro.xlsx"
+    write_workbook(doc, src)
+    lay = L.layout_of(doc)
+    before, counts_before = _live_results(src, tmp_path / "lo0")
+    assert before == _python_results(src)
+    box = _cell(lay, "Ⅲ", lambda c: c.role == L.MARK_CELL and c.path == "III.III_4" and c.option == 1)
+    assert ("R203", *box) in before and counts_before["R204"] == 6
+
+    mark = _cell(lay, "Ⅱ", lambda c: c.role == L.MARK_CELL and c.path == "II.nyushu_moto" and c.option == 1)
+    name = _cell(lay, "Ⅰ", lambda c: c.role == L.VALUE and c.path == "I.jimu_meisho")
+    naiyo = _cell(lay, "Ⅲ", lambda c: c.role == L.VALUE and c.path == "III.juudai_jiko_naiyo")
+    renkei = _cell(lay, "Ⅰ", lambda c: c.role == L.VALUE and c.path == "I.renkei_jisshi_umu")
+    teikyo = _cell(lay, "Ⅲ", lambda c: c.role == L.MARK_CELL and c.path == "III.III_6" and c.option == 2)
+    edits = {box: "○", mark: "✔", name: "　", naiyo: "不正アクセスにより漏えい", renkei: "実施しない"}
+    wb = load_workbook(src)
+    undo = {where: wb[where[0]][where[1]].value for where in edits}
+    for (sheet, a1), v in edits.items():
+        wb[sheet][a1] = v
+    typed = tmp_path / "typed.xlsx"
+    wb.save(typed)
+    after, counts = _live_results(typed, tmp_path / "lo1")
+    assert after == _python_results(typed)
+    assert ("R203", *box) not in after and counts["R204"] == 6  # ticked: Ⅲ-4 must stay empty either way
+    assert ("R004", *mark) in after and ("R101", *name) in after and ("R231", *naiyo) in after
+    assert ("R220", *teikyo) in after and counts["R220"] == 1  # 接続しない(入手) is ticked, (提供) is not
+
+    for (sheet, a1), v in undo.items():
+        wb[sheet][a1] = v
+    wb.save(typed)
+    again, counts = _live_results(typed, tmp_path / "lo2")
+    assert again == before and counts == counts_before
+
+
+def test_marks_and_placeholders_are_every_nfkc_spelling_of_the_python_ones():
+    """The formulas compare without normalising: their lists hold every spelling NFKC reads as a mark or a
+    placeholder, and only those (excel/values.py, spec/text.py own the sets)."""
+    from pia_excel.excel.values import TICK_MARKS, UNTICK_MARKS, mark_state
+    from pia_excel.rules.engine import is_substantive
+
+    assert {"○", "〇", "◯"} <= set(live.LISTS["tick"]) and all(mark_state(m) == "ticked" for m in live.LISTS["tick"])
+    assert {"－", "ﾅｼ", "０", "×"} <= set(live.LISTS["untick"])
+    assert all(mark_state(m) == "unticked" for m in live.LISTS["untick"])
+    assert {"－", "該当なし", "n/a", "ｎ/ａ"} <= set(live.LISTS["placeholders"])
+    assert not any(is_substantive(p) for p in live.LISTS["placeholders"])
+    assert not set(live.LISTS["tick"]) & set(live.LISTS["untick"]) and TICK_MARKS and UNTICK_MARKS
+
+
+#: what staff type into ○ cells and text cells: marks of every kind (wildcards of MATCH too), placeholders
+ODD_MARKS = ["✔", "×", "ﾅｼ", " ○ ", "〇", "－", "1", "?", "*", "レ", "0", "ー", "x"]
+ODD_TEXTS = ["－", "該当なし", "ｎ/ａ", "N/a", "　", "記入あり", "別紙1のとおり"]
+
+
+@pytest.mark.libreoffice
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                                              HealthCheck.function_scoped_fixture])
+@given(doc=documents(max_files=2), data=st.data())
+def test_random_documents_agree_with_validate(tmp_path, doc, data):
+    """Random documents (tests/strategies.py), with odd marks and placeholders typed into some cells: the live
+    checks flag exactly the (rule, cell) pairs validate reports for the same rules."""
+    run = tmp_path / str(uuid.uuid4())
+    run.mkdir()
+    path = run / "doc.xlsx"
+    api.save(doc, path, strict=False)
+    lay = L.layout_of(doc)
+    marks = [(s.title, c.ref) for s in lay.sheets for c in s.cells if c.role == L.MARK_CELL]
+    texts = [(s.title, c.ref) for s in lay.sheets for c in s.cells if c.role == L.VALUE and c.kind == "text"]
+    wb = load_workbook(path)
+    for sheet, a1 in data.draw(st.lists(st.sampled_from(marks), max_size=12)):
+        wb[sheet][a1] = data.draw(st.sampled_from(ODD_MARKS))
+    for sheet, a1 in data.draw(st.lists(st.sampled_from(texts), max_size=12)):
+        wb[sheet][a1] = data.draw(st.sampled_from(ODD_TEXTS))
+    wb.save(path)
+    flagged, _ = _live_results(path, run / "lo")
+    assert flagged == _python_results(path)
