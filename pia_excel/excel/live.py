@@ -89,6 +89,11 @@ def _not_ticked(x: str) -> str:
     return f"OR({_blank(x)},{_one_of(x, 'untick')})"
 
 
+def _present(x: str) -> str:
+    """Anything at all, spaces too (a block holding only "　" is used: models.base.PiaModel.is_empty)."""
+    return f"LEN({x})>0"
+
+
 def _substantive(x: str) -> str:
     """More than a placeholder such as "－" or "該当なし" (rules.engine.is_substantive)."""
     return f"AND({_filled(x)},NOT({_one_of(x, 'placeholders')}))"
@@ -104,6 +109,7 @@ LISTS: dict[str, tuple[str, ...]] = {
     "tick": nfkc_variants(TICK_MARKS),
     "untick": nfkc_variants(UNTICK_MARKS),
     "placeholders": nfkc_variants(PLACEHOLDERS),
+    "refers": req.REFERS_ELSEWHERE,
     "markers": tuple(f"{o}{w}" for w in AUTHOR_MARKER_WORDS for o in ("【", "[", "［", "〔", "〖", "〘", "★", "☆")),
 }
 
@@ -174,24 +180,24 @@ def _juudai_jiko(sheet: L.Sheet) -> list[Target]:
 def _itaku_none_blocks(sheet: L.Sheet) -> list[Target]:
     """R202: 委託しない with a 委託事項 block filled in (at the block's first cell) or a count other than 0."""
     values = {c.path: c for c in sheet.cells if c.role in (L.VALUE, L.COUNT)}
-    umu = values.get("II.itaku_umu")
+    umu = values.get(req.ITAKU[0])
     if umu is None:
         return []
     refs = {"u": (umu.row, umu.col)}
-    none = 'TRIM({u})="委託しない"'
+    none = _is("{u}", req.ITAKU[2])
     out = []
     for b in sheet.blocks:
-        if b.path != "II.itaku_jiko":
+        if b.path != req.ITAKU_COUNT[1]:
             continue
         cells = sorted((c.row, c.col, c.role) for c in sheet.cells
                        if c.role in L.VALUE_ROLES and b.first_row <= c.row <= b.last_row)
         parts, brefs = [], dict(refs)
         for i, (r, col, role) in enumerate(cells):
             brefs[f"c{i}"] = (r, col)
-            parts.append(_ticked(f"{{c{i}}}") if role == L.MARK_CELL else _filled(f"{{c{i}}}"))
+            parts.append(_ticked(f"{{c{i}}}") if role == L.MARK_CELL else _present(f"{{c{i}}}"))
         first = cells[0]
         out.append(Target(sheet.title, first[0], first[1], f"AND({none},OR({','.join(parts)}))", brefs))
-    count = values.get("II.itaku_umu_count")
+    count = values.get(req.ITAKU_COUNT[0])
     if count is not None:
         out.append(Target(sheet.title, count.row, count.col, f"AND({none},ISNUMBER({{n}}),{{n}}<>0)",
                           {**refs, "n": (count.row, count.col)}))
@@ -213,13 +219,19 @@ class _Formula:
     """The cells one target's formula reads, named c0, c1 … as they are asked for (cells of another sheet by
     their title)."""
 
-    def __init__(self, sheet: L.Sheet):
-        self.sheet = sheet
+    def __init__(self, sheet: L.Sheet | str):
+        self.title = sheet if isinstance(sheet, str) else sheet.title
         self.refs: dict[str, tuple] = {}
 
-    def cell(self, where: L.Sheet, pos: tuple[int, int]) -> str:
+    def cell(self, where: L.Sheet | str, pos: tuple[int, int]) -> str:
+        title = where if isinstance(where, str) else where.title
         key = f"c{len(self.refs)}"
-        self.refs[key] = pos if where.title == self.sheet.title else (where.title, *pos)
+        self.refs[key] = pos if title == self.title else (title, *pos)
+        return "{" + key + "}"
+
+    def other_range(self, title: str, first: tuple[int, int], last: tuple[int, int]) -> str:
+        key = f"c{len(self.refs)}"
+        self.refs[key] = (title, *first, *last)
         return "{" + key + "}"
 
     def range(self, first: tuple[int, int], last: tuple[int, int]) -> str:
@@ -228,7 +240,7 @@ class _Formula:
         return "{" + key + "}"
 
     def target(self, pos: tuple[int, int], formula: str) -> Target:
-        return Target(self.sheet.title, pos[0], pos[1], formula, self.refs)
+        return Target(self.title, pos[0], pos[1], formula, self.refs)
 
 
 def _sheet_of(lay: L.Layout, section: str, file_no: int | None) -> L.Sheet | None:
@@ -434,6 +446,90 @@ def _blocks(sheet: L.Sheet, item: Item) -> list[str]:
     return [f"{rep.path}[{k}]" for k in range(1, rep.max + 1)]
 
 
+# ---------------------------------------------------------------------------------------------- counts vs blocks
+#: the column of the チェック計算 sheet holding helper cells (one value per repeat block), right of the checks
+HELPER_COL = 8
+
+
+class _Ctx:
+    """What the compilers see: the layout (its attributes) and the helper cells they put on チェック計算."""
+
+    def __init__(self, lay: L.Layout):
+        self.lay = lay
+        self.helpers: list[Target] = []
+        self._groups: dict[tuple[str, str], tuple[tuple, tuple]] = {}
+
+    def __getattr__(self, name):
+        return getattr(self.lay, name)
+
+    def helper(self, f: _Formula, formula: str) -> int:
+        row = len(self.helpers) + 1
+        self.helpers.append(Target(CALC_SHEET, row, HELPER_COL, formula, f.refs))
+        return row
+
+    def group(self, sheet: L.Sheet, path: str) -> tuple[tuple, tuple]:
+        """The helper ranges (on チェック計算) of the repeat group ``path`` of ``sheet``: 1 per block in use, 1 per
+        block sending the reader elsewhere (別紙 …) — as 5-tuples for :meth:`_Formula.other_range`."""
+        key = (sheet.title, path)
+        if key not in self._groups:
+            used, refers = [], []
+            blocks = [b for b in sheet.blocks if b.path == path]
+            for b in blocks:
+                cells = sorted((c.row, c.col, c.role) for c in sheet.cells
+                               if c.role in L.VALUE_ROLES and b.first_row <= c.row <= b.last_row)
+                f = _Formula(CALC_SHEET)
+                parts = [_ticked(f.cell(sheet, (r, col))) if role == L.MARK_CELL else _present(f.cell(sheet, (r, col)))
+                         for r, col, role in cells]
+                used.append(self.helper(f, f"IF(OR({','.join(parts)}),1,0)"))
+                f = _Formula(CALC_SHEET)
+                parts = [f"SUMPRODUCT(--ISNUMBER(SEARCH({{list:refers}},{f.cell(sheet, (r, col))})))"
+                         for r, col, role in cells if role != L.MARK_CELL]
+                refers.append(self.helper(f, f"IF({'+'.join(parts)}>0,1,0)"))
+            self._groups[key] = ((CALC_SHEET, used[0], HELPER_COL, used[-1], HELPER_COL),
+                                 (CALC_SHEET, refers[0], HELPER_COL, refers[-1], HELPER_COL))
+        return self._groups[key]
+
+
+def _count_disagrees(f: _Formula, n: str, used: str, refers: str, slots: int) -> str:
+    """rules/consistency.count_agrees negated: the count is not a whole number ≥ 0, or it is neither the blocks in
+    use nor more than them with a reason (more than the slots, or a block refers to a 別紙)."""
+    return (f"NOT(AND(ISNUMBER({n}),{n}>=0,INT({n})={n},OR({n}=SUM({used}),"
+            f"AND({n}>SUM({used}),OR({n}>{slots},SUM({refers})>0)))))")
+
+
+def _itaku_count(sheet: L.Sheet, rows: int, c: _Ctx) -> list[Target]:
+    """R201: 委託する with its count missing or not the 委託事項 blocks filled in."""
+    count_path, blocks = req.ITAKU_COUNT
+    at, u = _at(sheet, count_path), _at(sheet, req.ITAKU[0])
+    if at is None or u is None:
+        return []
+    used, refers = c.group(sheet, blocks)
+    f = _Formula(sheet)
+    cond = _count_disagrees(f, f.cell(sheet, at), f.other_range(used[0], used[1:3], used[3:]),
+                            f.other_range(refers[0], refers[1:3], refers[3:]), c.spec.item(blocks).max)
+    return [f.target(at, f"AND({_is(f.cell(sheet, u), req.ITAKU[1])},{cond})")]
+
+
+def _teikyo_count(sheet: L.Sheet, rows: int, c: _Ctx) -> list[Target]:
+    """R210: 提供 / 移転を行っている ticked with its count missing or not the blocks filled in; blocks filled in
+    while the box is not ticked (at the box)."""
+    path = req.TEIKYO[0]
+    out = []
+    for opt, blocks in req.TEIKYO_BLOCKS.items():
+        m, n = _at(sheet, path, opt), sheet.part.positions.get(path + names.option_suffix(opt, "count"))
+        if m is None or n is None:
+            continue
+        used, refers = c.group(sheet, blocks)
+        f = _Formula(sheet)
+        cond = _count_disagrees(f, f.cell(sheet, n), f.other_range(used[0], used[1:3], used[3:]),
+                                f.other_range(refers[0], refers[1:3], refers[3:]), c.spec.item(blocks).max)
+        out.append(f.target(n, f"AND({_ticked(f.cell(sheet, m))},{cond})"))
+        f = _Formula(sheet)
+        out.append(f.target(m, f"AND(NOT({_ticked(f.cell(sheet, m))}),"
+                               f"SUM({f.other_range(used[0], used[1:3], used[3:])})>0)"))
+    return out
+
+
 def _odd_marks(sheet: L.Sheet, rows: int, lay: L.Layout) -> list[Target]:
     """R004: a ○ cell holding neither ○ (〇 ◯) nor a "no" mark (×, -, なし, 0 …: excel/values.py's marks and every
     way of writing them that NFKC reads as them)."""
@@ -453,10 +549,12 @@ CHECKS: list[tuple[str, str, str, Callable[[L.Sheet, int, L.Layout], list[Target
     ("R104", ERROR, "「その他」に○があるが（　）の内容が未記入", lambda s, n, lay: _details(s, other=True)),
     ("R105", WARNING, "（　）のある選択肢に○があるが内容が未記入", lambda s, n, lay: _details(s, other=False)),
     ("R106", WARNING, "○のない選択肢に（　）の内容や件数が書かれている", lambda s, n, lay: _untick_written(s)),
+    ("R201", ERROR, "委託の有無の件数と委託事項の数が合わない", _itaku_count),
     ("R202", ERROR, "委託しないのに委託事項が記入されている", lambda s, n, lay: _itaku_none_blocks(s)),
     ("R203", ERROR, "Ⅱ-4 委託の有無とⅢ-4「委託しない」の○が合わない", _itaku_vs_box),
     ("R204", ERROR, "委託しないのにⅢ-4（委託のリスク対策）が記入されている", _negative("R204")),
     ("R205", ERROR, "再委託しないのに再委託の許諾方法・再委託事項が記入されている", _negative("R205")),
+    ("R210", ERROR, "提供・移転の件数と提供先・移転先の数が合わない", _teikyo_count),
     ("R211", ERROR, "「行っていない」と「提供（移転）を行っている」に同時に○", lambda s, n, lay: _teikyo_none_and_some(s)),
     ("R212", ERROR, "Ⅱ-5 提供・移転の有無とⅢ-5「提供・移転しない」の○が合わない", _teikyo_vs_box),
     ("R213", ERROR, "提供・移転しないのにⅢ-5（提供・移転のリスク対策）が記入されている", _negative("R213")),
@@ -470,14 +568,23 @@ CHECKS: list[tuple[str, str, str, Callable[[L.Sheet, int, L.Layout], list[Target
 LIVE_CODES = frozenset(code for code, *_ in CHECKS)
 
 
-def compile_checks(lay: L.Layout, data_rows: dict[str, int]) -> list[LiveCheck]:
+class Checks(list):
+    """The live checks of a workbook (a list of :class:`LiveCheck`) and the helper cells they read (``helpers``:
+    targets on チェック計算, column :data:`HELPER_COL`, row = their ``row``)."""
+
+    helpers: list[Target]
+
+
+def compile_checks(lay: L.Layout, data_rows: dict[str, int]) -> Checks:
     """The live checks of a workbook of layout ``lay``; ``data_rows``: sheet title → rows of its list or table."""
-    out = []
+    out = Checks()
+    ctx = _Ctx(lay)
     for code, severity, what, make in CHECKS:
         check = LiveCheck(code, severity, what)
         for sheet in lay.sheets:
-            check.targets += make(sheet, data_rows.get(sheet.title, 0), lay)
+            check.targets += make(sheet, data_rows.get(sheet.title, 0), ctx)
         out.append(check)
+    out.helpers = ctx.helpers
     return out
 
 
@@ -499,6 +606,9 @@ def render(t: Target, lists: dict[str, str], *, sheet_prefix: str = "", absolute
         if m.group(1):
             return lists[m.group(2)]
         r = t.refs[m.group(2)]
+        if len(r) == 5:
+            return (f"{L.quote_sheet(r[0])}!${L.col_letter(r[2])}${r[1]}:"
+                    f"${L.col_letter(r[4])}${r[3]}")
         if len(r) == 3:
             return f"{L.quote_sheet(r[0])}!${L.col_letter(r[2])}${r[1]}"
         if len(r) == 4:
@@ -511,7 +621,7 @@ def shape(t: Target) -> tuple:
     """Targets of the same shape share one conditional format (same formula, same relative positions, same cells
     of other sheets)."""
     def rel(r: tuple) -> tuple:
-        if len(r) == 3:
+        if len(r) in (3, 5):
             return r
         if len(r) == 4:
             return (r[0] - t.row, r[1] - t.col, r[2] - t.row, r[3] - t.col)

@@ -458,6 +458,8 @@ def _add_live_checks(wb: Workbook, lay: L.Layout, ctx: _Ctx) -> None:
             sqref = " ".join(L.ref(t.row, t.col) for t in group)
             wb[head.sheet].conditional_formatting.add(sqref, FormulaRule(formula=[formula],
                                                                          fill=_CHECK_FILL[check.severity]))
+    for h in checks.helpers:  # per repeat block: in use, refers to a 別紙 (read by R201 / R210)
+        calc.cell(row=h.row, column=h.col, value="=" + live.render(h, lists))
     calc.sheet_state = "hidden"
     calc.protection.sheet = True
 

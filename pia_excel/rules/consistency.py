@@ -5,8 +5,12 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..spec.requirements import ITAKU, ITAKU_BOX, RENKEI, RENKEI_BOXES, TEIKYO, TEIKYO_BOX
+from ..spec.requirements import (ITAKU, ITAKU_BOX, ITAKU_COUNT, REFERS_ELSEWHERE, RENKEI, RENKEI_BOXES, TEIKYO,
+                                 TEIKYO_BLOCKS, TEIKYO_BOX)
 from .engine import ADEQUACY, ERROR, WARNING, Context, Hit, is_filled, rule
+
+
+_REFERS = re.compile("|".join(map(re.escape, REFERS_ELSEWHERE)))
 
 
 def _used(blocks) -> list[int]:
@@ -15,7 +19,7 @@ def _used(blocks) -> list[int]:
 
 def _refers_elsewhere(blocks) -> bool:
     """A block points to a 別紙/別添 for the rest ("提供先4 … 情報照会者（別紙1参照）")."""
-    return any(re.search(r"別紙|別添|別表のとおり|一覧のとおり", str(b.model_dump())) for b in blocks or [])
+    return any(_REFERS.search(str(b.model_dump())) for b in blocks or [])
 
 
 def count_agrees(count: int, used: int, blocks, slots: int) -> bool:
@@ -29,18 +33,20 @@ def count_agrees(count: int, used: int, blocks, slots: int) -> bool:
 def itaku_count(ctx: Context) -> Iterator[Hit]:
     """委託する: the "（ N ）件" count is given and equals the number of 委託事項 blocks filled in (or exceeds it
     when the blocks refer to a 別紙 or the count exceeds the 20 slots of the form)."""
+    count_path, blocks_path = ITAKU_COUNT
     for prefix, f in ctx.files():
-        ii = f.II
-        if ii.itaku_umu != "委託する":
+        if ctx.value(f"{prefix}.{ITAKU[0]}") != ITAKU[1]:
             continue
-        used = len(_used(ii.itaku_jiko))
-        path = f"{prefix}.II.itaku_umu_count"
-        label = ctx.label(f"{prefix}.II.itaku_umu")
-        if ii.itaku_umu_count is None:
+        blocks = ctx.value(f"{prefix}.{blocks_path}")
+        count = ctx.value(f"{prefix}.{count_path}")
+        used = len(_used(blocks))
+        path = f"{prefix}.{count_path}"
+        label = ctx.label(f"{prefix}.{ITAKU[0]}")
+        if count is None:
             yield Hit(path, {"label": label, "problem": f"委託する場合は件数（　）件を記入してください（委託事項は{used}件記入されています）"})
-        elif not count_agrees(ii.itaku_umu_count, used, ii.itaku_jiko, ctx.item(f"{prefix}.II.itaku_jiko").max):
+        elif not count_agrees(count, used, blocks, ctx.item(f"{prefix}.{blocks_path}").max):
             yield Hit(path, {"label": label,
-                             "problem": f"（{ii.itaku_umu_count}）件とありますが、記入された委託事項は{used}件です"})
+                             "problem": f"（{count}）件とありますが、記入された委託事項は{used}件です"})
 
 
 @rule("R203", ERROR, "Ⅱ-4 委託の有無とⅢ-4「委託しない」の○が合わない", "{label}: {problem}",
@@ -65,7 +71,7 @@ def _block_refers(ctx: Context, prefix: str, blocks) -> bool:
     if _refers_elsewhere(blocks):
         return True
     note = ctx.value(f"{prefix}.II.II_7")
-    return bool(note and re.search(r"別紙|別添|別表のとおり|一覧のとおり", str(note)))
+    return bool(note and _REFERS.search(str(note)))
 
 
 @rule("R209", WARNING, "件数が記入欄（20件）を超えるのに別紙・別添の参照がない",
@@ -92,7 +98,8 @@ def count_beyond_slots(ctx: Context) -> Iterator[Hit]:
                 yield Hit(f"{umu}.o{opt}.count", {"label": ctx.label(umu), "count": count, "slots": slots, "name": name})
 
 
-_TEIKYO = {1: ("teikyo_saki", "提供先", "提供を行っている"), 2: ("iten_saki", "移転先", "移転を行っている")}
+_TEIKYO = {opt: (TEIKYO_BLOCKS[opt].rsplit(".", 1)[1], name, text)
+           for opt, name, text in ((1, "提供先", "提供を行っている"), (2, "移転先", "移転を行っている"))}
 
 
 @rule("R210", ERROR, "提供・移転の件数と提供先・移転先の数が合わない", "{label}: {problem}",
@@ -102,7 +109,7 @@ def teikyo_count(ctx: Context) -> Iterator[Hit]:
     filled in (more is accepted when the blocks refer to a 別紙 or the count exceeds the 20 slots); blocks filled
     in while the box is not ticked are reported too."""
     for prefix, f in ctx.files():
-        umu = f"{prefix}.II.teikyo_iten_umu"
+        umu = f"{prefix}.{TEIKYO[0]}"
         ticked = ctx.ticked(umu)
         for opt, (key, name, text) in _TEIKYO.items():
             used = len(_used(getattr(f.II, key)))

@@ -80,3 +80,12 @@ def not_required(form: str, item: Item) -> bool:
     return (tpath in OPTIONAL[form] or item.key in OPTIONAL_KEYS or item.key.endswith(OPTIONAL_SUFFIXES)
             or tpath in ELSEWHERE or tpath in dependents(form))
 
+
+# ---- counts against the blocks filled in (R201 / R210)
+#: Ⅱ-4: the count cell of 委託する and the 委託事項 blocks it counts
+ITAKU_COUNT = ("II.itaku_umu_count", "II.itaku_jiko")
+#: Ⅱ-5: option → the blocks its "（　）件" counts (提供を行っている → 提供先, 移転を行っている → 移転先)
+TEIKYO_BLOCKS = {1: "II.teikyo_saki", 2: "II.iten_saki"}
+#: words by which a block (or Ⅱ 備考) sends the reader elsewhere for the rest ("提供先4 … （別紙1参照）"): a count
+#: above the blocks filled in is accepted then
+REFERS_ELSEWHERE = ("別紙", "別添", "別表のとおり", "一覧のとおり")
