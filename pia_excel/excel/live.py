@@ -11,13 +11,26 @@ is a condition on the cells of the layout, written three times from one definiti
 
 Each check carries the code of the rule it computes (rules/, the full check); the catalogue marks those rules
 "live" and every other one "Python only" (``docs/rules.md``). Only functions that Excel 2016+, Excel on the web
-and LibreOffice all compute are used: AND, OR, NOT, LEN, TRIM, SUBSTITUTE, ISNUMBER, MATCH, SEARCH, SUMPRODUCT,
-IF, SUM, MIN, INDEX, HYPERLINK.
+and LibreOffice all compute are used: AND, OR, NOT, LEN, TRIM, SUBSTITUTE, CHAR, EXACT, ISNUMBER, INT, SEARCH,
+SUMPRODUCT, IF, SUM, MAX, MIN, INDEX, HYPERLINK (no MATCH / COUNTIF on texts: they take * ? ~ as wildcards).
+
+The facts a check needs are read where the Python rule reads them: the spec (``empty_when``, ``applies_when``,
+choices, options), spec/requirements.py (what R101 requires, the answers that switch parts of Ⅲ off, the count
+cells and their blocks), spec/text.py (placeholders, with :func:`~pia_excel.spec.text.nfkc_variants` standing in
+for the NFKC a formula cannot do) and excel/values.py (the ○ and "no" marks). Checks that read a whole repeat
+group (R201, R210) read helper cells on チェック計算 (column :data:`HELPER_COL`, one per block: in use, refers
+to a 別紙).
+
+Where the formulas and Python can differ (not in the documents the tests generate): whitespace other than
+space, 全角スペース, tab and line breaks inside a mark or placeholder; choices and counts written in a form only
+the reader's normalisation accepts ("2) 委託する", "（５）件": R001 / R003 are Python only for that reason); an
+unreadable value in a cell a check reads (Python reads it as empty, a formula as written).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable
 
 from ..spec import EmptyWhen, Item, load_spec
@@ -402,9 +415,7 @@ def _negative(code: str) -> Callable[[L.Sheet, int, L.Layout], list[Target]]:
     empties filled in (more than a placeholder; a checkbox item: a box ticked)."""
     def make(sheet: L.Sheet, rows: int, lay: L.Layout) -> list[Target]:
         found: dict[tuple[int, int], tuple[_Formula, str, list[str]]] = {}
-        for item, e in _empty_when(lay.form, code):
-            targets = [lay.spec.item(t) for t in e.items]
-            targets += [it for h in e.under for it in lay.spec.value_items() if _under(it, h)]
+        for item, e, targets in _empty_when(lay.form, code):
             for t in targets:
                 if t.section.key != sheet.section.key or t.kind == "repeat":
                     continue
@@ -434,8 +445,13 @@ def _negative(code: str) -> Callable[[L.Sheet, int, L.Layout], list[Target]]:
     return make
 
 
-def _empty_when(form: str, code: str) -> list[tuple[Item, EmptyWhen]]:
-    return [(it, e) for it in load_spec(form).walk() for e in it.empty_when if e.code == code]
+@lru_cache(maxsize=None)
+def _empty_when(form: str, code: str) -> tuple[tuple[Item, EmptyWhen, tuple[Item, ...]], ...]:
+    """(answering item, its ``empty_when`` entry with this code, the items the entry empties)."""
+    spec = load_spec(form)
+    return tuple((it, e, tuple(spec.item(t) for t in e.items)
+                  + tuple(x for h in e.under for x in spec.value_items() if _under(x, h)))
+                 for it in spec.walk() for e in it.empty_when if e.code == code)
 
 
 def _blocks(sheet: L.Sheet, item: Item) -> list[str]:
