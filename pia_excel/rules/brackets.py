@@ -2,96 +2,46 @@
 the しきい値判断結果, the number of items in the 記録項目 annex, Ⅰ 対象人数 vs Ⅱ 対象となる本人の数."""
 from __future__ import annotations
 
-import math
 import re
 from typing import Iterator
 
+from ..spec.requirements import (FORM_LEVEL, HANDLER_ITEMS, HANDLERS, INF, JUUDAI_JIKO, LEVEL_NAMES,  # noqa: F401
+                                 TAISHO_NINZU, bracket, obligation_range, shikiichi_disagrees, stated_level)
 from ..spec.text import nfkc
 from .engine import ERROR, WARNING, Context, Hit, norm, rule
-
-INF = math.inf
-
-
-def _number(text: str) -> float:
-    """"1,000" → 1000, "1万" → 10000, "1,000万" → 10000000."""
-    text = text.replace(",", "")
-    if text.endswith("万"):
-        return float(text[:-1]) * 10_000
-    return float(text)
-
-
-def bracket(choice: str | None) -> tuple[float, float] | None:
-    """The range [low, high) of a bracket choice; None when the text is not a bracket."""
-    if not choice:
-        return None
-    t = nfkc(choice)
-    lo = re.search(r"([\d,]+万?)(?:人|項目)以上", t)
-    hi = re.search(r"([\d,]+万?)(?:人|項目)未満", t)
-    if not lo and not hi:
-        return None
-    return (_number(lo.group(1)) if lo else 0.0, _number(hi.group(1)) if hi else INF)
-
-
-# ---------------------------------------------------------------------------------------------- しきい値判断
-#: obligation levels: 0 none, 1 基礎項目評価, 2 基礎 + 重点項目評価, 3 基礎 + 全項目評価
-LEVEL_NAMES = {0: "特定個人情報保護評価の実施は義務付けられない", 1: "基礎項目評価のみが義務付けられる",
-               2: "基礎項目評価及び重点項目評価が義務付けられる", 3: "基礎項目評価及び全項目評価が義務付けられる"}
-#: the form's own level: what a 重点/全項目 評価書 is
-FORM_LEVEL = {"juten": 2, "zenkomoku": 3}
-
-
-def stated_level(choice: str) -> int | None:
-    """The obligation a しきい値判断結果 choice states."""
-    t = norm(choice)
-    if "義務付けられない" in t:
-        return 0
-    if t.startswith("基礎項目評価及び全項目評価"):
-        return 3
-    if t.startswith("基礎項目評価及び重点項目評価"):
-        return 2
-    if t.startswith("基礎項目評価の実施"):
-        return 1
-    return None
-
 
 def _handlers(ctx: Context) -> tuple[bool, bool]:
     """(certainly ≥ 500, possibly ≥ 500) for the 取扱者数, from 使用者数 and 委託先における取扱者数."""
     brackets = []
     unknown = False
-    for _, f in ctx.files():
-        b = bracket(f.II.shiyosha_su)
-        unknown |= b is None
-        brackets.append(b)
-        for blk in f.II.itaku_jiko:
-            if blk.is_empty():
-                continue
-            b = bracket(blk.itakusaki_toriatsukaisha_su)
-            unknown |= b is None
-            brackets.append(b)
+    for prefix, _ in ctx.files():
+        for path in HANDLER_ITEMS:
+            item = ctx.item(f"{prefix}.{path}")
+            if item.repeat is None:
+                values = [ctx.value(f"{prefix}.{path}")]
+            else:
+                blocks = ctx.value(f"{prefix}.{item.repeat.path}") or []
+                values = [getattr(blk, item.key) for blk in blocks if not blk.is_empty()]
+            for v in values:
+                b = bracket(v)
+                unknown |= b is None
+                brackets.append(b)
     known = [b for b in brackets if b is not None]
-    certain = any(lo >= 500 for lo, _ in known)
-    possible = unknown or sum(hi - 1 for _, hi in known) >= 500
+    certain = any(lo >= HANDLERS for lo, _ in known)
+    possible = unknown or sum(hi - 1 for _, hi in known) >= HANDLERS
     return certain, possible
 
 
 def obligation(ctx: Context) -> tuple[int, int] | None:
     """The range of obligation levels the document's answers allow (DESIGN §2, the PPC しきい値)."""
-    b = bracket(ctx.doc.I.taisho_ninzu)
+    b = bracket(ctx.value(TAISHO_NINZU))
     if b is None:
         return None
-    _, hi = b
-    if hi <= 1_000:
-        return 0, 0
-    if hi <= 10_000:
-        return 1, 1
-    if hi == INF:
-        return 3, 3
     certain, possible = _handlers(ctx)
-    accidents = {f.III.juudai_jiko for _, f in ctx.files()}
+    accidents = {ctx.value(f"{p}.{JUUDAI_JIKO[0]}") for p, _ in ctx.files()}
     # 重大事故 in the form covers 3 years, the しきい値 only the last year: "発生あり" makes it possible only
-    possible = possible or bool(accidents & {"発生あり", None})
-    base = 1 if hi <= 100_000 else 2
-    return base + certain, base + (certain or possible)
+    possible = possible or bool(accidents & {JUUDAI_JIKO[1], None})
+    return obligation_range(b[1], certain, possible)
 
 
 @rule("R240", ERROR, "しきい値判断結果が対象人数・取扱者数・重大事故と合わない", "{label}: {problem}",
@@ -112,6 +62,8 @@ def shikiichi(ctx: Context) -> Iterator[Hit]:
     lo, hi = rng
     ninzu = ctx.doc.I.taisho_ninzu
     label = ctx.label(path)
+    if not shikiichi_disagrees(ctx.form, level, rng):
+        return
     if lo > FORM_LEVEL[ctx.form]:
         yield Hit(path, {"label": label, "problem": f"対象人数が「{ninzu}」のため{LEVEL_NAMES[lo]}ため、"
                                                     f"{ctx.spec.name}ではなく全項目評価書が必要です"})

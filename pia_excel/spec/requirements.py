@@ -4,9 +4,12 @@ two never hold two copies of one fact.
 """
 from __future__ import annotations
 
+import math
+import re
 from functools import lru_cache
 
 from . import FORMS, Item, load_spec
+from .text import compact, nfkc
 
 #: template paths never required (free remarks, 【任意】 parts, 【行政機関等のみ】 parts, boxes ticked by choice)
 OPTIONAL = {
@@ -89,3 +92,71 @@ TEIKYO_BLOCKS = {1: "II.teikyo_saki", 2: "II.iten_saki"}
 #: words by which a block (or Ⅱ 備考) sends the reader elsewhere for the rest ("提供先4 … （別紙1参照）"): a count
 #: above the blocks filled in is accepted then
 REFERS_ELSEWHERE = ("別紙", "別添", "別表のとおり", "一覧のとおり")
+
+
+# ---- しきい値判断 (R240): the obligation Ⅰ ③対象人数, 取扱者数 and 重大事故 give (DESIGN §2, the PPC しきい値)
+INF = math.inf
+#: obligation levels: 0 none, 1 基礎項目評価, 2 基礎 + 重点項目評価, 3 基礎 + 全項目評価
+LEVEL_NAMES = {0: "特定個人情報保護評価の実施は義務付けられない", 1: "基礎項目評価のみが義務付けられる",
+               2: "基礎項目評価及び重点項目評価が義務付けられる", 3: "基礎項目評価及び全項目評価が義務付けられる"}
+#: the form's own level: what a 重点/全項目 評価書 is
+FORM_LEVEL = {"juten": 2, "zenkomoku": 3}
+#: Ⅰ ③対象人数; the answers whose brackets give 取扱者数 (every file's 使用者数, every 委託事項's 取扱者数); 取扱者数
+#: from which the next level is obligatory; Ⅲ 重大事故 and the answer that counts (an unanswered one may too)
+TAISHO_NINZU = "I.taisho_ninzu"
+HANDLER_ITEMS = ("II.shiyosha_su", "II.itaku_jiko.itakusaki_toriatsukaisha_su")
+HANDLERS = 500
+JUUDAI_JIKO = ("III.juudai_jiko", "発生あり")
+
+
+def _number(text: str) -> float:
+    """"1,000" → 1000, "1万" → 10000, "1,000万" → 10000000."""
+    text = text.replace(",", "")
+    if text.endswith("万"):
+        return float(text[:-1]) * 10_000
+    return float(text)
+
+
+def bracket(choice: str | None) -> tuple[float, float] | None:
+    """The range [low, high) of a bracket choice; None when the text is not a bracket."""
+    if not choice:
+        return None
+    t = nfkc(choice)
+    lo = re.search(r"([\d,]+万?)(?:人|項目)以上", t)
+    hi = re.search(r"([\d,]+万?)(?:人|項目)未満", t)
+    if not lo and not hi:
+        return None
+    return (_number(lo.group(1)) if lo else 0.0, _number(hi.group(1)) if hi else INF)
+
+
+def stated_level(choice: str) -> int | None:
+    """The obligation a しきい値判断結果 choice states."""
+    t = compact(choice)
+    if "義務付けられない" in t:
+        return 0
+    if t.startswith("基礎項目評価及び全項目評価"):
+        return 3
+    if t.startswith("基礎項目評価及び重点項目評価"):
+        return 2
+    if t.startswith("基礎項目評価の実施"):
+        return 1
+    return None
+
+
+def obligation_range(hi: float, certain: bool, possible: bool) -> tuple[int, int]:
+    """The range of obligation levels for a 対象人数 bracket ending at ``hi``, when 取扱者数 ≥ 500 or a 重大事故
+    is ``certain`` / ``possible``."""
+    if hi <= 1_000:
+        return 0, 0
+    if hi <= 10_000:
+        return 1, 1
+    if hi == INF:
+        return 3, 3
+    base = 1 if hi <= 100_000 else 2
+    return base + certain, base + (certain or possible)
+
+
+def shikiichi_disagrees(form: str, level: int, rng: tuple[int, int]) -> bool:
+    """R240 reports a stated ``level`` with the range ``rng`` of levels the answers allow."""
+    lo, hi = rng
+    return lo > FORM_LEVEL[form] or level < lo or level > hi
