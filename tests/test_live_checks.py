@@ -148,7 +148,10 @@ def test_new_live_checks_appear_when_typed_and_go_when_undone(tmp_path):
     naiyo = _cell(lay, "Ⅲ", lambda c: c.role == L.VALUE and c.path == "III.juudai_jiko_naiyo")
     renkei = _cell(lay, "Ⅰ", lambda c: c.role == L.VALUE and c.path == "I.renkei_jisshi_umu")
     teikyo = _cell(lay, "Ⅲ", lambda c: c.role == L.MARK_CELL and c.path == "III.III_6" and c.option == 2)
-    edits = {box: "○", mark: "✔", name: "　", naiyo: "不正アクセスにより漏えい", renkei: "実施しない"}
+    ninzu = _cell(lay, "Ⅰ", lambda c: c.role == L.VALUE and c.path == "I.taisho_ninzu")
+    shikiichi = _cell(lay, "Ⅴ", lambda c: c.role == L.VALUE and c.path == "V.shikiichi")
+    edits = {box: "○", mark: "✔", name: "　", naiyo: "不正アクセスにより漏えい", renkei: "実施しない",
+             ninzu: "1,000人未満"}
     wb = load_workbook(src)
     undo = {where: wb[where[0]][where[1]].value for where in edits}
     for (sheet, a1), v in edits.items():
@@ -160,6 +163,7 @@ def test_new_live_checks_appear_when_typed_and_go_when_undone(tmp_path):
     assert ("R203", *box) not in after and counts["R204"] == 6  # ticked: Ⅲ-4 must stay empty either way
     assert ("R004", *mark) in after and ("R101", *name) in after and ("R231", *naiyo) in after
     assert ("R220", *teikyo) in after and counts["R220"] == 1  # 接続しない(入手) is ticked, (提供) is not
+    assert ("R240", *shikiichi) in after and ("R240", *shikiichi) not in before  # under 1,000: no obligation
 
     for (sheet, a1), v in undo.items():
         wb[sheet][a1] = v

@@ -546,6 +546,86 @@ def _teikyo_count(sheet: L.Sheet, rows: int, c: _Ctx) -> list[Target]:
     return out
 
 
+def _shikiichi(sheet: L.Sheet, rows: int, c: _Ctx) -> list[Target]:
+    """R240: the しきい値判断結果 states another obligation than Ⅰ ③対象人数 gives with 取扱者数 (使用者数 and
+    委託先の取扱者数 of every file) and 重大事故: spec/requirements.py's table, evaluated here for every 対象人数
+    choice and every case (取扱者数 ≥ 500 or 重大事故 certain / possible / neither); helper cells give the case."""
+    spec, form = c.spec, c.form
+    item = spec.role("shikiichi")
+    at = _at(sheet, item.path) if sheet.section.key == item.section.key else None
+    i = _sheet_of(c, "I", None)
+    t_at = _at(i, req.TAISHO_NINZU)
+    if at is None or t_at is None:
+        return []
+    sources = []  # (sheet, cell, its block's in-use helper or None, item)
+    for k in range(1, c.files + 1):
+        ii = _sheet_of(c, "II", k)
+        for path in req.HANDLER_ITEMS:
+            h = spec.item(path)
+            if h.repeat is None:
+                sources.append((ii, _at(ii, path), None, h))
+                continue
+            used, _ = c.group(ii, h.repeat.path)
+            for slot in range(1, h.repeat.max + 1):
+                sources.append((ii, _at(ii, f"{h.repeat.path}[{slot}].{h.key}"),
+                                (CALC_SHEET, used[1] + slot - 1, HELPER_COL), h))
+
+    def helpers(kind: str) -> tuple:
+        rows_ = []
+        for where, pos, used, h in sources:
+            f = _Formula(CALC_SHEET)
+            x = f.cell(where, pos)
+            known = {ch: b for ch in h.choices if (b := req.bracket(ch)) is not None}
+            if kind == "certain":
+                cond = "OR(" + ",".join(_is(x, ch) for ch, b in known.items() if b[0] >= req.HANDLERS) + ")"
+                value = f"IF({cond},1,0)"
+            elif kind == "unknown":
+                value = "IF(OR(" + ",".join(_is(x, ch) for ch in known) + "),0,1)"
+            else:  # the bracket's top (high - 1), summed
+                value = "0"
+                for ch, b in reversed(known.items()):
+                    value = f"IF({_is(x, ch)},{int(b[1]) - 1 if b[1] != req.INF else 10 ** 9},{value})"
+            if used is not None:
+                value = f"IF({f.cell(CALC_SHEET, used[1:])}=1,{value},0)"
+            rows_.append(c.helper(f, value))
+        return (CALC_SHEET, rows_[0], HELPER_COL, rows_[-1], HELPER_COL)
+
+    certain, unknown, tops = helpers("certain"), helpers("unknown"), helpers("top")
+    cf = _Formula(CALC_SHEET)
+    cert_row = c.helper(cf, f"IF(SUM({cf.other_range(certain[0], certain[1:3], certain[3:])})>0,1,0)")
+    f = _Formula(CALC_SHEET)
+    accidents = []
+    for k in range(1, c.files + 1):
+        iii = _sheet_of(c, "III", k)
+        j = f.cell(iii, _at(iii, req.JUUDAI_JIKO[0]))
+        others = [ch for ch in spec.item(req.JUUDAI_JIKO[0]).choices if ch != req.JUUDAI_JIKO[1]]
+        accidents.append("NOT(OR(" + ",".join(_is(j, ch) for ch in others) + "))")
+    poss_row = c.helper(f, f"IF(OR(SUM({f.other_range(unknown[0], unknown[1:3], unknown[3:])})>0,"
+                           f"SUM({f.other_range(tops[0], tops[1:3], tops[3:])})>={req.HANDLERS},"
+                           + ",".join(accidents) + "),1,0)")
+    f = _Formula(sheet)
+    t, s_ = f.cell(i, t_at), f.cell(sheet, at)
+    cert, poss = f.cell(CALC_SHEET, (cert_row, HELPER_COL)), f.cell(CALC_SHEET, (poss_row, HELPER_COL))
+    cases = {(True, True): f"{cert}=1", (False, True): f"AND({cert}=0,{poss}=1)",
+             (False, False): f"AND({cert}=0,{poss}=0)"}
+    parts = []
+    for tc in spec.item(req.TAISHO_NINZU).choices:
+        b = req.bracket(tc)
+        if b is None:
+            continue
+        for sc in item.choices:
+            level = req.stated_level(sc)
+            if level is None:
+                continue
+            bad = [cond for (ce, po), cond in cases.items()
+                   if req.shikiichi_disagrees(form, level, req.obligation_range(b[1], ce, po))]
+            if not bad:
+                continue
+            when = "" if len(bad) == len(cases) else "," + (bad[0] if len(bad) == 1 else f"OR({','.join(bad)})")
+            parts.append(f"AND({_is(t, tc)},{_is(s_, sc)}{when})")
+    return [f.target(at, "OR(" + ",".join(parts) + ")")] if parts else []
+
+
 def _odd_marks(sheet: L.Sheet, rows: int, lay: L.Layout) -> list[Target]:
     """R004: a ○ cell holding neither ○ (〇 ◯) nor a "no" mark (×, -, なし, 0 …: excel/values.py's marks and every
     way of writing them that NFKC reads as them)."""
@@ -578,6 +658,7 @@ CHECKS: list[tuple[str, str, str, Callable[[L.Sheet, int, L.Layout], list[Target
     ("R221", ERROR, "「接続しない」に○があるのに対応するⅢ-6のリスク対策が記入されている", _negative("R221")),
     ("R230", ERROR, "重大事故「発生あり」なのにその内容・再発防止策が未記入", lambda s, n, lay: _juudai_jiko(s)),
     ("R231", WARNING, "重大事故「発生なし」なのにその内容・再発防止策が記入されている", _negative("R231")),
+    ("R240", ERROR, "しきい値判断結果が対象人数・取扱者数・重大事故と合わない", _shikiichi),
     ("R502", ERROR, "作成者向けの印（【要確認】など）が残っている", lambda s, n, lay: _markers(s, n)),
 ]
 #: the codes of the rules computed in the workbook (the catalogue's "live" rules)
