@@ -47,7 +47,7 @@ def test_blank_workbook_counts_only_the_required_items(tmp_path, form):
     flagged, counts = _live_results(path, tmp_path / "lo")
     python = _python_results(path)
     assert flagged == python
-    required = {where for code, *where in python if code == "R101"}
+    required = {tuple(where) for code, *where in python if code == "R101"}
     assert len(required) > 50 and {code for code, *_ in python} == {"R101"}
     assert counts == {code: len(required) if code == "R101" else 0 for code in sorted(live.LIVE_CODES)}
 

@@ -488,19 +488,21 @@ class _Ctx:
         block sending the reader elsewhere (別紙 …) — as 5-tuples for :meth:`_Formula.other_range`."""
         key = (sheet.title, path)
         if key not in self._groups:
-            used, refers = [], []
-            blocks = [b for b in sheet.blocks if b.path == path]
-            for b in blocks:
-                cells = sorted((c.row, c.col, c.role) for c in sheet.cells
-                               if c.role in L.VALUE_ROLES and b.first_row <= c.row <= b.last_row)
+            used, refers = [], []  # each a run of consecutive rows
+            blocks = [sorted((c.row, c.col, c.role) for c in sheet.cells
+                             if c.role in L.VALUE_ROLES and b.first_row <= c.row <= b.last_row)
+                      for b in sheet.blocks if b.path == path]
+            for cells in blocks:
                 f = _Formula(CALC_SHEET)
                 parts = [_ticked(f.cell(sheet, (r, col))) if role == L.MARK_CELL else _present(f.cell(sheet, (r, col)))
                          for r, col, role in cells]
                 used.append(self.helper(f, f"IF(OR({','.join(parts)}),1,0)"))
+            for cells in blocks:
                 f = _Formula(CALC_SHEET)
                 parts = [f"SUMPRODUCT(--ISNUMBER(SEARCH({{list:refers}},{f.cell(sheet, (r, col))})))"
                          for r, col, role in cells if role != L.MARK_CELL]
                 refers.append(self.helper(f, f"IF({'+'.join(parts)}>0,1,0)"))
+            assert used == list(range(used[0], used[-1] + 1)) and refers == list(range(refers[0], refers[-1] + 1))
             self._groups[key] = ((CALC_SHEET, used[0], HELPER_COL, used[-1], HELPER_COL),
                                  (CALC_SHEET, refers[0], HELPER_COL, refers[-1], HELPER_COL))
         return self._groups[key]
