@@ -178,12 +178,12 @@ def test_marks_and_placeholders_are_every_nfkc_spelling_of_the_python_ones():
     from pia_excel.excel.values import TICK_MARKS, UNTICK_MARKS, mark_state
     from pia_excel.rules.engine import is_substantive
 
-    assert {"○", "〇", "◯"} <= set(live.LISTS["tick"]) and all(mark_state(m) == "ticked" for m in live.LISTS["tick"])
-    assert {"－", "ﾅｼ", "０", "×"} <= set(live.LISTS["untick"])
-    assert all(mark_state(m) == "unticked" for m in live.LISTS["untick"])
-    assert {"－", "該当なし", "n/a", "ｎ/ａ"} <= set(live.LISTS["placeholders"])
-    assert not any(is_substantive(p) for p in live.LISTS["placeholders"])
-    assert not set(live.LISTS["tick"]) & set(live.LISTS["untick"]) and TICK_MARKS and UNTICK_MARKS
+    assert {"○", "〇", "◯"} <= set(live.lists()["tick"]) and all(mark_state(m) == "ticked" for m in live.lists()["tick"])
+    assert {"－", "ﾅｼ", "０", "×"} <= set(live.lists()["untick"])
+    assert all(mark_state(m) == "unticked" for m in live.lists()["untick"])
+    assert {"－", "該当なし", "n/a", "ｎ/ａ"} <= set(live.lists()["placeholders"])
+    assert not any(is_substantive(p) for p in live.lists()["placeholders"])
+    assert not set(live.lists()["tick"]) & set(live.lists()["untick"]) and TICK_MARKS and UNTICK_MARKS
 
 
 #: what staff type into ○ cells and text cells: marks of every kind (wildcards of MATCH too), placeholders

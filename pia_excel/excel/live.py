@@ -117,14 +117,17 @@ def _is(x: str, answer: str) -> str:
     return f'TRIM({x})="{answer}"'
 
 
-#: lists the formulas look up, written to the hidden 選択肢 sheet
-LISTS: dict[str, tuple[str, ...]] = {
-    "tick": nfkc_variants(TICK_MARKS),
-    "untick": nfkc_variants(UNTICK_MARKS),
-    "placeholders": nfkc_variants(PLACEHOLDERS),
-    "refers": req.REFERS_ELSEWHERE,
-    "markers": tuple(f"{o}{w}" for w in AUTHOR_MARKER_WORDS for o in ("【", "[", "［", "〔", "〖", "〘", "★", "☆")),
-}
+@lru_cache(maxsize=1)
+def lists() -> dict[str, tuple[str, ...]]:
+    """The lists the formulas look up, written to the hidden 選択肢 sheet (computed when a workbook is first
+    written: the NFKC spellings take a scan of the Basic Multilingual Plane)."""
+    return {
+        "tick": nfkc_variants(TICK_MARKS),
+        "untick": nfkc_variants(UNTICK_MARKS),
+        "placeholders": nfkc_variants(PLACEHOLDERS),
+        "refers": req.REFERS_ELSEWHERE,
+        "markers": tuple(f"{o}{w}" for w in AUTHOR_MARKER_WORDS for o in ("【", "[", "［", "〔", "〖", "〘", "★", "☆")),
+    }
 
 
 # ---------------------------------------------------------------------------------------------- the checks
@@ -297,7 +300,7 @@ def _switched_off(f: _Formula, lay: L.Layout, sheet: L.Sheet, item: Item) -> str
         return f"OR({_ticked(f.cell(sheet, _at(sheet, box, opt)))},{_only_none(f, lay, ii)})"
     if "III_6" in keys:
         box, _ = req.RENKEI_BOXES
-        for opt, risks in req.CONNECTION_RISKS[lay.form].items():
+        for opt, risks in req.connection_risks(lay.form).items():
             if keys & set(risks):
                 return (f"OR({_ticked(f.cell(sheet, _at(sheet, box, opt)))},"
                         f"{_is(f.cell(i, _at(i, req.RENKEI[0])), req.RENKEI[2])})")

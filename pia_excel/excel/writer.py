@@ -430,7 +430,7 @@ def _add_live_checks(wb: Workbook, lay: L.Layout, ctx: _Ctx) -> None:
     """The live checks (excel/live.py): conditional formats on the form's cells, the hidden チェック計算 sheet
     (one row per checked cell) and the チェック sheet (one row per check), before 選択肢."""
     checks = live.compile_checks(lay, ctx.data_rows)
-    lists = {key: ctx.list_ref(values) for key, values in live.LISTS.items()}
+    lists = {key: ctx.list_ref(values) for key, values in live.lists().items()}
     calc = wb.create_sheet(live.CALC_SHEET, index=wb.sheetnames.index(LISTS_SHEET))
     calc_name = quote_sheet(live.CALC_SHEET)
     spans: list[tuple[int, int]] = []

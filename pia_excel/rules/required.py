@@ -12,7 +12,7 @@ from typing import Iterator
 
 from ..spec import FORMS, Item, load_spec
 from ..spec.paths import template_path
-from ..spec.requirements import (CONNECTION_RISKS, ELSEWHERE, EXEMPT, ITAKU, ITAKU_BOX, OPTIONAL, OPTIONAL_IN_BLOCK,  # noqa: F401
+from ..spec.requirements import (connection_risks, ELSEWHERE, EXEMPT, ITAKU, ITAKU_BOX, OPTIONAL, OPTIONAL_IN_BLOCK,  # noqa: F401
                                  OPTIONAL_KEYS, OPTIONAL_SUFFIXES, RENKEI, RENKEI_BOXES, SYSTEM_NAME, TEIKYO, TEIKYO_BOX, is_optional,
                                  not_required)
 from .engine import ERROR, WARNING, Context, Hit, is_filled, is_substantive, is_ticked, rule
@@ -72,7 +72,7 @@ def _switched_off(ctx: Context, prefix: str, keys: frozenset[str]) -> bool:
     if "III_6" in keys:
         off = ctx.ticked(f"{prefix}.{RENKEI_BOXES[0]}")
         renkei_no = ctx.value(RENKEI[0]) == RENKEI[2]
-        for opt, risks in CONNECTION_RISKS[ctx.form].items():
+        for opt, risks in connection_risks(ctx.form).items():
             if keys & set(risks) and (opt in off or renkei_no):
                 return True
     return False

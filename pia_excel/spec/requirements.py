@@ -8,7 +8,7 @@ import math
 import re
 from functools import lru_cache
 
-from . import FORMS, Item, load_spec
+from . import Item, load_spec
 from .text import compact, nfkc
 
 #: template paths never required (free remarks, 【任意】 parts, 【行政機関等のみ】 parts, boxes ticked by choice)
@@ -57,8 +57,9 @@ RENKEI_BOXES = ("III.III_6", (1, 2))
 
 #: Ⅲ-6 risk headings covered by each 接続しない box (option 1: 入手, option 2: 提供), from ``empty_when`` of Ⅲ-6
 #: in the spec (全項目: リスク1–4 and リスク5–7; 重点: リスク1 and リスク2)
-CONNECTION_RISKS = {form: {e.tick: e.under for e in load_spec(form).item("III.III_6").empty_when if e.tick}
-                    for form in FORMS}
+@lru_cache(maxsize=None)
+def connection_risks(form: str) -> dict[int, tuple[str, ...]]:
+    return {e.tick: e.under for e in load_spec(form).item("III.III_6").empty_when if e.tick}
 
 
 def is_optional(form: str, tpath: str) -> bool:
