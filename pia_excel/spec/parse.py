@@ -88,6 +88,24 @@ class _Node:
     titles: tuple[str, ...] = ()  # sections: titles without the numeral (read after another numeral)
     skippable: bool = False
 
+    @property
+    def starts(self) -> frozenset[str]:
+        """The characters a reading of this part without typos can begin with (a reading with typos may begin
+        with any): most parts are ruled out at a position by its first character alone."""
+        try:
+            return self._starts
+        except AttributeError:
+            pass
+        if self.kind == "file":
+            chars = {"("}
+        else:
+            chars = {x[0] for x in (*self.exact, *self.labels) if x}
+            chars |= {(no or label)[0] for no, label in self.prefix_of if no or label}
+            if self.kind == "section" and self.titles:
+                chars |= {m[0] for m in ("V", "I", *"12345678")}
+        self._starts = frozenset(chars)
+        return self._starts
+
     def child(self, key, make) -> "_Node":
         for c in self.children:
             if c._key == key:
@@ -336,6 +354,8 @@ class _Matcher:
     def _match(self, node: _Node, pos: int) -> list[tuple[int, int | None, int]]:
         s = self.s
         out: list[tuple[int, int | None, int]] = []
+        if not self.fuzzy and s[pos:pos + 1] not in node.starts:
+            return out
         if node.kind == "repeat":
             label = node.labels[0]
             if s.startswith(label, pos):
@@ -399,9 +419,10 @@ class _Matcher:
             results.append((node, (), 0))
         for child in node.children:
             starts = [(p, 0, junk) for p in self.seps(pos)]
-            if junk:
+            if junk:  # the part after a skipped stretch begins as printed (its first character)
+                first = child.starts
                 starts += [(p, JUNK + EDIT * (p - pos), False)
-                           for p in range(pos + 1, min(len(self.s), pos + _MAX_JUNK + 1))]
+                           for p in range(pos + 1, min(len(self.s), pos + _MAX_JUNK + 1)) if self.s[p] in first]
             for p, extra, j in starts:
                 for end, num, cost in self.match(child, p):
                     if end == p:
@@ -645,11 +666,27 @@ def parse_rows(texts: list[str | None], form: str, *, files: int = 1,
                  else ParsedItem(text or "", "unresolved"))
         else:
             r = parse_item(text, form, files=files, file_names=file_names)
-            if prev is not None and not (r.resolved and r.sure == "exact"):
+            if prev is not None and not (r.resolved and r.sure == "exact") and not _names_section(text, form):
                 r = _continued(spec, prev, text, r, files, file_names) or r
         out.append(r)
         prev = r if r.resolved else None
     return out
+
+
+def _names_section(text: str, form: str) -> bool:
+    """Whether ``text`` begins with a section's title ("Ⅱ ファイルの概要 …"): such a row names its own section and
+    never continues the row above (reading it after the row above's parts cannot succeed, and costs a search)."""
+    s = item_text_key(text)
+    return any(s.startswith(e) for e in _section_titles(form))
+
+
+@lru_cache(maxsize=None)
+def _section_titles(form: str) -> tuple[str, ...]:
+    out = []
+    for node in _trie(form).children:
+        if node.kind == "section":
+            out += [e for e in (*node.exact, *node.labels) if len(e) >= 4]
+    return tuple(dict.fromkeys(out))
 
 
 def _continued(spec, prev: ParsedItem, text: str, alone: ParsedItem, files: int, file_names) -> ParsedItem | None:
