@@ -106,6 +106,18 @@ class _Node:
         self._starts = frozenset(chars)
         return self._starts
 
+    @property
+    def near_starts(self) -> frozenset[str]:
+        """The first two characters of every surface: a reading with typos has one of them as its first or second
+        character (one edit at the start leaves the other in place)."""
+        try:
+            return self._near
+        except AttributeError:
+            pass
+        surfaces = (*self.exact, *self.labels, *(no + label for no, label in self.prefix_of))
+        self._near = frozenset(ch for x in surfaces for ch in x[:2]) | self.starts
+        return self._near
+
     def child(self, key, make) -> "_Node":
         for c in self.children:
             if c._key == key:
@@ -338,8 +350,10 @@ class _Matcher:
         self.matches: dict = {}
 
     def seps(self, pos: int) -> list[int]:
+        """``pos`` and each position after the separators that follow it."""
         out = [pos]
-        while pos < len(self.s) and self.s[pos] in _SEPARATORS:
+        s = self.s
+        while pos < len(s) and s[pos] in _SEPARATORS:
             pos += 1
             out.append(pos)
         return out
@@ -354,8 +368,6 @@ class _Matcher:
     def _match(self, node: _Node, pos: int) -> list[tuple[int, int | None, int]]:
         s = self.s
         out: list[tuple[int, int | None, int]] = []
-        if not self.fuzzy and s[pos:pos + 1] not in node.starts:
-            return out
         if node.kind == "repeat":
             label = node.labels[0]
             if s.startswith(label, pos):
@@ -415,15 +427,21 @@ class _Matcher:
             return self.memo[key]
         self.memo[key] = []  # guards against loops through empty matches
         results: list[tuple[_Node, tuple, int]] = []
+        s = self.s
         if matched and node.terminal and self.at_end(pos):
             results.append((node, (), 0))
+        plain = [(p, 0, junk) for p in self.seps(pos)]
+        skips = range(pos + 1, min(len(self.s), pos + _MAX_JUNK + 1)) if junk else ()
         for child in node.children:
-            starts = [(p, 0, junk) for p in self.seps(pos)]
-            if junk:  # the part after a skipped stretch begins as printed (its first character)
+            starts = plain
+            if skips:  # the part after a skipped stretch begins as printed (its first character)
                 first = child.starts
-                starts += [(p, JUNK + EDIT * (p - pos), False)
-                           for p in range(pos + 1, min(len(self.s), pos + _MAX_JUNK + 1)) if self.s[p] in first]
+                starts = plain + [(p, JUNK + EDIT * (p - pos), False) for p in skips if self.s[p] in first]
+            near = child.near_starts if self.fuzzy else ()
             for p, extra, j in starts:
+                ch = s[p:p + 1]
+                if ch not in child.starts and ch not in near and s[p + 1:p + 2] not in near:
+                    continue  # cannot begin here (see _Node.starts, near_starts)
                 for end, num, cost in self.match(child, p):
                     if end == p:
                         continue
