@@ -1,7 +1,7 @@
 """R101–R106: items that must be filled in, by form.
 
-Every value item of the form is required unless it is listed as optional below or made conditional by another
-item (a detail that only follows certain answers, the parts of Ⅲ that 委託しない / 提供・移転しない /
+Every value item of the form is required unless spec/requirements.py lists it as optional or another item makes
+it conditional (a detail that only follows certain answers, the parts of Ⅲ that 委託しない / 提供・移転しない /
 接続しない switch off, the fields of repeat blocks that are not used).
 """
 from __future__ import annotations
@@ -10,12 +10,13 @@ import re
 from functools import lru_cache
 from typing import Iterator
 
-from ..spec import FORMS, Item, load_spec
+from ..spec import Item, load_spec
 from ..spec.paths import template_path
 from ..spec.requirements import (connection_risks, ELSEWHERE, EXEMPT, ITAKU, ITAKU_BOX, OPTIONAL, OPTIONAL_IN_BLOCK,  # noqa: F401
                                  OPTIONAL_KEYS, OPTIONAL_SUFFIXES, RENKEI, RENKEI_BOXES, SYSTEM_NAME, TEIKYO, TEIKYO_BOX, is_optional,
                                  not_required)
 from .engine import ERROR, WARNING, Context, Hit, is_filled, is_substantive, is_ticked, rule
+
 
 @lru_cache(maxsize=None)
 def conditional(form: str) -> tuple[tuple[Item, Item], ...]:
@@ -24,13 +25,6 @@ def conditional(form: str) -> tuple[tuple[Item, Item], ...]:
     the 全項目評価 obligatory …)."""
     spec = load_spec(form)
     return tuple((it, spec.item(it.applies_when.item)) for it in spec.value_items() if it.applies_when is not None)
-
-
-#: answering template path → the template paths of the items that depend on it (read from the spec)
-DETAILS = {form: {} for form in FORMS}
-for _form in FORMS:
-    for _dep, _ans in conditional(_form):
-        DETAILS[_form][_ans.path] = DETAILS[_form].get(_ans.path, ()) + (_dep.path,)
 
 
 def _what(item: Item) -> str:
