@@ -572,6 +572,27 @@ class SheetEdit:
 
         self.set_cell(ref, make)
 
+    def formula_cell(self, ref: str, formula: str, value: object) -> None:
+        """A cell holding ``formula`` ("=2+3") with ``value`` as its computed (cached) value: a number, text,
+        a bool or None (no value saved); the cell's style is kept."""
+        p = self.p
+        f = f"<{p}f>{escape(formula[1:] if formula.startswith('=') else formula)}</{p}f>"
+        if value is None:
+            t, v = "", ""
+        elif isinstance(value, bool):
+            t, v = ' t="b"', f"<{p}v>{int(value)}</{p}v>"
+        elif isinstance(value, (int, float)):
+            t, v = "", f"<{p}v>{int(value) if float(value).is_integer() else value}</{p}v>"
+        else:
+            t, v = ' t="str"', f"<{p}v>{escape(str(value))}</{p}v>"
+
+        def make(old: str | None) -> str:
+            s = _cell_style(old)
+            sa = f' s="{s}"' if s else ""
+            return f'<{p}c r="{ref}"{sa}{t}>{f}{v}</{p}c>'
+
+        self.set_cell(ref, make)
+
     def style_cell(self, ref: str, style: int | Callable[[int], int]) -> None:
         """Only the style of a cell (its value, formula, cached value and other attributes kept); ``style`` may be
         a function of the style the cell shows when the edit is applied."""

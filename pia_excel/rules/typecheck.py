@@ -19,6 +19,8 @@ EMPTY_MARKS = frozenset({"—", "－", "ー", "―", "-", "‐", "−", "なし"
 _TICK_FIELD = re.compile(r"^(?P<base>.+)\[(?P<n>\d+)\]\.(?P<field>detail|count|label)$")
 #: a ○ cell's path ("files[1].II.nyushu_moto.o2"): kept in invalid_values when it holds an unreadable mark
 _MARK_CELL = re.compile(r"^(?P<base>.+)\.o(?P<n>\d+)$")
+#: a checkbox option's cell (mark, detail or count: "files[1].II.teikyo_iten_umu.o2.count"), e.g. holding a formula
+_OPTION_CELL = re.compile(r"^(?P<base>.+)\.o\d+(?:\.(?:detail|count))?$")
 
 
 def _kind(ctx: Context, path: str) -> str:
@@ -75,7 +77,7 @@ def _label(ctx: Context, path: str) -> str:
         n = re.search(r"henko_kasho\[(\d+)\]", path).group(1)
         col = dict(zip(TABLE_COLUMNS, TABLE_HEADS)).get(path.rsplit(".", 1)[1], "")
         return f"変更箇所 {n}行目 {col}"
-    m = _TICK_FIELD.match(path)
+    m = _TICK_FIELD.match(path) or _OPTION_CELL.match(path)
     if m:
         return ctx.label(m.group("base"))
     return ctx.label(path)
