@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from lo_calc import through_libreoffice
+from xlsxwriter_copy import transcribe
 from pia_excel import api
 from pia_excel.cli import main
 from pia_excel.errors import PlacementError
@@ -41,36 +42,12 @@ def targets(wb) -> dict[str, tuple[str, str, str]]:
 
 
 def xlsxwriter_book(dst: Path) -> Path:
-    """The sample transcribed with XlsxWriter (values, merges, defined names), three value cells written as
-    formulas with the values they compute (as Excel saves them)."""
-    import xlsxwriter
-
+    """The sample transcribed with XlsxWriter, three value cells written as formulas with the values they compute
+    (as Excel saves them)."""
     src = openpyxl.load_workbook(SAMPLE)
-    formulas = {(s, c): f for s, c, f in targets(src).values()}
     title = src["表紙"]["A1"].value
     computed = {"=2+3": 5, f'=A1&"{SUFFIX}"': title + SUFFIX, '="Ⅰ "&"基本情報"': "Ⅰ 基本情報"}
-    book = xlsxwriter.Workbook(str(dst))
-    for ws in src.worksheets:
-        out = book.add_worksheet(ws.title)
-        covered = set()
-        for rng in ws.merged_cells.ranges:
-            v = ws.cell(rng.min_row, rng.min_col).value
-            out.merge_range(rng.min_row - 1, rng.min_col - 1, rng.max_row - 1, rng.max_col - 1,
-                            "" if v is None else v)
-            covered |= {(r, c) for r in range(rng.min_row, rng.max_row + 1) for c in range(rng.min_col, rng.max_col + 1)}
-        for row in ws.iter_rows():
-            for cell in row:
-                key = (ws.title, cell.coordinate)
-                if key in formulas:
-                    out.write_formula(cell.coordinate, formulas[key], None, computed[formulas[key]])
-                elif cell.value is not None and (cell.row, cell.column) not in covered:
-                    out.write(cell.coordinate, cell.value)
-        if ws.sheet_state != "visible":
-            out.hide()
-    for name in src.defined_names:
-        book.define_name(name, "=" + src.defined_names[name].attr_text)
-    book.close()
-    return dst
+    return transcribe(SAMPLE, dst, {(s, c): (f, computed[f]) for s, c, f in targets(src).values()})
 
 
 def libreoffice_book(tmp: Path) -> Path:
