@@ -208,6 +208,10 @@ class SheetRows:
         know them: openpyxl opened with ``data_only`` has none)."""
         return {}
 
+    def merged(self, sheet: str) -> list[tuple[int, int, int, int]]:
+        """The merged ranges of a sheet as 1-based (first row, first column, last row, last column)."""
+        return []
+
     def rows(self, sheet: str) -> list[list[Any]]:  # pragma: no cover - implemented by subclasses
         raise NotImplementedError
 
@@ -235,6 +239,7 @@ class WorkbookCells(SheetRows):
         self._defined_names: dict[str, str] | None = None
         self._rows: dict[str, list[list[Any]]] = {}
         self._grids: dict[str, list[list[Any]]] = {}
+        self._merged: dict[str, list] = {}
         if CalamineWorkbook is not None:
             self._book = CalamineWorkbook.from_path(str(self.path))
             self.sheetnames = list(self._book.sheet_names)
@@ -260,6 +265,12 @@ class WorkbookCells(SheetRows):
 
     def visible(self, sheet: str) -> bool:
         return self._visible.get(sheet, True)
+
+    def merged(self, sheet: str) -> list[tuple[int, int, int, int]]:
+        if CalamineWorkbook is None:  # pragma: no cover - openpyxl's read-only mode keeps no merges
+            return []
+        self.grid(sheet)  # parses the sheet once, its merged ranges with it
+        return [(r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in self._merged.get(sheet) or []]
 
     def formulas(self, sheets: set[str]) -> dict[str, dict[str, str]]:
         if not self.formula_parts:
@@ -294,6 +305,7 @@ class WorkbookCells(SheetRows):
             except Exception as e:  # calamine's XmlError, ZipError, ... (no common base class)
                 raise WorkbookError(f"{self.path}: シート「{sheet}」が読めません（{type(e).__name__}: "
                                     f"{str(e).splitlines()[0] if str(e) else ''}）") from None
+            self._merged[sheet] = s.merged_cell_ranges
             r0, c0 = s.start or (0, 0)
             if r0 or c0:  # a sheet whose used range does not start at A1
                 width = c0 + (len(g[0]) if g else 0)

@@ -106,6 +106,10 @@ class OpenpyxlCells(SheetRows):
             self._rows[sheet] = [list(r) for r in self.wb[sheet].iter_rows(values_only=True)]
         return self._rows[sheet]
 
+    def merged(self, sheet: str) -> list[tuple[int, int, int, int]]:
+        ranges = getattr(self.wb[sheet], "merged_cells", None)  # none in read-only mode
+        return [(m.min_row, m.min_col, m.max_row, m.max_col) for m in ranges.ranges] if ranges is not None else []
+
 
 def _is_encrypted_ooxml(path: Path) -> bool:
     with open(path, "rb") as fh:  # the head of the file only, however large it is
