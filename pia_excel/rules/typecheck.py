@@ -141,11 +141,12 @@ def other_invalid(ctx: Context):
             yield Hit(_where(ctx, path), {"label": _label(ctx, path), "value": str(raw)[:80]})
 
 
-@rule("R006", WARNING, "ブックの読み取りで気づいたこと（ラベルが見つからない、セルの文字数上限など）", "{label}: {message}",
-      reads=("*",))
+@rule("R006", WARNING, "ブックの読み取りで気づいたこと（ラベルが見つからない、数式のセル、セルの文字数上限など）",
+      "{label}: {message}", reads=("*",))
 def reader_notices(ctx: Context):
     """What the reader noticed besides invalid values: a printed label it could not find (workbooks without our
-    defined names), text at Excel's 32,767-character cell limit, control characters."""
+    defined names), a value cell holding a formula (its computed value is what was read; the formula is kept in
+    ``formulas``), text at Excel's 32,767-character cell limit, control characters."""
     known = set(ctx.doc.invalid_values or {})
     for issue in ctx.read_issues:
         if issue.path in known or issue.code != "R006":
