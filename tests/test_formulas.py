@@ -152,3 +152,20 @@ def test_shared_formulas_read_at_each_cell():
            b'<v>ab</v></c></row></sheetData><dataValidations><dataValidation><formula1>"x,y"</formula1>'
            b'</dataValidation></dataValidations></worksheet>')
     assert formula_cells(xml) == {"C2": "=A2+1", "C3": "=A3+1", "D3": '="a"&"b"'}
+
+
+def test_the_package_check_finds_the_sheets_holding_formulas(tmp_path):
+    """limits.check_package (which streams every sheet part anyway) says which parts hold formulas; the data
+    validation formulas (<formula1>) of the other sheets do not count."""
+    import zipfile
+
+    from pia_excel.excel.cells import sheet_parts
+    from pia_excel.excel.limits import check_package
+
+    book = xlsxwriter_book(tmp_path / "xw.xlsx")
+    with zipfile.ZipFile(book) as z:
+        parts = sheet_parts(z, z.read("xl/workbook.xml"))
+    assert check_package(book) == {parts[s] for s in ("表紙", "Ⅱ ファイルの概要(1)", "別添2 変更箇所")}
+    with zipfile.ZipFile(SAMPLE) as z:
+        parts = sheet_parts(z, z.read("xl/workbook.xml"))
+    assert check_package(SAMPLE) == {parts[s] for s in ("チェック", "チェック計算")}  # pia-excel's live checks

@@ -133,13 +133,16 @@ _RID_ATTR = re.compile(r'\b(?:\w+:)?id="([^"]*)"')
 _RELATIONSHIP = re.compile(r"<(?:\w+:)?Relationship\s([^>]*?)/?>")
 _FORMULA = re.compile(rb"<(?:\w+:)?f(?=[\s>/])([^>]*?)(?:/>|>([^<]*)</(?:\w+:)?f>)")
 _CELL_START = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{1,3}\d{1,7})\"")
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?\bref="([A-Z]{1,3}\d{1,7}(?::[A-Z]{1,3}\d{1,7})?)"')
 _BYTES_ATTR = {name: re.compile(rb"\b" + name.encode() + rb'="([^"]*)"') for name in ("t", "ref", "si")}
 
 
 def sheet_parts(z: zipfile.ZipFile, workbook_xml: bytes) -> dict[str, str]:
     """Sheet title → its worksheet part ("xl/worksheets/sheet3.xml"), read from workbook.xml and its rels."""
+    start, end = workbook_xml.find(b"sheets>"), workbook_xml.find(b"/sheets>")  # the <sheets> element (any prefix)
+    if 0 <= start < end:  # decoded alone: workbook.xml may hold megabytes of defined names
+        workbook_xml = workbook_xml[start:end]
     text = workbook_xml.decode("utf-8", "replace")
-    start, end = text.find("sheets>"), text.find("/sheets>")  # the <sheets> element (any prefix)
     rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
     targets = {}
     for m in _RELATIONSHIP.finditer(rels):
@@ -150,7 +153,7 @@ def sheet_parts(z: zipfile.ZipFile, workbook_xml: bytes) -> dict[str, str]:
             t = html.unescape(target.group(1))
             targets[rid.group(1)] = t.lstrip("/") if t.startswith("/") else "xl/" + t
     out = {}
-    for m in _SHEET_ELEMENT.finditer(text, max(start, 0), end if end > 0 else len(text)):
+    for m in _SHEET_ELEMENT.finditer(text):
         name = _NAME_ATTR.search(m.group(1))
         rid = _RID_ATTR.search(m.group(1).replace(name.group(0), "") if name else m.group(1))
         if name and rid and rid.group(1) in targets:
@@ -203,9 +206,13 @@ class SheetRows:
     #: worksheet parts that hold a formula (limits.check_package); empty when not known
     formula_parts: frozenset[str] = frozenset()
 
+    def formula_sheets(self) -> list[str]:
+        """The sheets that hold formulas (only workbooks read from a file know them: openpyxl opened with
+        ``data_only`` has none)."""
+        return []
+
     def formulas(self, sheets: set[str]) -> dict[str, dict[str, str]]:
-        """Sheet → cell → formula, for those of ``sheets`` that hold formulas (only workbooks read from a file
-        know them: openpyxl opened with ``data_only`` has none)."""
+        """Sheet → cell → formula, for those of ``sheets`` that hold formulas."""
         return {}
 
     def merged(self, sheet: str) -> list[tuple[int, int, int, int]]:
@@ -240,6 +247,7 @@ class WorkbookCells(SheetRows):
         self._rows: dict[str, list[list[Any]]] = {}
         self._grids: dict[str, list[list[Any]]] = {}
         self._merged: dict[str, list] = {}
+        self._parts: dict[str, str] | None = None
         if CalamineWorkbook is not None:
             self._book = CalamineWorkbook.from_path(str(self.path))
             self.sheetnames = list(self._book.sheet_names)
@@ -267,17 +275,35 @@ class WorkbookCells(SheetRows):
         return self._visible.get(sheet, True)
 
     def merged(self, sheet: str) -> list[tuple[int, int, int, int]]:
-        if CalamineWorkbook is None:  # pragma: no cover - openpyxl's read-only mode keeps no merges
+        if sheet not in self._merged:  # read from the part: only the reader by labels asks (calamine's list of a
+            # sheet's merges would cost as much for every sheet read)
+            with zipfile.ZipFile(self.path) as z:
+                part = self._sheet_parts(z).get(sheet)
+                xml = z.read(part) if part is not None else b""
+            out = []
+            for ref in _MERGE_REF.findall(xml):
+                min_col, min_row, max_col, max_row = bounds(ref.decode("ascii"))
+                out.append((min_row, min_col, max_row, max_col))
+            self._merged[sheet] = out
+        return self._merged[sheet]
+
+    def _sheet_parts(self, z: zipfile.ZipFile) -> dict[str, str]:
+        if self._parts is None:
+            self._parts = sheet_parts(z, self.workbook_xml)
+        return self._parts
+
+    def formula_sheets(self) -> list[str]:
+        if not self.formula_parts:
             return []
-        self.grid(sheet)  # parses the sheet once, its merged ranges with it
-        return [(r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in self._merged.get(sheet) or []]
+        with zipfile.ZipFile(self.path) as z:
+            return [sheet for sheet, part in self._sheet_parts(z).items() if part in self.formula_parts]
 
     def formulas(self, sheets: set[str]) -> dict[str, dict[str, str]]:
         if not self.formula_parts:
             return {}
         out: dict[str, dict[str, str]] = {}
         with zipfile.ZipFile(self.path) as z:
-            parts = sheet_parts(z, self.workbook_xml)
+            parts = self._sheet_parts(z)
             for sheet in sheets:
                 part = parts.get(sheet)
                 if part in self.formula_parts:
@@ -305,7 +331,6 @@ class WorkbookCells(SheetRows):
             except Exception as e:  # calamine's XmlError, ZipError, ... (no common base class)
                 raise WorkbookError(f"{self.path}: シート「{sheet}」が読めません（{type(e).__name__}: "
                                     f"{str(e).splitlines()[0] if str(e) else ''}）") from None
-            self._merged[sheet] = s.merged_cell_ranges
             r0, c0 = s.start or (0, 0)
             if r0 or c0:  # a sheet whose used range does not start at A1
                 width = c0 + (len(g[0]) if g else 0)

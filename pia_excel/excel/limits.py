@@ -165,6 +165,7 @@ def _stream(z: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, lim: Limits, 
     seen = 0
     tail = b""
     first = True
+    plain = True
     try:
         with z.open(info) as fh:
             while True:
@@ -180,12 +181,14 @@ def _stream(z: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, lim: Limits, 
                 data = tail + chunk
                 if first:
                     first = False
+                    plain = b"<worksheet" in data[:65536]  # else its elements have a namespace prefix (rare)
                     m = _DIMENSION.search(data, 0, 65536)
                     ext = _extent(m.group(1).decode("ascii", "replace")) if m else None
                     if ext:
                         _check_sheet(path, sheet, ext[0], ext[1], lim, "dimension")
                         dim = (min(ext[0], _SMALL[0]), min(ext[1], _SMALL[1]))
-                if formulas is not None and info.filename not in formulas and _has_formula(data):
+                if formulas is not None and info.filename not in formulas and (
+                        b"</f>" in data if plain else _PREFIXED_F.search(data) is not None):
                     formulas.add(info.filename)
                 if exact or _OUTLIER.search(data):
                     exact = True
@@ -199,13 +202,11 @@ def _stream(z: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, lim: Limits, 
     return rows * cols if exact else dim[0] * dim[1]
 
 
-def _has_formula(data: bytes) -> bool:
-    """A formula element (``<f>``, ``<f t="shared" …/>``, with or without a namespace prefix) in sheet XML; other
-    elements of a sheet part whose name starts with f (``<formula1>`` of a data validation) do not count."""
-    return b"<f>" in data or b"<f " in data or ((b":f>" in data or b":f " in data) and _PREFIXED_F.search(data) is not None)
-
-
-_PREFIXED_F = re.compile(rb"<\w+:f[ >]")
+#: a formula in a sheet whose elements have a namespace prefix; in a plain one, b"</f>" is searched: the end tag
+#: of an <f> element (a cell sharing another's formula, <f t="shared" si="0"/>, has none, but the first cell of
+#: its group has; <formula1> of a data validation does not count). A needle ending in "f>" is found 3x faster
+#: than "<f": "<" and ">" are every few bytes in XML
+_PREFIXED_F = re.compile(rb"</\w+:f>")
 
 
 def _check_sheet(path: Path, sheet: str, rows: int, cols: int, lim: Limits, how: str) -> None:

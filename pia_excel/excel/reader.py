@@ -29,7 +29,7 @@ from ..spec import FORM_NAMES, FormSpec, Item, load_spec
 from . import names
 from .bylabel import read_by_labels, read_extra_sheets
 from .cells import SheetRows, WorkbookCells, bounds, names_element, parse_ref, row_col
-from .layout import GUIDE_SHEET, TABLE_COLUMNS, Layout, col_letter, layout, part, sheet_name
+from .layout import GUIDE_SHEET, OWN_SHEETS, TABLE_COLUMNS, Layout, col_letter, layout, part, sheet_name
 from .limits import check_package
 from .values import (ILLEGAL_CHARACTERS_RE, INVALID_MARK, MAX_CELL, NOTICE_CODE, ODD_MARK_CODE, TICK_MARKS, TICKED,  # noqa: F401
                      ReadResult, cell_choice, cell_count, cell_date, cell_text, excel_date_notice, mark_state,
@@ -659,19 +659,20 @@ def _read_formulas(book, reader: _NameReader, result: ReadResult, data: dict) ->
     """Value cells holding a formula: its computed value (the value Excel saved with it) is what was read; the
     formula is kept in ``data["formulas"]`` by the cell's item path, so that writing the document to a workbook
     writes it back with that value, and reported at its cell."""
-    where: dict[tuple[str, str], str] = {}  # (sheet, cell) → the path of the value cell
-    for path, cell in result.cells.items():
-        where.setdefault(cell, path)  # the cell's own path first (a tick's "[k].count" alias follows it)
-    ranges = [(path, ref) for path, ref in reader.refs.items()
-              if ref[2][0] != ref[2][2] or ref[2][1] != ref[2][3]]  # lists and tables: a path per row (and column)
-    sheets = {sheet for sheet, _ in where} | {ref[0] for _, ref in ranges}
+    sheets = {s for s in book.formula_sheets() if s not in OWN_SHEETS}  # pia-excel's checks are formulas: not values
+    if not sheets:
+        return
     found = book.formulas(sheets)
     if not found:
         return
+    where: dict[tuple[str, str], str] = {}  # (sheet, cell) → the path of the value cell
+    for path, cell in result.cells.items():
+        if cell[0] in found:
+            where.setdefault(cell, path)  # the cell's own path first (a tick's "[k].count" alias follows it)
+    ranges = [(path, ref) for path, ref in reader.refs.items()
+              if ref[0] in found and (ref[2][0] != ref[2][2] or ref[2][1] != ref[2][3])]  # lists, tables: by row
     range_paths = {}
     for name, (sheet, _, (c1, r1, c2, r2)) in ranges:
-        if sheet not in found:
-            continue
         path = names.from_name(name)
         for cell in found[sheet]:
             r, c = row_col(cell)
