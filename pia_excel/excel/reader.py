@@ -676,7 +676,7 @@ def _read_formulas(book, reader: _NameReader, result: ReadResult, data: dict) ->
         path = names.from_name(name)
         for cell in found[sheet]:
             r, c = row_col(cell)
-            if r1 <= r <= r2 and c1 <= c <= c2:
+            if r1 <= r <= r2 and c1 <= c <= c2 and (c1 == c2 or c - c1 < len(TABLE_COLUMNS)):
                 i = r - r1 + 1
                 range_paths[(sheet, cell)] = (f"{path}[{i}]" if c1 == c2 else f"{path}[{i}].{TABLE_COLUMNS[c - c1]}")
     formulas: dict[str, str] = {}
