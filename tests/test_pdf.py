@@ -387,3 +387,68 @@ def test_pdf_prints_no_empty_box_beside_a_date(print_copies):
     row = next(c.row for r in ws.iter_rows(max_col=3) for c in r if c.value == "平成27年10月")
     assert any(rng.min_row == row and rng.min_col == 3 and rng.max_col == 5 for rng in ws.merged_cells.ranges)
     assert ws.cell(row, 5).value is None
+
+
+# ---------------------------------------------------------------------------------------------- metadata, stamp
+def _part_of_page(pdf: Path, page: int, doc) -> tuple[str, int | None]:
+    """(section key, file number) of the part a page (1-based) prints: its title row, the part's heading (and on
+    a file's sheets "(n)" of the file's name, the first "(n)" near the top of the page)."""
+    import re
+
+    from pia_excel.spec import load_spec
+
+    text = norm(_page_text(pdf, page))
+    spec = load_spec(doc.form)
+    if text.startswith(norm(spec.title)):
+        return "cover", None
+    section = max((s for s in spec.sections if s.heading and text.startswith(norm(s.heading))),
+                  key=lambda s: len(norm(s.heading)))
+    if not section.per_file:
+        return section.key, None
+    number = re.search(r"[（(](\d+)[)）]", text[:160])
+    return section.key, int(number.group(1)) if number else None
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("name", NAMES)
+def test_pdf_carries_title_author_and_a_bookmark_per_part(pdfs, name):
+    """Document information: title = 評価書名, author = 評価実施機関名. One bookmark per part, titled with the
+    layout's sheet name, in the published order, each on the part's first page (the page holds the part's heading,
+    the page before it another part)."""
+    from pypdf import PdfReader
+
+    from pia_excel.excel import layout as L
+    from pia_excel.pdf.printcopy import print_order
+
+    doc = doc_of(name)
+    pdf = pdfs[name].pdf
+    reader = PdfReader(pdf)
+    assert reader.metadata.title == doc.cover.hyokasho_mei
+    assert reader.metadata.author == doc.cover.hyoka_jisshi_kikan_mei
+    order = print_order(L.layout_of(doc))
+    marks = [(o.title, reader.get_destination_page_number(o) + 1) for o in reader.outline]
+    assert [t for t, _ in marks] == [s.title for s in order]
+    assert marks[0][1] == 1
+    for (title, page), sheet_ in zip(marks, order):
+        part = (sheet_.section.key, sheet_.file_no)
+        assert _part_of_page(pdf, page, doc) == part, (title, page)
+        assert page == 1 or _part_of_page(pdf, page - 1, doc) != part, (title, page)
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("name", NAMES)
+def test_pdf_prints_the_stamp_of_the_edition_as_published(pdfs, name):
+    """Seeds 002 and 004 print the form's edition once, on the cover, between 公表日 and 項目一覧 ("[平成30年５月
+    様式４]", "[令和7年5月 様式4]"); seed 001 (重点) prints none, nor does any other page of the seeds."""
+    from pia_excel.spec import load_spec
+
+    doc = doc_of(name)
+    stamp = load_spec(doc.form).edition(doc.edition).stamp
+    pages = [norm(_page_text(pdfs[name].pdf, p)) for p in range(1, pdfs[name].pages + 1)]
+    if stamp is None:
+        assert doc.form == "juten"
+        assert not any("様式3]" in p or "様式３]" in p for p in pages)
+        return
+    cover = pages[0]
+    assert cover.index(norm("公表日")) < cover.index(norm(stamp)) < cover.index(norm("項目一覧"))
+    assert [i for i, p in enumerate(pages) if norm(stamp) in p] == [0]

@@ -379,7 +379,18 @@ def build_print_workbook(doc: Document, *, draft: bool = False, workbook: Workbo
     for ws in wb.worksheets:
         ws.defined_names.clear()
     _use_print_font(wb)
+    _set_properties(wb, doc)
     return wb, plan
+
+
+def _set_properties(wb: Workbook, doc: Document) -> None:
+    """What LibreOffice puts into the PDF's document information: title = 評価書名, author = 評価実施機関名 (the
+    form's title and no author where the document leaves them empty). LibreOffice adds one bookmark per printed
+    sheet, titled with the sheet's name (the layout's part names), pointing at the sheet's first page."""
+    cover = doc.cover
+    wb.properties.title = (cover.hyokasho_mei or "").strip() or L.layout_of(doc).spec.title
+    wb.properties.creator = (cover.hyoka_jisshi_kikan_mei or "").strip() or None
+    wb.properties.lastModifiedBy = None
 
 
 def _use_text_size(wb: Workbook) -> None:
