@@ -452,3 +452,80 @@ def test_pdf_prints_the_stamp_of_the_edition_as_published(pdfs, name):
     cover = pages[0]
     assert cover.index(norm("公表日")) < cover.index(norm(stamp)) < cover.index(norm("項目一覧"))
     assert [i for i, p in enumerate(pages) if norm(stamp) in p] == [0]
+
+
+# ---------------------------------------------------------------------------------------------- drawn shapes
+#: the text tests/lo_decorate.py writes into the rectangle it draws on 別添1
+SHAPE_TEXT = "事務の流れ（住民→窓口→システム）"
+#: its first line as LibreOffice prints it (pdftotext puts the shape's second line among the lines of the cells)
+SHAPE_LINE = SHAPE_TEXT[:9]
+
+
+@pytest.fixture(scope="module")
+def decorated(tmp_path_factory):
+    """The 釧路市 sample as staff leave it after LibreOffice (tests/lo_decorate.py): on 別添1 a picture and a
+    drawn rectangle with text, a comment on the cover, a chart on a sheet of their own."""
+    import subprocess
+
+    from PIL import Image as PILImage
+
+    tmp = tmp_path_factory.mktemp("decorated")
+    png = tmp / "flow.png"
+    PILImage.new("RGB", (32, 24), (30, 120, 200)).save(png)
+    root = Path(__file__).resolve().parent.parent
+    dst = tmp / "kushiro.xlsx"
+    subprocess.run(["/usr/bin/python3", str(root / "tests" / "lo_decorate.py"), str(root / "samples" /
+                    "kushiro_shuno_juten.xlsx"), str(dst), str(tmp / "profile"), "decorate", str(png)],
+                   check=True, timeout=300)
+    return dst, tmp
+
+
+@pytest.mark.libreoffice
+def test_pdf_of_a_workbook_keeps_its_drawn_shapes(decorated):
+    """A shape drawn in the workbook prints like its picture (openpyxl's save of the print copy dropped it): its
+    text is on the page of the picture, once."""
+    import subprocess
+
+    src, tmp = decorated
+    result = write_pdf(src, tmp / "decorated.pdf")
+    images = subprocess.run(["pdfimages", "-list", str(result.pdf)], capture_output=True, check=True, text=True)
+    pages = [int(ln.split()[0]) for ln in images.stdout.splitlines()[2:] if ln.split()[2] == "image"]
+    assert len(pages) == 1
+    assert "別添1" in _page_text(result.pdf, pages[0])
+    assert SHAPE_LINE in norm(_page_text(result.pdf, pages[0]))
+    assert norm(subprocess_text(result.pdf)).count(SHAPE_LINE) == 1
+
+
+@pytest.mark.libreoffice
+def test_drawn_shapes_go_onto_a_sheet_without_a_drawing(decorated, tmp_path):
+    """Package level: the shapes read from one workbook are put on a sheet that has no drawing part yet, moved by
+    the rows inserted above them, and LibreOffice prints them."""
+    import re
+    import zipfile
+
+    from pia_excel.excel.package import Package, drawn_shapes
+    from pia_excel.excel.writer import build_workbook
+    from pia_excel.pdf.render import to_pdf
+
+    src, _ = decorated
+    shapes = drawn_shapes(src)
+    assert [name.startswith("別添1") for name in shapes] == [True]
+    drawn = next(iter(shapes.values()))
+    assert len(drawn.anchors) == 1 and SHAPE_TEXT in drawn.anchors[0]
+    rows = [int(r) for r in re.findall(r"<xdr:row>(\d+)</xdr:row>", drawn.anchors[0])]
+    wb, _ = build_workbook(doc_of("kushiro_shuno_juten"))
+    book = tmp_path / "book.xlsx"
+    wb.save(book)
+    pkg = Package.open(book)
+    assert pkg.related(pkg.sheet("Ⅰ 基本情報").part, "http://schemas.openxmlformats.org/officeDocument/2006/"
+                       "relationships/drawing") is None
+    pkg.add_shapes("Ⅰ 基本情報", drawn, lambda r: r + 10)
+    out = tmp_path / "shapes.xlsx"
+    pkg.save(out)
+    with zipfile.ZipFile(out) as z:
+        drawing = next(n for n in z.namelist() if n.startswith("xl/drawings/drawing") and SHAPE_TEXT in
+                       z.read(n).decode())
+        assert [int(r) for r in re.findall(r"<xdr:row>(\d+)</xdr:row>", z.read(drawing).decode())] == [
+            r + 10 for r in rows]
+    pdf = to_pdf(out, tmp_path / "shapes.pdf")
+    assert SHAPE_LINE in norm(subprocess_text(pdf))
