@@ -529,3 +529,40 @@ def test_drawn_shapes_go_onto_a_sheet_without_a_drawing(decorated, tmp_path):
             r + 10 for r in rows]
     pdf = to_pdf(out, tmp_path / "shapes.pdf")
     assert SHAPE_LINE in norm(subprocess_text(pdf))
+
+
+@pytest.mark.libreoffice
+def test_pdf_keeps_a_group_of_a_picture_and_a_shape(decorated):
+    """Staff group the pictures and boxes of a 流れ図: openpyxl drops the whole group, picture included. The group
+    is put back with its picture (copied as a new media member of the print copy) and both print."""
+    import re
+    import subprocess
+
+    from pia_excel.excel.package import DRAWING_TYPE, Package
+
+    src, tmp = decorated
+    pkg = Package.open(src)
+    info = next(s for s in pkg.sheets() if s.name.startswith("別添1"))
+    drawing = pkg.related(info.part, DRAWING_TYPE)
+    text = pkg.text(drawing)
+    anchors = re.findall(r"<xdr:twoCellAnchor\b.*?</xdr:twoCellAnchor>", text, re.S)
+    pic = re.search(r"<xdr:pic>.*?</xdr:pic>", anchors[0], re.S).group(0)
+    rect = re.search(r"<xdr:sp>.*?</xdr:sp>", anchors[1], re.S).group(0)
+    head = re.search(r"<xdr:twoCellAnchor\b.*?</xdr:to>", anchors[0], re.S).group(0)
+    end = re.search(r"<xdr:to>.*?</xdr:to>", anchors[1], re.S).group(0)
+    group = (head.replace(re.search(r"<xdr:to>.*?</xdr:to>", head, re.S).group(0), end)
+             + '<xdr:grpSp><xdr:nvGrpSpPr><xdr:cNvPr id="7" name="流れ図"/><xdr:cNvGrpSpPr/></xdr:nvGrpSpPr>'
+             '<xdr:grpSpPr><a:xfrm><a:off x="180000" y="540000"/><a:ext cx="4140000" cy="1440000"/>'
+             '<a:chOff x="180000" y="540000"/><a:chExt cx="4140000" cy="1440000"/></a:xfrm></xdr:grpSpPr>'
+             + pic + rect + "</xdr:grpSp><xdr:clientData/></xdr:twoCellAnchor>")
+    pkg.write(drawing, text.replace(anchors[0], group).replace(anchors[1], ""))
+    grouped = tmp / "grouped.xlsx"
+    pkg.save(grouped)
+
+    result = write_pdf(grouped, tmp / "grouped.pdf")
+    images = subprocess.run(["pdfimages", "-list", str(result.pdf)], capture_output=True, check=True, text=True)
+    rows = [ln.split() for ln in images.stdout.splitlines()[2:]]
+    assert [(r[3], r[4]) for r in rows if r[2] == "image"] == [("32", "24")]
+    page = int(rows[0][0])
+    assert "別添1" in _page_text(result.pdf, page)
+    assert SHAPE_LINE in norm(_page_text(result.pdf, page))

@@ -612,11 +612,21 @@ def drawn_shapes(path: str | os.PathLike) -> dict[str, DrawnShapes]:
             continue
         p = root.group(1) or ""
         namespaces = dict(re.findall(r'\sxmlns(?::([\w.-]+))?\s*=\s*"([^"]*)"', root.group(0)))
+        # Excel's alternate content (form controls, slicers: their printed form is elsewhere, e.g. VML) stays out
+        alternate = [m.span() for m in re.finditer(r"<([\w.-]+:)?AlternateContent\b.*?</\1AlternateContent>", text,
+                                                   re.S)]
         anchors = []
         for m in re.finditer(rf"<{p}(twoCellAnchor|oneCellAnchor|absoluteAnchor)\b.*?</{p}\1>", text, re.S):
-            obj = re.search(rf"<{p}({'|'.join(_KEPT_OBJECTS + _SHAPE_OBJECTS)})[\s>/]", m.group(0))
-            if obj is not None and obj.group(1) in _SHAPE_OBJECTS:
-                anchors.append(m.group(0))
+            if any(a <= m.start() < b for a, b in alternate):
+                continue
+            anchor = m.group(0)
+            obj = re.search(rf"<{p}({'|'.join(_KEPT_OBJECTS + _SHAPE_OBJECTS)})([\s>/][^>]*)", anchor)
+            if obj is None or obj.group(1) not in _SHAPE_OBJECTS:
+                continue
+            first_name = re.search(rf"<{p}cNvPr\b[^>]*>", anchor)
+            if _attr(obj.group(2), "macro") or (first_name and _attr(first_name.group(0), "hidden") in ("1", "true")):
+                continue  # a button (a shape that runs a macro) or a hidden shape: neither prints
+            anchors.append(anchor)
         if not anchors:
             continue
         rels: dict[str, tuple[str, str, bool, bytes | None, str]] = {}

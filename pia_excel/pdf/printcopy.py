@@ -969,6 +969,9 @@ def write_pdf(source: Document | str | os.PathLike, out_pdf: str | os.PathLike, 
             shapes = drawn_shapes(src)
         except PackageError as e:
             notes.append(f"{src}: 図形を読めませんでした（{e}）")
+        for ws in users.worksheets:
+            if ws.title in shapes:  # a group's picture, which openpyxl keeps alone, comes back with its group
+                ws._images = [img for img in ws._images if getattr(img.anchor, "groupShape", None) is None]
     wb, plan = build_print_workbook(doc, draft=draft, workbook=users)
     notes += [f"{out_pdf}: {p}" for p in plan.problems]
     out_pdf.parent.mkdir(parents=True, exist_ok=True)
