@@ -27,6 +27,7 @@ the two baselines measured in the same run. ``pia-excel`` runs as ``python -m pi
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import random
 import resource
@@ -268,7 +269,12 @@ def cold_start(folder: Path, repeat: int) -> None:
     # built in a worker process: this one stays small (its peak RSS would carry over into the workers forked later)
     with ProcessPoolExecutor(max_workers=1) as pool:
         pool.submit(build_many_files, many, COLD_FILES).result()
-    print(f"cold start: whole processes on this checkout, median of {repeat} runs each "
+    # as installed: pip byte-compiles a package when it installs it, and the parsed form specs are in the user's
+    # cache after the first run of a release (pia_excel/spec/packaged.py); this machine may set
+    # PYTHONDONTWRITEBYTECODE, which would leave a checkout's modules compiled again by every process
+    compileall.compile_dir(str(ROOT / "pia_excel"), quiet=1)
+    _process(cli + ["validate", str(ZENKOMOKU_SAMPLE)])  # writes the spec cache if this release has none yet
+    print(f"cold start: whole processes on this checkout (byte-compiled, spec cache warm), median of {repeat} runs each "
           f"({min(repeat, 3)} for the {COLD_FILES}-file workbook, built in {time.perf_counter() - t0:.1f} s, "
           f"{many.stat().st_size / 1024:.0f} KiB)")
     rows = [

@@ -16,11 +16,14 @@ import os
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from .batch import Input, collect_inputs
-from .changelog import ChangelogResult, ProposedRow, PublishResult, changelog_rows, changelog_since_baseline
-from .changelog import publish as publish_workbook
+from . import changelog as _changelog
+from .changelog import ProposedRow, changelog_rows
+
+if TYPE_CHECKING:  # the writing half of changelog is imported when first used (openpyxl is slow to import)
+    from .changelog.baseline import ChangelogResult, PublishResult
 from .spec.parse import parse_item
 from .errors import InputError, Issue, PiaError, PlacementError, WorkbookError
 from .excel.reader import ReadResult
@@ -79,12 +82,12 @@ def changelog(old: Document, new: Document, date) -> list[ProposedRow]:
 def changelog_since_publish(path: str | os.PathLike, date, *, write: bool = True,
                             output: str | os.PathLike | None = None) -> ChangelogResult:
     """The 変更箇所 rows since the version stored by :func:`publish`, appended to the workbook (or ``output``)."""
-    return changelog_since_baseline(Path(path), date, write=write, output=output)
+    return _changelog.changelog_since_baseline(Path(path), date, write=write, output=output)
 
 
 def publish(path: str | os.PathLike, date, *, output: str | os.PathLike | None = None) -> PublishResult:
     """Set 公表日 and store the current content in the workbook as the base of the next change log."""
-    return publish_workbook(Path(path), date, output=output)
+    return _changelog.publish(Path(path), date, output=output)
 
 
 def pdf(source: Document | str | os.PathLike, out: str | os.PathLike, *,

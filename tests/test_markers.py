@@ -113,3 +113,19 @@ def test_pdf_draft_marks_every_page(marked, tmp_path):
     assert run("pdf", KUSHIRO, "-o", clean).exit_code == 0
     assert "下書き" not in subprocess.run(["pdftotext", "-enc", "UTF-8", str(clean), "-"], capture_output=True,
                                           check=True).stdout.decode()
+
+
+def test_the_quick_opener_check_knows_every_character_that_can_open_a_marker():
+    """author_markers skips texts holding none of wording._OPENERS: that set must be every character whose NFKC
+    contains an opening bracket or star of the marker pattern (else a marker written with it would be missed)."""
+    import sys
+    import unicodedata
+
+    from pia_excel.rules import wording
+
+    assert all(ch in wording._MARKER.pattern for ch in wording._OPENING)
+    expected = {c for c in map(chr, range(sys.maxunicode + 1))
+                if any(o in unicodedata.normalize("NFKC", c) for o in wording._OPENING)}
+    assert wording._OPENERS == expected
+    for opener in ("︻", "﹇", "﹝", "［"):  # vertical / small / full-width forms that NFKC turns into openers
+        assert wording.author_markers(f"委託先{opener}要確認{'】' if opener == '︻' else ']' if opener in '﹇［' else '〕'}")

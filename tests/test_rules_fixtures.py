@@ -9,7 +9,7 @@ import pytest
 from pia_excel import api
 from pia_excel.rules import validate, validate_result
 from pia_excel.rules.cells import cell_map, layout_for
-from pia_excel.rules.required import DETAILS, ELSEWHERE, OPTIONAL, OPTIONAL_KEYS, OPTIONAL_SUFFIXES
+from pia_excel.rules.required import ELSEWHERE, OPTIONAL, OPTIONAL_KEYS, OPTIONAL_SUFFIXES, conditional
 from pia_excel.spec import load_spec
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -177,7 +177,7 @@ def test_setagaya_record_items_listed_several_to_a_line():
 def _expected_required(form: str) -> set[str]:
     spec = load_spec(form)
     doc = api.new(form)
-    details = {d for ds in DETAILS[form].values() for d in ds}
+    details = {dep.path for dep, _ in conditional(form)}
     out = {"I.systems[1].system_name"}
     for item in spec.value_items():
         tp = item.path

@@ -10,11 +10,9 @@
 """
 from __future__ import annotations
 
+from ..errors import ApplyError, BaselineError
 from ..models import Document
 from ..spec.labels import item_label, label_for_path
-from .apply import AppendResult, ApplyError, append_rows, append_to_document, append_to_file
-from .baseline import (BaselineError, ChangelogResult, PublishResult, changelog_since_baseline, load_baseline,
-                       publish, store_baseline)
 from .diff import EMPTY, Change, diff, render_value
 from ..spec.parse import ParsedItem, parse_item
 from .suggest import REVIEW_MARK, ProposedRow, Suggestion, is_law_rewrite, needs_review, propose, suggest
@@ -24,6 +22,27 @@ __all__ = ["AppendResult", "ApplyError", "BaselineError", "Change", "ChangelogRe
            "changelog_rows", "changelog_since_baseline", "diff", "is_law_rewrite", "item_label", "label_for_path",
            "load_baseline", "needs_review", "parse_item", "propose", "publish", "render_value", "store_baseline",
            "suggest"]
+
+
+#: names of the modules that write into workbooks, imported when first used: they pull openpyxl (and numpy) in,
+#: which a validation (the Excel button's first click) does not need
+_WRITING = {
+    "apply": ("AppendResult", "append_rows", "append_to_document", "append_to_file"),
+    "baseline": ("ChangelogResult", "PublishResult", "changelog_since_baseline", "load_baseline", "publish",
+                 "store_baseline"),
+}
+_LAZY = {name: module for module, names in _WRITING.items() for name in names}
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
 
 
 def changelog_rows(old: Document, new: Document, date) -> list[ProposedRow]:

@@ -86,7 +86,6 @@ _CELL_COL = re.compile(rb' r="([A-Z]{1,3})\d')
 _CELL_ROW = re.compile(rb' r="[A-Z]{1,3}(\d{1,7})"')
 #: the used range of a sheet whose cells all lie within A1:Z9999 when its <dimension> says nothing smaller
 _SMALL = (9999, 26)
-_REF = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})(\d{1,7})"')
 _REF = re.compile(r"\$?([A-Z]{1,3})\$?(\d{1,7})$")
 
 

@@ -6,11 +6,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import Iterator
 
-import yaml
-
+from ..spec.packaged import load_yaml
 from .engine import ADEQUACY, WARNING, Context, Hit, rule
 from .required import instances_of
 
@@ -19,7 +18,7 @@ from .required import instances_of
 @lru_cache(maxsize=None)
 def vague_phrases() -> dict:
     """``rules/vague.yaml``: sections per form, the frequency expression and the phrases (compiled)."""
-    d = yaml.safe_load(resources.files(__package__).joinpath("vague.yaml").read_text(encoding="utf-8"))
+    d = load_yaml(Path(__file__).with_name("vague.yaml"))
     d["frequency"] = re.compile(d["frequency"])
     for p in d["phrases"]:
         p["regex"] = re.compile(p["pattern"])

@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 from typing import Iterator
 
-from ..spec import FORMS, Item, load_spec
+from ..spec import Item, load_spec
 from ..spec.paths import template_path
 from .engine import ERROR, WARNING, Context, Hit, is_filled, is_substantive, is_ticked, rule
 
@@ -46,20 +46,14 @@ def conditional(form: str) -> tuple[tuple[Item, Item], ...]:
     return tuple((it, spec.item(it.applies_when.item)) for it in spec.value_items() if it.applies_when is not None)
 
 
-#: answering template path → the template paths of the items that depend on it (read from the spec)
-DETAILS = {form: {} for form in FORMS}
-for _form in FORMS:
-    for _dep, _ans in conditional(_form):
-        DETAILS[_form][_ans.path] = DETAILS[_form].get(_ans.path, ()) + (_dep.path,)
-
-
 #: handled by their own rules (R230 重大事故)
 ELSEWHERE = {"III.juudai_jiko_naiyo", "III.juudai_jiko_saihatsu"}
 
 #: Ⅲ-6 risk headings covered by each 接続しない box (option 1: 入手, option 2: 提供), from ``empty_when`` of Ⅲ-6
 #: in the spec (全項目: リスク1–4 and リスク5–7; 重点: リスク1 and リスク2)
-CONNECTION_RISKS = {form: {e.tick: e.under for e in load_spec(form).item("III.III_6").empty_when if e.tick}
-                    for form in FORMS}
+@lru_cache(maxsize=None)
+def connection_risks(form: str) -> dict:
+    return {e.tick: e.under for e in load_spec(form).item("III.III_6").empty_when if e.tick}
 
 
 def _what(item: Item) -> str:
@@ -102,7 +96,7 @@ def _switched_off(ctx: Context, prefix: str, keys: frozenset[str]) -> bool:
     if "III_6" in keys:
         off = ctx.ticked(f"{prefix}.III.III_6")
         renkei_no = ctx.doc.I.renkei_jisshi_umu == "実施しない"
-        for opt, risks in CONNECTION_RISKS[ctx.form].items():
+        for opt, risks in connection_risks(ctx.form).items():
             if keys & set(risks) and (opt in off or renkei_no):
                 return True
     return False

@@ -3,7 +3,8 @@ author (【要確認】 written by ``changelog`` into 説明, 【要修正】, �
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from functools import partial
+from typing import Callable, Iterator
 
 from ..excel.layout import TABLE_COLUMNS, TABLE_HEADS
 from ..spec.text import AUTHOR_MARKER_WORDS, nfkc
@@ -67,35 +68,43 @@ _MARKER = re.compile(r"[【\[〔〖〘]\s*(?:" + "|".join(_MARKER_WORDS) + r")[^
                      r"|[★☆]\s*(?:" + "|".join(_MARKER_WORDS) + ")", re.IGNORECASE)
 
 
+#: every character whose NFKC holds a marker's opening bracket or star (a test recomputes this over all of
+#: Unicode): a text without any of them has no marker, whatever its length — most texts are ruled out by this
+_OPENERS = frozenset("[\u2605\u2606\u3010\u3014\u3016\u3018\ufe17\ufe39\ufe3b\ufe47\ufe5d\uff3b\U0001f12a"
+                     "\U0001f240\U0001f241\U0001f242\U0001f243\U0001f244\U0001f245\U0001f246\U0001f247\U0001f248")
+_OPENING = "【[〔〖〘★☆"
+
+
 def author_markers(text: str | None) -> list[str]:
     """The markers left for the author in ``text`` ("【要確認】", "［TODO］" …), as written (after NFKC)."""
-    if not text:
+    if not text or _OPENERS.isdisjoint(text):
         return []
     return list(dict.fromkeys(m.group(0) for m in _MARKER.finditer(nfkc(text))))
 
 
-def _texts(ctx: Context) -> Iterator[tuple[str, str, str]]:
-    """(path of the cell, label, text) of every text the author wrote: values, （　） details, list entries,
-    変更箇所 rows."""
+def _texts(ctx: Context) -> Iterator[tuple[str, Callable[[], str], str]]:
+    """(path of the cell, its label, text) of every text the author wrote: values, （　） details, list entries,
+    変更箇所 rows. The label comes as a function (naming an item takes time, and most texts hold no marker)."""
     for path, item, value in ctx.instances():
+        label = partial(ctx.label, path)
         if isinstance(value, str):
-            yield path, ctx.label(path), value
+            yield path, label, value
         elif isinstance(value, list):
             for n, v in enumerate(value, start=1):
                 if isinstance(v, str):
-                    yield f"{path}[{n}]", ctx.label(path), v
+                    yield f"{path}[{n}]", label, v
                 elif hasattr(v, "detail") and hasattr(v, "label"):  # a tick: its （　） detail
                     idx = ctx.option_index(item, v.label) if item is not None else None
                     if isinstance(v.detail, str) and idx is not None:
-                        yield f"{path}.o{idx}.detail", ctx.label(path), v.detail
+                        yield f"{path}.o{idx}.detail", label, v.detail
     table, rows = ctx.changes()
     for n, row in enumerate(rows, start=1):
         for fld, head in zip(TABLE_COLUMNS, TABLE_HEADS):
             v = getattr(row, fld, None)
             if isinstance(v, str):
-                yield f"{table}[{n}].{fld}", f"変更箇所 {n}行目 {head}", v
+                yield f"{table}[{n}].{fld}", partial(str, f"変更箇所 {n}行目 {head}"), v
     for path, raw in (ctx.doc.invalid_values or {}).items():
-        yield path, ctx.label(path), raw
+        yield path, partial(ctx.label, path), raw
 
 
 MARKER_CODE = "R502"
@@ -112,4 +121,4 @@ def author_marker_left(ctx: Context) -> Iterator[Hit]:
         markers = author_markers(text)
         if markers and path not in seen:
             seen.add(path)
-            yield Hit(path, {"label": label, "markers": "」「".join(markers)})
+            yield Hit(path, {"label": label(), "markers": "」「".join(markers)})

@@ -88,6 +88,36 @@ class _Node:
     titles: tuple[str, ...] = ()  # sections: titles without the numeral (read after another numeral)
     skippable: bool = False
 
+    @property
+    def starts(self) -> frozenset[str]:
+        """The characters a reading of this part without typos can begin with (a reading with typos may begin
+        with any): most parts are ruled out at a position by its first character alone."""
+        try:
+            return self._starts
+        except AttributeError:
+            pass
+        if self.kind == "file":
+            chars = {"("}
+        else:
+            chars = {x[0] for x in (*self.exact, *self.labels) if x}
+            chars |= {(no or label)[0] for no, label in self.prefix_of if no or label}
+            if self.kind == "section" and self.titles:
+                chars |= {m[0] for m in ("V", "I", *"12345678")}
+        self._starts = frozenset(chars)
+        return self._starts
+
+    @property
+    def near_starts(self) -> frozenset[str]:
+        """The first two characters of every surface: a reading with typos has one of them as its first or second
+        character (one edit at the start leaves the other in place)."""
+        try:
+            return self._near
+        except AttributeError:
+            pass
+        surfaces = (*self.exact, *self.labels, *(no + label for no, label in self.prefix_of))
+        self._near = frozenset(ch for x in surfaces for ch in x[:2]) | self.starts
+        return self._near
+
     def child(self, key, make) -> "_Node":
         for c in self.children:
             if c._key == key:
@@ -320,8 +350,10 @@ class _Matcher:
         self.matches: dict = {}
 
     def seps(self, pos: int) -> list[int]:
+        """``pos`` and each position after the separators that follow it."""
         out = [pos]
-        while pos < len(self.s) and self.s[pos] in _SEPARATORS:
+        s = self.s
+        while pos < len(s) and s[pos] in _SEPARATORS:
             pos += 1
             out.append(pos)
         return out
@@ -395,14 +427,21 @@ class _Matcher:
             return self.memo[key]
         self.memo[key] = []  # guards against loops through empty matches
         results: list[tuple[_Node, tuple, int]] = []
+        s = self.s
         if matched and node.terminal and self.at_end(pos):
             results.append((node, (), 0))
+        plain = [(p, 0, junk) for p in self.seps(pos)]
+        skips = range(pos + 1, min(len(self.s), pos + _MAX_JUNK + 1)) if junk else ()
         for child in node.children:
-            starts = [(p, 0, junk) for p in self.seps(pos)]
-            if junk:
-                starts += [(p, JUNK + EDIT * (p - pos), False)
-                           for p in range(pos + 1, min(len(self.s), pos + _MAX_JUNK + 1))]
+            starts = plain
+            if skips:  # the part after a skipped stretch begins as printed (its first character)
+                first = child.starts
+                starts = plain + [(p, JUNK + EDIT * (p - pos), False) for p in skips if self.s[p] in first]
+            near = child.near_starts if self.fuzzy else ()
             for p, extra, j in starts:
+                ch = s[p:p + 1]
+                if ch not in child.starts and ch not in near and s[p + 1:p + 2] not in near:
+                    continue  # cannot begin here (see _Node.starts, near_starts)
                 for end, num, cost in self.match(child, p):
                     if end == p:
                         continue
@@ -645,11 +684,27 @@ def parse_rows(texts: list[str | None], form: str, *, files: int = 1,
                  else ParsedItem(text or "", "unresolved"))
         else:
             r = parse_item(text, form, files=files, file_names=file_names)
-            if prev is not None and not (r.resolved and r.sure == "exact"):
+            if prev is not None and not (r.resolved and r.sure == "exact") and not _names_section(text, form):
                 r = _continued(spec, prev, text, r, files, file_names) or r
         out.append(r)
         prev = r if r.resolved else None
     return out
+
+
+def _names_section(text: str, form: str) -> bool:
+    """Whether ``text`` begins with a section's title ("Ⅱ ファイルの概要 …"): such a row names its own section and
+    never continues the row above (reading it after the row above's parts cannot succeed, and costs a search)."""
+    s = item_text_key(text)
+    return any(s.startswith(e) for e in _section_titles(form))
+
+
+@lru_cache(maxsize=None)
+def _section_titles(form: str) -> tuple[str, ...]:
+    out = []
+    for node in _trie(form).children:
+        if node.kind == "section":
+            out += [e for e in (*node.exact, *node.labels) if len(e) >= 4]
+    return tuple(dict.fromkeys(out))
 
 
 def _continued(spec, prev: ParsedItem, text: str, alone: ParsedItem, files: int, file_names) -> ParsedItem | None:
