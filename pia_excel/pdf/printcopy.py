@@ -963,7 +963,7 @@ def write_pdf(source: Document | str | os.PathLike, out_pdf: str | os.PathLike, 
         if not draft:
             check_finished(doc)
     users = user_workbook(result, src) if src else None
-    shapes = {}
+    shapes: dict[str, DrawnShapes] = {}
     if users is not None:
         try:
             shapes = drawn_shapes(src)
