@@ -5,30 +5,13 @@ values into the copies, and save as .xlsx.
     python3 lo_copy_sheets.py PIPE SRC.xlsx OUT.xlsx SHEET[=VALUES.xlsx:VALUE_SHEET] ...
 """
 import sys
-import time
 
 import uno
-from com.sun.star.beans import PropertyValue
-
-
-def prop(name, value):
-    p = PropertyValue()
-    p.Name, p.Value = name, value
-    return p
+from lo_uno import connect, prop
 
 
 def main(pipe, src, out, specs):
-    local = uno.getComponentContext()
-    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
-    for _ in range(120):
-        try:
-            ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
-            break
-        except Exception:
-            time.sleep(0.5)
-    else:
-        raise SystemExit("soffice did not answer")
-    desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+    ctx, desktop = connect(pipe)
     doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(src), "_blank", 0, (prop("Hidden", True),))
     sheets = doc.Sheets
     opened = {}

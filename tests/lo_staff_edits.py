@@ -5,33 +5,16 @@ as .xlsx.
     python3 lo_staff_edits.py PIPE SRC.xlsx OUT.xlsx PICTURE.png SHEET
 """
 import sys
-import time
 
 import uno
+from lo_uno import connect, prop
 from com.sun.star.awt import Point, Size
-from com.sun.star.beans import PropertyValue
 from com.sun.star.table import CellAddress
 
 
-def prop(name, value):
-    p = PropertyValue()
-    p.Name, p.Value = name, value
-    return p
-
-
 def main(pipe, src, out, picture, sheet_name):
-    local = uno.getComponentContext()
-    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
-    for _ in range(120):
-        try:
-            ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
-            break
-        except Exception:
-            time.sleep(0.5)
-    else:
-        raise SystemExit("soffice did not answer")
+    ctx, desktop = connect(pipe)
     smgr = ctx.ServiceManager
-    desktop = smgr.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
     doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(src), "_blank", 0, (prop("Hidden", True),))
     sheet = doc.Sheets.getByName(sheet_name)
     sheet.unprotect("")

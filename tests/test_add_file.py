@@ -275,3 +275,50 @@ def _run_button(handler, path: Path, save: bool = True) -> dict:
 
     run = harness.run_on_file(handler, path, save=save)
     return {"value": run.value, "actions": run.actions, "alerts": run.alerts}
+
+def app_lists(path: Path) -> tuple[list[tuple[str, int]], list[str]]:
+    """docProps/app.xml: the (heading, count) pairs of HeadingPairs and the entries of TitlesOfParts."""
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("docProps/app.xml").decode("utf-8")
+    heads = re.search(r"<HeadingPairs>(.*?)</HeadingPairs>", xml, re.S).group(1)
+    values = re.findall(r"<vt:(?:lpstr|i4)>([^<]*)<", heads)
+    titles = re.search(r'<TitlesOfParts><vt:vector size="(\d+)"[^>]*>(.*?)</vt:vector>', xml, re.S)
+    entries = re.findall(r"<vt:lpstr>([^<]*)</vt:lpstr>", titles.group(2))
+    assert int(titles.group(1)) == len(entries)
+    return [(values[i], int(values[i + 1])) for i in range(0, len(values), 2)], entries
+
+
+def test_add_file_lists_the_new_sheets_and_names_in_the_document_properties(tmp_path):
+    """Excel (and XlsxWriter) list the sheets and names in docProps/app.xml; after add-file the lists say what
+    the workbook holds, and LibreOffice opens the result."""
+    from lo_calc import through_libreoffice
+    from xlsxwriter_copy import transcribe
+
+    book = transcribe(ROOT / "samples" / "kushiro_shuno_juten.xlsx", tmp_path / "xw.xlsx")
+    before_heads, before = app_lists(book)
+    assert before_heads[0] == ("Worksheets", 12)
+    run = cli("add-file", book)
+    assert run.returncode == 0, run.stderr
+    wb = load_workbook(book)
+    heads, entries = app_lists(book)
+    assert [h for h, _ in heads] == ["Worksheets", "Named Ranges"]
+    assert heads[0][1] == len(wb.sheetnames) == 15
+    assert entries[:15] == wb.sheetnames  # in the order of the tabs: file 2's sheets after file 1's
+    ranges = {n for n in wb.defined_names if not n.startswith("pia.meta.")}  # XlsxWriter lists the ranges only
+    assert heads[1][1] == len(ranges) and set(entries[15:]) == ranges
+    assert set(entries) - set(before) == {"Ⅱ ファイルの概要(2)", "別添1 記録項目(2)", "Ⅲ リスク対策(2)"} | {
+        n for n in ranges if n.startswith("pia.files.2.")}
+    # a conditional format of the new sheets uses a look the workbook has (XlsxWriter wrote none: added)
+    styles = zipfile.ZipFile(book).read("xl/styles.xml").decode()
+    assert re.search(r'<dxfs count="2">', styles)
+    lo = api.load(through_libreoffice(book, tmp_path / "lo"))
+    assert len(lo.doc.files) == 2
+
+
+def test_add_file_sets_the_file_count_property(tmp_path):
+    book = tmp_path / "b.xlsx"
+    assert cli("new", "--form", "juten", "-o", book).returncode == 0
+    assert cli("add-file", book).returncode == 0
+    with zipfile.ZipFile(book) as z:
+        custom = z.read("docProps/custom.xml").decode()
+    assert re.search(r'name="pia-excel\.files"[^>]*><vt:lpwstr>2</vt:lpwstr>', custom), custom

@@ -32,8 +32,24 @@ def test_fixture_read_by_labels_equals_read_by_names(fixture, tmp_path):
     for path in ("cover.kohyo_bi" if doc.cover.kohyo_bi is not None else "cover.hyokasho_mei", "I.jimu_meisho", "files[1].II.itaku_umu", "files[1].III.III_7_risk1_sufficient",
                  "files[1].II.nyushu_moto.o2", "I.systems[2].system_name"):
         assert result.cell_of(path) == named.cell_of(path), path
-    if doc.cover.kohyo_bi is not None:  # an empty value cell is not found by label (seed 002 has no 公表日)
-        assert result.cell_of("cover.kohyo_bi") == ("表紙", "C7" if doc.form == "juten" else "C8")
+    assert result.cell_of("cover.kohyo_bi") == ("表紙", "C7" if doc.form == "juten" else "C8")
+    # every cell the label reader located, filled or empty, is the one the names point at
+    assert {p: c for p, c in result.cells.items() if p in named.cells} == \
+        {p: named.cells[p] for p in result.cells if p in named.cells}
+
+
+def test_an_empty_value_cell_is_named_at_its_own_cell_not_beside_its_label(tmp_path):
+    """Seed 002 has no 公表日: read by labels, the finding names the value cell C8 (the label is merged over A:B),
+    not B8."""
+    fixture = next(p for p in FIXTURES if p.stem == "setagaya_kokuho_zenkomoku")
+    doc = api.load(fixture).doc
+    assert doc.cover.kohyo_bi is None
+    api.save(doc, tmp_path / "named.xlsx")
+    strip_names(tmp_path / "named.xlsx", tmp_path / "plain.xlsx")
+    result = read_workbook(tmp_path / "plain.xlsx")
+    findings = [f for f in api.validate(result).findings if f.path == "cover.kohyo_bi"]
+    assert [(f.sheet, f.cell) for f in findings] == [("表紙", "C8")], findings
+    assert "表紙!C8" in str(findings[0])
 
 
 def test_missing_labels_are_reported_not_guessed(tmp_path):

@@ -387,3 +387,182 @@ def test_pdf_prints_no_empty_box_beside_a_date(print_copies):
     row = next(c.row for r in ws.iter_rows(max_col=3) for c in r if c.value == "平成27年10月")
     assert any(rng.min_row == row and rng.min_col == 3 and rng.max_col == 5 for rng in ws.merged_cells.ranges)
     assert ws.cell(row, 5).value is None
+
+
+# ---------------------------------------------------------------------------------------------- metadata, stamp
+def _part_of_page(pdf: Path, page: int, doc) -> tuple[str, int | None]:
+    """(section key, file number) of the part a page (1-based) prints: its title row, the part's heading (and on
+    a file's sheets "(n)" of the file's name, the first "(n)" near the top of the page)."""
+    import re
+
+    from pia_excel.spec import load_spec
+
+    text = norm(_page_text(pdf, page))
+    spec = load_spec(doc.form)
+    if text.startswith(norm(spec.title)):
+        return "cover", None
+    section = max((s for s in spec.sections if s.heading and text.startswith(norm(s.heading))),
+                  key=lambda s: len(norm(s.heading)))
+    if not section.per_file:
+        return section.key, None
+    number = re.search(r"[（(](\d+)[)）]", text[:160])
+    return section.key, int(number.group(1)) if number else None
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("name", NAMES)
+def test_pdf_carries_title_author_and_a_bookmark_per_part(pdfs, name):
+    """Document information: title = 評価書名, author = 評価実施機関名. One bookmark per part, titled with the
+    layout's sheet name, in the published order, each on the part's first page (the page holds the part's heading,
+    the page before it another part)."""
+    from pypdf import PdfReader
+
+    from pia_excel.excel import layout as L
+    from pia_excel.pdf.printcopy import print_order
+
+    doc = doc_of(name)
+    pdf = pdfs[name].pdf
+    reader = PdfReader(pdf)
+    assert reader.metadata.title == doc.cover.hyokasho_mei
+    assert reader.metadata.author == doc.cover.hyoka_jisshi_kikan_mei
+    order = print_order(L.layout_of(doc))
+    marks = [(o.title, reader.get_destination_page_number(o) + 1) for o in reader.outline]
+    assert [t for t, _ in marks] == [s.title for s in order]
+    assert marks[0][1] == 1
+    for (title, page), sheet_ in zip(marks, order):
+        part = (sheet_.section.key, sheet_.file_no)
+        assert _part_of_page(pdf, page, doc) == part, (title, page)
+        assert page == 1 or _part_of_page(pdf, page - 1, doc) != part, (title, page)
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("name", NAMES)
+def test_pdf_prints_the_stamp_of_the_edition_as_published(pdfs, name):
+    """Seeds 002 and 004 print the form's edition once, on the cover, between 公表日 and 項目一覧 ("[平成30年５月
+    様式４]", "[令和7年5月 様式4]"); seed 001 (重点) prints none, nor does any other page of the seeds."""
+    from pia_excel.spec import load_spec
+
+    doc = doc_of(name)
+    stamp = load_spec(doc.form).edition(doc.edition).stamp
+    pages = [norm(_page_text(pdfs[name].pdf, p)) for p in range(1, pdfs[name].pages + 1)]
+    if stamp is None:
+        assert doc.form == "juten"
+        assert not any("様式3]" in p or "様式３]" in p for p in pages)
+        return
+    cover = pages[0]
+    assert cover.index(norm("公表日")) < cover.index(norm(stamp)) < cover.index(norm("項目一覧"))
+    assert [i for i, p in enumerate(pages) if norm(stamp) in p] == [0]
+
+
+# ---------------------------------------------------------------------------------------------- drawn shapes
+#: the text tests/lo_decorate.py writes into the rectangle it draws on 別添1
+SHAPE_TEXT = "事務の流れ（住民→窓口→システム）"
+#: its first line as LibreOffice prints it (pdftotext puts the shape's second line among the lines of the cells)
+SHAPE_LINE = SHAPE_TEXT[:9]
+
+
+@pytest.fixture(scope="module")
+def decorated(tmp_path_factory):
+    """The 釧路市 sample as staff leave it after LibreOffice (tests/lo_decorate.py): on 別添1 a picture and a
+    drawn rectangle with text, a comment on the cover, a chart on a sheet of their own."""
+    import subprocess
+
+    from PIL import Image as PILImage
+
+    tmp = tmp_path_factory.mktemp("decorated")
+    png = tmp / "flow.png"
+    PILImage.new("RGB", (32, 24), (30, 120, 200)).save(png)
+    root = Path(__file__).resolve().parent.parent
+    dst = tmp / "kushiro.xlsx"
+    subprocess.run(["/usr/bin/python3", str(root / "tests" / "lo_decorate.py"), str(root / "samples" /
+                    "kushiro_shuno_juten.xlsx"), str(dst), str(tmp / "profile"), "decorate", str(png)],
+                   check=True, timeout=300)
+    return dst, tmp
+
+
+@pytest.mark.libreoffice
+def test_pdf_of_a_workbook_keeps_its_drawn_shapes(decorated):
+    """A shape drawn in the workbook prints like its picture (openpyxl's save of the print copy dropped it): its
+    text is on the page of the picture, once."""
+    import subprocess
+
+    src, tmp = decorated
+    result = write_pdf(src, tmp / "decorated.pdf")
+    images = subprocess.run(["pdfimages", "-list", str(result.pdf)], capture_output=True, check=True, text=True)
+    pages = [int(ln.split()[0]) for ln in images.stdout.splitlines()[2:] if ln.split()[2] == "image"]
+    assert len(pages) == 1
+    assert "別添1" in _page_text(result.pdf, pages[0])
+    assert SHAPE_LINE in norm(_page_text(result.pdf, pages[0]))
+    assert norm(subprocess_text(result.pdf)).count(SHAPE_LINE) == 1
+
+
+@pytest.mark.libreoffice
+def test_drawn_shapes_go_onto_a_sheet_without_a_drawing(decorated, tmp_path):
+    """Package level: the shapes read from one workbook are put on a sheet that has no drawing part yet, moved by
+    the rows inserted above them, and LibreOffice prints them."""
+    import re
+    import zipfile
+
+    from pia_excel.excel.package import Package, drawn_shapes
+    from pia_excel.excel.writer import build_workbook
+    from pia_excel.pdf.render import to_pdf
+
+    src, _ = decorated
+    shapes = drawn_shapes(src)
+    assert [name.startswith("別添1") for name in shapes] == [True]
+    drawn = next(iter(shapes.values()))
+    assert len(drawn.anchors) == 1 and SHAPE_TEXT in drawn.anchors[0]
+    rows = [int(r) for r in re.findall(r"<xdr:row>(\d+)</xdr:row>", drawn.anchors[0])]
+    wb, _ = build_workbook(doc_of("kushiro_shuno_juten"))
+    book = tmp_path / "book.xlsx"
+    wb.save(book)
+    pkg = Package.open(book)
+    assert pkg.related(pkg.sheet("Ⅰ 基本情報").part, "http://schemas.openxmlformats.org/officeDocument/2006/"
+                       "relationships/drawing") is None
+    pkg.add_shapes("Ⅰ 基本情報", drawn, lambda r: r + 10)
+    out = tmp_path / "shapes.xlsx"
+    pkg.save(out)
+    with zipfile.ZipFile(out) as z:
+        drawing = next(n for n in z.namelist() if n.startswith("xl/drawings/drawing") and SHAPE_TEXT in
+                       z.read(n).decode())
+        assert [int(r) for r in re.findall(r"<xdr:row>(\d+)</xdr:row>", z.read(drawing).decode())] == [
+            r + 10 for r in rows]
+    pdf = to_pdf(out, tmp_path / "shapes.pdf")
+    assert SHAPE_LINE in norm(subprocess_text(pdf))
+
+
+@pytest.mark.libreoffice
+def test_pdf_keeps_a_group_of_a_picture_and_a_shape(decorated):
+    """Staff group the pictures and boxes of a 流れ図: openpyxl drops the whole group, picture included. The group
+    is put back with its picture (copied as a new media member of the print copy) and both print."""
+    import re
+    import subprocess
+
+    from pia_excel.excel.package import DRAWING_TYPE, Package
+
+    src, tmp = decorated
+    pkg = Package.open(src)
+    info = next(s for s in pkg.sheets() if s.name.startswith("別添1"))
+    drawing = pkg.related(info.part, DRAWING_TYPE)
+    text = pkg.text(drawing)
+    anchors = re.findall(r"<xdr:twoCellAnchor\b.*?</xdr:twoCellAnchor>", text, re.S)
+    pic = re.search(r"<xdr:pic>.*?</xdr:pic>", anchors[0], re.S).group(0)
+    rect = re.search(r"<xdr:sp>.*?</xdr:sp>", anchors[1], re.S).group(0)
+    head = re.search(r"<xdr:twoCellAnchor\b.*?</xdr:to>", anchors[0], re.S).group(0)
+    end = re.search(r"<xdr:to>.*?</xdr:to>", anchors[1], re.S).group(0)
+    group = (head.replace(re.search(r"<xdr:to>.*?</xdr:to>", head, re.S).group(0), end)
+             + '<xdr:grpSp><xdr:nvGrpSpPr><xdr:cNvPr id="7" name="流れ図"/><xdr:cNvGrpSpPr/></xdr:nvGrpSpPr>'
+             '<xdr:grpSpPr><a:xfrm><a:off x="180000" y="540000"/><a:ext cx="4140000" cy="1440000"/>'
+             '<a:chOff x="180000" y="540000"/><a:chExt cx="4140000" cy="1440000"/></a:xfrm></xdr:grpSpPr>'
+             + pic + rect + "</xdr:grpSp><xdr:clientData/></xdr:twoCellAnchor>")
+    pkg.write(drawing, text.replace(anchors[0], group).replace(anchors[1], ""))
+    grouped = tmp / "grouped.xlsx"
+    pkg.save(grouped)
+
+    result = write_pdf(grouped, tmp / "grouped.pdf")
+    images = subprocess.run(["pdfimages", "-list", str(result.pdf)], capture_output=True, check=True, text=True)
+    rows = [ln.split() for ln in images.stdout.splitlines()[2:]]
+    assert [(r[3], r[4]) for r in rows if r[2] == "image"] == [("32", "24")]
+    page = int(rows[0][0])
+    assert "別添1" in _page_text(result.pdf, page)
+    assert SHAPE_LINE in norm(_page_text(result.pdf, page))

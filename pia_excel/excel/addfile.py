@@ -4,13 +4,18 @@ and the meta file count, written into the workbook's package beside what is ther
 The new sheets are the writer's own (:func:`pia_excel.excel.writer.build_workbook` of an empty document with n+1
 files: the same cells, styles, dropdowns, protection, print setup and hidden repeat slots as ``new --files n+1``),
 spliced into the existing package part by part. Every part of the workbook is kept byte for byte — sheets,
-pictures, drawn shapes, charts, comments, Excel's extended data validations, VBA, custom XML — except the four
-that list the parts and the styles, which are edited in place as text (nothing in them is rewritten or dropped):
+pictures, drawn shapes, charts, comments, Excel's extended data validations, VBA, custom XML — except those
+that list the parts, the styles and the document properties, which are edited in place as text (nothing in
+them is rewritten or dropped):
 
 - ``xl/workbook.xml``: a ``<sheet>`` element per new sheet after file n's last sheet (``localSheetId`` and the
   active tab of later sheets shifted), the new files' defined names added, ``pia.meta.files`` set to n+1;
 - ``xl/_rels/workbook.xml.rels`` and ``[Content_Types].xml``: one entry per new sheet part;
-- ``xl/styles.xml``: the fonts, fills, borders, number formats and cell formats the new sheets use, appended.
+- ``xl/styles.xml``: the fonts, fills, borders, number formats and cell formats the new sheets use, appended
+  (the looks of their conditional formats, ``dxfs``, taken from the workbook's own identical entries or appended);
+- the document properties, where the workbook has them: ``docProps/app.xml``'s lists of the sheets and names
+  (``TitlesOfParts`` and their counts in ``HeadingPairs``, as Excel and XlsxWriter write them) get the new sheets
+  and names, ``docProps/custom.xml``'s ``pia-excel.files`` the new count.
 
 Dropdowns of the new sheets point at the workbook's own 選択肢 lists (found by their values). What cannot be done
 safely (a workbook without our defined names, a sheet name already taken, a list missing from 選択肢) is refused
@@ -39,7 +44,8 @@ _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _WORKSHEET_TYPE = _REL_NS + "/worksheet"
 _WORKSHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 #: the parts add-file edits (every other part is copied byte for byte)
-EDITED_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/styles.xml")
+EDITED_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/styles.xml",
+                "docProps/app.xml", "docProps/custom.xml")
 
 
 @dataclass
@@ -128,6 +134,7 @@ def add_file_bytes(name: Path) -> tuple[bytes, AddFileResult]:
     titles = [s.title for s in p.sheets]
     splice.add_sheets(titles, after=p.after, lists=lists)
     splice.names(p.layout, p.n + 1, titles)
+    splice.properties(p.after, titles, p.mirrors, p.n + 1)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for info in infos:
@@ -300,7 +307,31 @@ class _Splice:
         used = {int(v) for v in re.findall(r'\bs(?:tyle)?="(\d+)"', xml)}
         for i in sorted(used - set(self.style_map)):
             self.style_map[i] = self._add_xf(self._fxfs[i])
-        return re.sub(r'(\bs(?:tyle)?=)"(\d+)"', lambda m: f'{m.group(1)}"{self.style_map[int(m.group(2))]}"', xml)
+        xml = re.sub(r'(\bs(?:tyle)?=)"(\d+)"', lambda m: f'{m.group(1)}"{self.style_map[int(m.group(2))]}"', xml)
+        # the looks of the conditional formats (the live checks): the workbook's own identical entry, else appended
+        return re.sub(r'(\bdxfId=)"(\d+)"', lambda m: f'{m.group(1)}"{self._dxf(int(m.group(2)))}"', xml)
+
+    def _dxf(self, i: int) -> int:
+        key = ("dxf", i)
+        if key not in self.style_map:
+            fresh = _xml(self._fstyles.find(f"{{{_MAIN}}}dxfs")[i])
+            m = re.search(r"<dxfs\b[^>]*?(/?)>", self.styles)
+            inner = "" if m is None or m.group(1) else self.styles[m.end():self.styles.index("</dxfs>", m.end())]
+            own = [ET.tostring(ET.fromstring(d)) for d in re.findall(r"<dxf\b.*?</dxf>|<dxf\b[^>]*/>", inner, re.S)]
+            mine = ET.tostring(ET.fromstring(fresh))
+            if mine in own:
+                self.style_map[key] = own.index(mine)
+            elif m is None or m.group(1):  # no dxfs yet (or "<dxfs count="0"/>"): the list made with this entry
+                element = f'<dxfs count="1">{fresh}</dxfs>'
+                if m is not None:
+                    self.styles = self.styles[:m.start()] + element + self.styles[m.end():]
+                else:
+                    close = re.search(r"<tableStyles\b|<colors\b|<extLst\b|</styleSheet>", self.styles)
+                    self.styles = self.styles[:close.start()] + element + self.styles[close.start():]
+                self.style_map[key] = 0
+            else:
+                self.style_map[key] = self._append("dxfs", fresh)
+        return self.style_map[key]
 
     def _append(self, tag: str, element_xml: str) -> int:
         """Append ``element_xml`` to the original styles' ``<tag>`` list; its index there."""
@@ -378,6 +409,90 @@ class _Splice:
         close = wb.index("</definedNames>")
         self.wb = wb[:close] + "".join(add) + wb[close:]
         self.parts["xl/workbook.xml"] = self.wb.encode("utf-8")
+        self.added_names = [re.search(r'name="([^"]*)"', a).group(1) for a in add]
+
+    # ---- document properties
+    def properties(self, after: str, titles: list[str], mirrors: list[str], files: int) -> None:
+        """The lists of the package's document properties that name the sheets: docProps/app.xml (what Excel
+        shows as the parts: its sheet titles and names, and their counts) and the ``pia-excel.files`` custom
+        property the writer sets; each edited as text where present, nothing else in them changed."""
+        for part, kind in _property_parts(self.parts).items():
+            xml = self.parts[part].decode("utf-8")
+            if kind == "extended":
+                new = app_properties(xml, after, titles, mirrors, getattr(self, "added_names", []))
+            else:
+                new = re.sub(r'(<(?:\w+:)?property\b[^>]*\bname="pia-excel\.files"[^>]*>\s*<(\w+:)?lpwstr>)\d+(</)',
+                             lambda m: f"{m.group(1)}{files}{m.group(3)}", xml)
+            if new != xml:
+                self.parts[part] = new.encode("utf-8")
+
+
+def _property_parts(parts: dict[str, bytes]) -> dict[str, str]:
+    """The extended (app.xml) and custom property parts of a package, by the package's relationships."""
+    out = {}
+    for m in re.finditer(r"<(?:\w+:)?Relationship\b[^>]*/?>", parts.get("_rels/.rels", b"").decode("utf-8")):
+        rel = m.group(0)
+        kind = re.search(r'\bType="[^"]*/(extended-properties|custom-properties)"', rel)
+        target = re.search(r'\bTarget="([^"]*)"', rel)
+        if kind and target and target.group(1).lstrip("/") in parts:
+            out[target.group(1).lstrip("/")] = kind.group(1).split("-")[0]
+    return out
+
+
+_VECTOR = r"(<{p}{tag}>\s*<(\w+:)?vector\b[^>]*\bsize=\")(\d+)(\"[^>]*>)(.*?)(</\2vector>)"
+
+
+def app_properties(xml: str, after: str, titles: list[str], mirrors: list[str], new_names: list[str]) -> str:
+    """docProps/app.xml with the added sheets (``titles``, after the sheet ``after``) and their names listed.
+
+    ``TitlesOfParts`` lists the parts in the groups ``HeadingPairs`` counts ("Worksheets"/"ワークシート" n, "Named
+    Ranges"/"名前付き一覧" m …). The new sheets go into the group holding ``after``, right after it; where a
+    group lists our defined names (``pia.…``) the new file's names follow the last name of the file before, and a
+    sheet's print names ("'Ⅱ …(1)'!Print_Titles") get the new sheet's beside them. The counts and vector sizes
+    follow. A file without these lists (openpyxl and LibreOffice write none) is returned as it is."""
+    p = "(?:\\w+:)?"
+    heads = re.search(_VECTOR.format(p=p, tag="HeadingPairs"), xml, re.S)
+    parts = re.search(_VECTOR.format(p=p, tag="TitlesOfParts"), xml, re.S)
+    if heads is None or parts is None:
+        return xml
+    pairs = re.findall(r"<(?:\w+:)?variant>\s*<(?:\w+:)?(lpstr|i4)>([^<]*)</", heads.group(5))
+    counts = [int(v) for kind, v in pairs if kind == "i4"]
+    entries = re.findall(r"<(\w+:)?lpstr>([^<]*)</(?:\w+:)?lpstr>", parts.group(5))
+    if not entries or len(counts) * 2 != len(pairs) or sum(counts) != len(entries):
+        return xml  # lists that do not say what they should: left alone
+    vt = entries[0][0]
+    texts = [t for _, t in entries]
+    groups, i = [], 0
+    for n in counts:
+        groups.append(texts[i:i + n])
+        i += n
+    esc = [_esc(t).replace("&quot;", '"') for t in titles]
+    quoted = {_esc(quote_sheet(m)).replace("&quot;", '"'): _esc(quote_sheet(t)).replace("&quot;", '"')
+              for m, t in zip(mirrors, titles)}
+    after_esc = _esc(after).replace("&quot;", '"')
+    last_file = re.escape(names.PREFIX) + r"files\.(\d+)\."
+    for g in groups:
+        if after_esc in g:
+            k = g.index(after_esc) + 1
+            g[k:k] = esc
+        elif any(t.startswith(names.PREFIX) for t in g):
+            at = max((k for k, t in enumerate(g) if re.match(last_file, t)), default=len(g) - 1) + 1
+            g[at:at] = [_esc(n) for n in new_names if not n.startswith("_xlnm.")]
+        prints = [(k, t) for k, t in enumerate(g) if "!" in t and t.rsplit("!", 1)[0] in quoted]
+        for k, t in reversed(prints):
+            sheet, _, what = t.rpartition("!")
+            g.insert(k + 1, f"{quoted[sheet]}!{what}")
+    counts = [len(g) for g in groups]
+    flat = [t for g in groups for t in g]
+    head_body = heads.group(5)
+    n = iter(counts)
+    head_body = re.sub(r"(<(?:\w+:)?i4>)\d+(</)", lambda m: f"{m.group(1)}{next(n)}{m.group(2)}", head_body)
+    body = "".join(f"<{vt}lpstr>{t}</{vt}lpstr>" for t in flat)
+    xml = (xml[:heads.start()] + heads.group(1) + heads.group(3) + heads.group(4) + head_body + heads.group(6)
+           + xml[heads.end():])
+    parts = re.search(_VECTOR.format(p=p, tag="TitlesOfParts"), xml, re.S)
+    return (xml[:parts.start()] + parts.group(1) + str(len(flat)) + parts.group(4) + body + parts.group(6)
+            + xml[parts.end():])
 
 
 def _copy(e: ET.Element) -> ET.Element:

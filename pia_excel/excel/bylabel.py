@@ -25,10 +25,16 @@ _PRINTED_HINTS = ("＜選択肢＞", "例：", "（　）件：")
 class _Grid:
     """A sheet's values as rows of (column index, value) for filled cells."""
 
-    def __init__(self, title: str, rows: list[list[Any]]):
+    def __init__(self, title: str, rows: list[list[Any]], merged: list[tuple[int, int, int, int]] = ()):
         self.title = title
         self.rows: list[list[tuple[int, Any]]] = [
             [(c, v) for c, v in enumerate(row, start=1) if v not in (None, "")] for row in rows]
+        #: (0-based row, column) of the first cell of a merged range → the range's last column
+        self.spans = {(r1 - 1, c1): c2 for r1, c1, r2, c2 in merged}
+
+    def last_col(self, r: int, c: int) -> int:
+        """The last column of the cell at 0-based row ``r``, column ``c`` (its merged range's, if any)."""
+        return self.spans.get((r, c), c)
 
     def coord(self, r: int, c: int) -> str:
         return f"{column_letter(c)}{r + 1}"
@@ -53,13 +59,16 @@ class _LabelReader:
         return None
 
     def right_of(self, r: int, c: int) -> tuple[int, Any]:
+        """The first filled cell right of the label at (``r``, ``c``), else the cell just after the label (after
+        its merged range: a label merged over A:B has its value cell in C)."""
+        end = self.grid.last_col(r, c)
         for cc, v in self.grid.rows[r]:
-            if cc <= c:
+            if cc <= end:
                 continue
             if isinstance(v, str) and v.startswith(_PRINTED_HINTS):
                 continue  # texts the form prints beside value cells
             return cc, v
-        return c + 1, None
+        return end + 1, None
 
     def record(self, path: str, r: int, c: int) -> None:
         self.result.cells[path] = (self.grid.title, self.grid.coord(r, c))
@@ -248,7 +257,7 @@ def read_by_labels(book, spec: FormSpec, edition: Edition, result: ReadResult) -
     for sheet in book.sheetnames:
         if sheet in OWN_SHEETS or not book.visible(sheet):
             continue
-        grid = _Grid(sheet, book.rows(sheet))
+        grid = _Grid(sheet, book.rows(sheet), book.merged(sheet))
         sec = _sheet_section(grid, spec)
         if sec is None:
             continue
@@ -282,7 +291,7 @@ def read_extra_sheets(book, spec: FormSpec, edition: Edition, result: ReadResult
     for sheet in book.sheetnames:
         if sheet in read or sheet in OWN_SHEETS or not book.visible(sheet):
             continue
-        grid = _Grid(sheet, book.rows(sheet))
+        grid = _Grid(sheet, book.rows(sheet), book.merged(sheet))
         sec = _sheet_section(grid, spec)
         if sec is None:
             continue

@@ -128,8 +128,96 @@ def parse_defined_names(xml: str) -> dict[str, str]:
     return out
 
 
+_SHEET_ELEMENT = re.compile(r"<(?:\w+:)?sheet\s([^>]*?)/?>")
+_RID_ATTR = re.compile(r'\b(?:\w+:)?id="([^"]*)"')
+_RELATIONSHIP = re.compile(r"<(?:\w+:)?Relationship\s([^>]*?)/?>")
+_FORMULA = re.compile(rb"<(?:\w+:)?f(?=[\s>/])([^>]*?)(?:/>|>([^<]*)</(?:\w+:)?f>)")
+_CELL_START = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{1,3}\d{1,7})\"")
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?\bref="([A-Z]{1,3}\d{1,7}(?::[A-Z]{1,3}\d{1,7})?)"')
+_BYTES_ATTR = {name: re.compile(rb"\b" + name.encode() + rb'="([^"]*)"') for name in ("t", "ref", "si")}
+
+
+def sheet_parts(z: zipfile.ZipFile, workbook_xml: bytes) -> dict[str, str]:
+    """Sheet title → its worksheet part ("xl/worksheets/sheet3.xml"), read from workbook.xml and its rels."""
+    start, end = workbook_xml.find(b"sheets>"), workbook_xml.find(b"/sheets>")  # the <sheets> element (any prefix)
+    if 0 <= start < end:  # decoded alone: workbook.xml may hold megabytes of defined names
+        workbook_xml = workbook_xml[start:end]
+    text = workbook_xml.decode("utf-8", "replace")
+    rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    targets = {}
+    for m in _RELATIONSHIP.finditer(rels):
+        a = m.group(1)
+        rid = re.search(r'\bId="([^"]*)"', a)
+        target = re.search(r'\bTarget="([^"]*)"', a)
+        if rid and target:
+            t = html.unescape(target.group(1))
+            targets[rid.group(1)] = t.lstrip("/") if t.startswith("/") else "xl/" + t
+    out = {}
+    for m in _SHEET_ELEMENT.finditer(text):
+        name = _NAME_ATTR.search(m.group(1))
+        rid = _RID_ATTR.search(m.group(1).replace(name.group(0), "") if name else m.group(1))
+        if name and rid and rid.group(1) in targets:
+            out[html.unescape(name.group(1))] = targets[rid.group(1)]
+    return out
+
+
+def formula_cells(xml: bytes) -> dict[str, str]:
+    """Cell → formula ("=2+3") of the cells of a worksheet part that hold one. A cell sharing the formula of
+    another (``t="shared"``) gets that formula as it reads at its own position; a data table's cells (no formula
+    text) are left out."""
+    out: dict[str, str] = {}
+    shared: dict[bytes, tuple[str, str]] = {}
+    followers: list[tuple[str, bytes]] = []
+    for m in _FORMULA.finditer(xml):
+        start = max(xml.rfind(b"<c ", 0, m.start()), xml.rfind(b":c ", 0, m.start()) - 1)
+        cell = _CELL_START.match(xml, start) if start >= 0 else None
+        if cell is None:
+            continue
+        ref = cell.group(1).decode("ascii")
+        attrs, text = m.group(1), m.group(2)
+        kind = _BYTES_ATTR["t"].search(attrs)
+        kind = kind.group(1) if kind else b"normal"
+        if kind == b"dataTable":
+            continue
+        si = _BYTES_ATTR["si"].search(attrs)
+        if text:
+            formula = "=" + html.unescape(text.decode("utf-8", "replace"))
+            out[ref] = formula
+            if kind == b"shared" and si:
+                shared[si.group(1)] = (ref, formula)
+        elif kind == b"shared" and si:
+            followers.append((ref, si.group(1)))
+    if followers:
+        from openpyxl.formula.translate import Translator  # rare: openpyxl's import kept off the common path
+
+        for ref, si in followers:
+            if si in shared:
+                origin, formula = shared[si]
+                try:
+                    out[ref] = Translator(formula, origin=origin).translate_formula(ref)
+                except Exception:  # a formula openpyxl's tokenizer cannot read: as the first cell has it
+                    out[ref] = formula
+    return out
+
+
 class SheetRows:
     """Random access on top of ``rows(sheet)`` (rows of plain values from A1)."""
+
+    #: worksheet parts that hold a formula (limits.check_package); empty when not known
+    formula_parts: frozenset[str] = frozenset()
+
+    def formula_sheets(self) -> list[str]:
+        """The sheets that hold formulas (only workbooks read from a file know them: openpyxl opened with
+        ``data_only`` has none)."""
+        return []
+
+    def formulas(self, sheets: set[str]) -> dict[str, dict[str, str]]:
+        """Sheet → cell → formula, for those of ``sheets`` that hold formulas."""
+        return {}
+
+    def merged(self, sheet: str) -> list[tuple[int, int, int, int]]:
+        """The merged ranges of a sheet as 1-based (first row, first column, last row, last column)."""
+        return []
 
     def rows(self, sheet: str) -> list[list[Any]]:  # pragma: no cover - implemented by subclasses
         raise NotImplementedError
@@ -158,6 +246,8 @@ class WorkbookCells(SheetRows):
         self._defined_names: dict[str, str] | None = None
         self._rows: dict[str, list[list[Any]]] = {}
         self._grids: dict[str, list[list[Any]]] = {}
+        self._merged: dict[str, list] = {}
+        self._parts: dict[str, str] | None = None
         if CalamineWorkbook is not None:
             self._book = CalamineWorkbook.from_path(str(self.path))
             self.sheetnames = list(self._book.sheet_names)
@@ -183,6 +273,44 @@ class WorkbookCells(SheetRows):
 
     def visible(self, sheet: str) -> bool:
         return self._visible.get(sheet, True)
+
+    def merged(self, sheet: str) -> list[tuple[int, int, int, int]]:
+        if sheet not in self._merged:  # read from the part: only the reader by labels asks (calamine's list of a
+            # sheet's merges would cost as much for every sheet read)
+            with zipfile.ZipFile(self.path) as z:
+                part = self._sheet_parts(z).get(sheet)
+                xml = z.read(part) if part is not None else b""
+            out = []
+            for ref in _MERGE_REF.findall(xml):
+                min_col, min_row, max_col, max_row = bounds(ref.decode("ascii"))
+                out.append((min_row, min_col, max_row, max_col))
+            self._merged[sheet] = out
+        return self._merged[sheet]
+
+    def _sheet_parts(self, z: zipfile.ZipFile) -> dict[str, str]:
+        if self._parts is None:
+            self._parts = sheet_parts(z, self.workbook_xml)
+        return self._parts
+
+    def formula_sheets(self) -> list[str]:
+        if not self.formula_parts:
+            return []
+        with zipfile.ZipFile(self.path) as z:
+            return [sheet for sheet, part in self._sheet_parts(z).items() if part in self.formula_parts]
+
+    def formulas(self, sheets: set[str]) -> dict[str, dict[str, str]]:
+        if not self.formula_parts:
+            return {}
+        out: dict[str, dict[str, str]] = {}
+        with zipfile.ZipFile(self.path) as z:
+            parts = self._sheet_parts(z)
+            for sheet in sheets:
+                part = parts.get(sheet)
+                if part in self.formula_parts:
+                    found = formula_cells(z.read(part))
+                    if found:
+                        out[sheet] = found
+        return out
 
     def rows(self, sheet: str) -> list[list[Any]]:
         """All rows of a sheet from A1; empty cells are None."""

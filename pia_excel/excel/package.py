@@ -31,8 +31,8 @@ from ..atomic import atomic_path, check_writable, target_of
 from ..errors import PiaError
 from .cells import column_index, column_letter
 
-__all__ = ["LockError", "Package", "PackageError", "SheetEdit", "Styles", "edit_workbook", "office_lock_file",
-           "workbook_lock"]
+__all__ = ["DrawnShapes", "LockError", "Package", "PackageError", "SheetEdit", "Styles", "drawn_shapes", "edit_workbook",
+           "office_lock_file", "workbook_lock"]
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -40,6 +40,9 @@ PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 WORKSHEET_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
 WORKSHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 OFFICE_DOC_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+DRAWING_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing"
+DRAWING_CT = "application/vnd.openxmlformats-officedocument.drawing+xml"
+DRAWING_NS = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
 
 #: XML 1.0 cannot hold these (a cell value with them would make the part unreadable)
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -454,6 +457,107 @@ class Package:
         self._sheets = None
         return self.sheet(name)
 
+    def related(self, part: str, rel_type: str) -> str | None:
+        """The member ``part`` refers to by its first relationship of ``rel_type`` (None when there is none)."""
+        rels_name = self.rels_part(part)
+        if not self.has(rels_name):
+            return None
+        for rel in ET.fromstring(self.read(rels_name)):
+            if rel.get("Type") == rel_type and rel.get("TargetMode") != "External":
+                return self._resolve(part, rel.get("Target", ""))
+        return None
+
+    def _add_rel(self, part: str, rel_type: str, target: str, external: bool = False) -> str:
+        """A new relationship of ``part`` (its rels part created when missing); returns its id."""
+        rels_name = self.rels_part(part)
+        text = self.text(rels_name) if self.has(rels_name) else f'<Relationships xmlns="{PKG_REL_NS}"></Relationships>'
+        ids = set(re.findall(r'\bId="([^"]*)"', text))
+        k = len(ids) + 1
+        while f"rId{k}" in ids:
+            k += 1
+        rp = _prefix(text, "Relationships")
+        mode = ' TargetMode="External"' if external else ""
+        rel = f'<{rp}Relationship Id="rId{k}" Type="{escape_attr(rel_type)}" Target="{escape_attr(target)}"{mode}/>'
+        if re.search(rf"<{rp}Relationships\b[^>]*/>", text):
+            text = re.sub(rf"<{rp}Relationships\b([^>]*)/>", lambda m: f"<{rp}Relationships{m.group(1)}>{rel}"
+                          f"</{rp}Relationships>", text, count=1)
+        else:
+            text = re.sub(rf"</{rp}Relationships>", lambda _m: rel + f"</{rp}Relationships>", text, count=1)
+        self.write(rels_name, text)
+        return f"rId{k}"
+
+    def _free(self, pattern: str) -> str:
+        n = 1
+        while self.has(pattern.format(n)):
+            n += 1
+        return pattern.format(n)
+
+    def _content_type(self, part: str | None = None, content_type: str = "", extension: str | None = None) -> None:
+        ct = self.text("[Content_Types].xml")
+        tp = _prefix(ct, "Types")
+        if extension is not None:
+            if re.search(rf'<{tp}Default\b[^>]*\bExtension="{re.escape(extension)}"', ct, re.I):
+                return
+            el = f'<{tp}Default Extension="{escape_attr(extension)}" ContentType="{escape_attr(content_type)}"/>'
+        else:
+            el = f'<{tp}Override PartName="/{escape_attr(part)}" ContentType="{escape_attr(content_type)}"/>'
+        self.write("[Content_Types].xml", re.sub(rf"</{tp}Types>", lambda _m: el + f"</{tp}Types>", ct, count=1))
+
+    def add_shapes(self, sheet: str, shapes: DrawnShapes, row_of: Callable[[int], int] | None = None) -> None:
+        """Put the drawn shapes ``shapes`` (read by :func:`drawn_shapes` from another package) into the drawing
+        of ``sheet`` (a drawing part made when the sheet has none), with what they refer to (pictures copied as
+        new media members); ``row_of`` maps an anchor's row (0-based) to its row here (rows inserted since)."""
+        info = self.sheet(sheet)
+        if info is None:
+            raise PackageError(f"シート {sheet} がありません")
+        drawing = self.related(info.part, DRAWING_TYPE)
+        if drawing is None:
+            drawing = self._free("xl/drawings/drawing{}.xml")
+            self.write(drawing, f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                                f'<xdr:wsDr xmlns:xdr="{DRAWING_NS}"></xdr:wsDr>')
+            self._content_type(drawing, DRAWING_CT)
+            target = os.path.relpath(drawing, str(PurePosixPath(info.part).parent)).replace(os.sep, "/")
+            rid = self._add_rel(info.part, DRAWING_TYPE, target)
+            text = self.text(info.part)
+            p = _prefix(text, "worksheet")
+            text = insert_before(text, p, f'<{p}drawing xmlns:pia_r="{REL_NS}" pia_r:id="{rid}"/>',
+                                 ("legacyDrawing", "legacyDrawingHF", "drawingHF", "picture", "oleObjects",
+                                  "controls", "webPublishItems", "tableParts", "extLst"))
+            self.write(info.part, text)
+        ids: dict[str, str] = {}
+        for old, (rel_type, target, external, data, ext) in shapes.rels.items():
+            if external:
+                ids[old] = self._add_rel(drawing, rel_type, target, external=True)
+            elif data is not None:
+                media = self._free("xl/media/pia_shape{}." + (ext or "bin"))
+                self.write(media, data)
+                if ext:
+                    self._content_type(content_type=_MEDIA_CT.get(ext, "application/octet-stream"), extension=ext)
+                rel_target = os.path.relpath(media, str(PurePosixPath(drawing).parent)).replace(os.sep, "/")
+                ids[old] = self._add_rel(drawing, rel_type, rel_target)
+        decls = [(k, f' xmlns:{k}="{escape_attr(v)}"' if k else f' xmlns="{escape_attr(v)}"')
+                 for k, v in shapes.namespaces.items()]
+        rp = next((k for k, v in shapes.namespaces.items() if v == REL_NS), None)
+        p = shapes.prefix
+        out = []
+        for anchor in shapes.anchors:
+            start = re.match(r"<[^>]*?(?=/?>)", anchor).end()
+            own = set(re.findall(r"\sxmlns(?::([\w.-]+))?\s*=", anchor[:start]))
+            anchor = anchor[:start] + "".join(d for k, d in decls if k not in own) + anchor[start:]
+            if rp:
+                anchor = re.sub(rf'(\s{re.escape(rp)}:\w+\s*=\s*")([^"]*)(")',
+                                lambda m: m.group(1) + ids.get(m.group(2), m.group(2)) + m.group(3), anchor)
+            if row_of is not None:
+                anchor = re.sub(rf"(<{p}(?:from|to)>.*?<{p}row>)(\d+)(</{p}row>)",
+                                lambda m: m.group(1) + str(row_of(int(m.group(2)))) + m.group(3), anchor, flags=re.S)
+            out.append(anchor)
+        text = self.text(drawing)
+        dp = _prefix(text, "wsDr")
+        if re.search(rf"<{dp}wsDr\b[^>]*/>", text):
+            text = re.sub(rf"<{dp}wsDr\b([^>]*)/>", lambda m: f"<{dp}wsDr{m.group(1)}></{dp}wsDr>", text, count=1)
+        end = text.rindex(f"</{dp}wsDr>")
+        self.write(drawing, text[:end] + "".join(out) + text[end:])
+
     def set_sheet_state(self, name: str, state: str) -> None:
         wb = self.workbook_part
         text = self.text(wb)
@@ -464,6 +568,85 @@ class Package:
             raise PackageError(f"シート {name} がありません")
         tag = _set_attr(m.group(0), "state", None if state == "visible" else state)
         self.write(wb, text[:m.start()] + tag + text[m.end():])
+
+
+# ------------------------------------------------------------------------------------------------- drawn shapes
+#: the objects of a drawing anchor that openpyxl keeps (pictures; charts in graphic frames) and those it drops
+_KEPT_OBJECTS = ("pic", "graphicFrame")
+_SHAPE_OBJECTS = ("sp", "grpSp", "cxnSp")
+_MEDIA_CT = {"png": "image/png", "jpeg": "image/jpeg", "jpg": "image/jpeg", "gif": "image/gif", "bmp": "image/bmp",
+             "emf": "image/x-emf", "wmf": "image/x-wmf", "tif": "image/tiff", "tiff": "image/tiff",
+             "svg": "image/svg+xml"}
+
+
+@dataclass
+class DrawnShapes:
+    """The drawn shapes of one sheet (rectangles, arrows, text boxes, groups, connectors), as their drawing part
+    holds them: each anchor's XML, the namespaces of the part, and what the anchors refer to by relationship id
+    (rid → (type, target, external, bytes of an internal target, its extension))."""
+
+    anchors: list[str]
+    namespaces: dict[str, str]
+    prefix: str  # of the spreadsheet-drawing namespace in ``anchors`` ("xdr:", or "" when it is the default)
+    rels: dict[str, tuple[str, str, bool, bytes | None, str]]
+
+
+def drawn_shapes(path: str | os.PathLike) -> dict[str, DrawnShapes]:
+    """Per sheet name, the drawn shapes of a workbook that openpyxl's load-and-save drops (it keeps only pictures
+    and charts): read from the package, to be put back by :meth:`Package.add_shapes`."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            if not any(n.startswith("xl/drawings/") and n.endswith(".xml") for n in z.namelist()):
+                return {}  # most workbooks: nothing drawn, nothing more to read
+    except (zipfile.BadZipFile, OSError) as e:
+        raise PackageError(f"{path}: Excelブックとして読めません（{e}）") from None
+    pkg = Package.open(path)
+    out: dict[str, DrawnShapes] = {}
+    for info in pkg.sheets():
+        drawing = pkg.related(info.part, DRAWING_TYPE)
+        if drawing is None or not pkg.has(drawing):
+            continue
+        text = pkg.text(drawing)
+        root = re.search(r"<([\w.-]+:)?wsDr\b[^>]*>", text)
+        if root is None:
+            continue
+        p = root.group(1) or ""
+        namespaces = dict(re.findall(r'\sxmlns(?::([\w.-]+))?\s*=\s*"([^"]*)"', root.group(0)))
+        # Excel's alternate content (form controls, slicers: their printed form is elsewhere, e.g. VML) stays out
+        alternate = [m.span() for m in re.finditer(r"<([\w.-]+:)?AlternateContent\b.*?</\1AlternateContent>", text,
+                                                   re.S)]
+        anchors = []
+        for m in re.finditer(rf"<{p}(twoCellAnchor|oneCellAnchor|absoluteAnchor)\b.*?</{p}\1>", text, re.S):
+            if any(a <= m.start() < b for a, b in alternate):
+                continue
+            anchor = m.group(0)
+            obj = re.search(rf"<{p}({'|'.join(_KEPT_OBJECTS + _SHAPE_OBJECTS)})([\s>/][^>]*)", anchor)
+            if obj is None or obj.group(1) not in _SHAPE_OBJECTS:
+                continue
+            first_name = re.search(rf"<{p}cNvPr\b[^>]*>", anchor)
+            if _attr(obj.group(2), "macro") or (first_name and _attr(first_name.group(0), "hidden") in ("1", "true")):
+                continue  # a button (a shape that runs a macro) or a hidden shape: neither prints
+            anchors.append(anchor)
+        if not anchors:
+            continue
+        rels: dict[str, tuple[str, str, bool, bytes | None, str]] = {}
+        rp = next((k for k, v in namespaces.items() if v == REL_NS), None)
+        used = {rid for a in anchors for rid in re.findall(rf'\s{re.escape(rp)}:\w+\s*=\s*"([^"]*)"', a)} if rp else set()
+        rels_name = pkg.rels_part(drawing)
+        if used and pkg.has(rels_name):
+            for rel in ET.fromstring(pkg.read(rels_name)):
+                rid = rel.get("Id", "")
+                if rid not in used:
+                    continue
+                target, external = rel.get("Target", ""), rel.get("TargetMode") == "External"
+                data, ext = None, ""
+                if not external:
+                    member = pkg._resolve(drawing, target)
+                    data = pkg.read(member) if pkg.has(member) else None
+                    ext = PurePosixPath(member).suffix.lstrip(".").lower()
+                rels[rid] = (rel.get("Type", ""), target, external, data, ext)
+        out[info.name] = DrawnShapes(anchors, namespaces, p, rels)
+    return out
 
 
 def _ns_prefix(text: str, uri: str) -> str | None:
@@ -569,6 +752,27 @@ class SheetEdit:
             sa = f' s="{s}"' if s else ""
             v = int(value) if float(value).is_integer() else value
             return f'<{p}c r="{ref}"{sa}><{p}v>{v}</{p}v></{p}c>'
+
+        self.set_cell(ref, make)
+
+    def formula_cell(self, ref: str, formula: str, value: object) -> None:
+        """A cell holding ``formula`` ("=2+3") with ``value`` as its computed (cached) value: a number, text,
+        a bool or None (no value saved); the cell's style is kept."""
+        p = self.p
+        f = f"<{p}f>{escape(formula[1:] if formula.startswith('=') else formula)}</{p}f>"
+        if value is None:
+            t, v = "", ""
+        elif isinstance(value, bool):
+            t, v = ' t="b"', f"<{p}v>{int(value)}</{p}v>"
+        elif isinstance(value, (int, float)):
+            t, v = "", f"<{p}v>{int(value) if float(value).is_integer() else value}</{p}v>"
+        else:
+            t, v = ' t="str"', f"<{p}v>{escape(str(value))}</{p}v>"
+
+        def make(old: str | None) -> str:
+            s = _cell_style(old)
+            sa = f' s="{s}"' if s else ""
+            return f'<{p}c r="{ref}"{sa}{t}>{f}{v}</{p}c>'
 
         self.set_cell(ref, make)
 

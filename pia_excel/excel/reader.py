@@ -28,8 +28,8 @@ from ..models import DOCUMENTS, Document
 from ..spec import FORM_NAMES, FormSpec, Item, load_spec
 from . import names
 from .bylabel import read_by_labels, read_extra_sheets
-from .cells import SheetRows, WorkbookCells, bounds, names_element, parse_ref
-from .layout import GUIDE_SHEET, TABLE_COLUMNS, Layout, col_letter, layout, part, sheet_name
+from .cells import SheetRows, WorkbookCells, bounds, names_element, parse_ref, row_col
+from .layout import GUIDE_SHEET, OWN_SHEETS, TABLE_COLUMNS, Layout, col_letter, layout, part, sheet_name
 from .limits import check_package
 from .values import (ILLEGAL_CHARACTERS_RE, INVALID_MARK, MAX_CELL, NOTICE_CODE, ODD_MARK_CODE, TICK_MARKS, TICKED,  # noqa: F401
                      ReadResult, cell_choice, cell_count, cell_date, cell_text, excel_date_notice, mark_state,
@@ -39,8 +39,9 @@ from .values import (ILLEGAL_CHARACTERS_RE, INVALID_MARK, MAX_CELL, NOTICE_CODE,
 MAX_FILES = 999
 
 
-def check_file(path: Path) -> None:
-    """Raise one clear :class:`WorkbookError` for files that cannot be an xlsx/xlsm workbook."""
+def check_file(path: Path) -> frozenset[str]:
+    """Raise one clear :class:`WorkbookError` for files that cannot be an xlsx/xlsm workbook; return the worksheet
+    parts that hold formulas (:func:`~pia_excel.excel.limits.check_package`)."""
     if not path.exists():
         raise WorkbookError(f"{path}: ファイルがありません")
     if path.is_dir():
@@ -53,7 +54,7 @@ def check_file(path: Path) -> None:
         raise WorkbookError(f"{path}: Excel 97-2003 形式（.xls）は読めません（Excelで .xlsx 形式で保存し直してください）")
     if not head.startswith(b"PK"):
         raise WorkbookError(f"{path}: Excelブック（.xlsx/.xlsm）ではありません")
-    check_package(path)  # sizes and used ranges, before python-calamine or openpyxl allocates anything
+    return check_package(path)  # sizes and used ranges, before python-calamine or openpyxl allocates anything
 
 
 def _unreadable(path: Path, e: Exception) -> WorkbookError:
@@ -79,11 +80,13 @@ def open_workbook(path: Path, *, keep_vba: bool = False, read_only: bool = False
 def open_cells(path: Path) -> WorkbookCells:
     """Open for reading values only (fast path of :func:`read_workbook`)."""
     path = Path(path)
-    check_file(path)
+    formula_parts = check_file(path)
     try:
-        return WorkbookCells(path)
+        book = WorkbookCells(path)
     except Exception as e:  # zipfile, XML and calamine errors
         raise _unreadable(path, e) from None
+    book.formula_parts = formula_parts
+    return book
 
 
 class OpenpyxlCells(SheetRows):
@@ -102,6 +105,10 @@ class OpenpyxlCells(SheetRows):
         if sheet not in self._rows:
             self._rows[sheet] = [list(r) for r in self.wb[sheet].iter_rows(values_only=True)]
         return self._rows[sheet]
+
+    def merged(self, sheet: str) -> list[tuple[int, int, int, int]]:
+        ranges = getattr(self.wb[sheet], "merged_cells", None)  # none in read-only mode
+        return [(m.min_row, m.min_col, m.max_row, m.max_col) for m in ranges.ranges] if ranges is not None else []
 
 
 def _is_encrypted_ooxml(path: Path) -> bool:
@@ -642,8 +649,54 @@ def read_opened(book, path: Path) -> ReadResult:
         read_extra_sheets(book, spec, ed, result, data, read)
     if reader.invalid:
         data["invalid_values"] = {**reader.invalid, **(data.get("invalid_values") or {})}
+    if book.formula_parts:
+        _read_formulas(book, reader, result, data)
     result.doc = validate_leniently(doc_cls, data, result)
     return result
+
+
+def _read_formulas(book, reader: _NameReader, result: ReadResult, data: dict) -> None:
+    """Value cells holding a formula: its computed value (the value Excel saved with it) is what was read; the
+    formula is kept in ``data["formulas"]`` by the cell's item path, so that writing the document to a workbook
+    writes it back with that value, and reported at its cell."""
+    sheets = {s for s in book.formula_sheets() if s not in OWN_SHEETS}  # pia-excel's checks are formulas: not values
+    if not sheets:
+        return
+    found = book.formulas(sheets)
+    if not found:
+        return
+    where: dict[tuple[str, str], str] = {}  # (sheet, cell) → the path of the value cell
+    for path, cell in result.cells.items():
+        if cell[0] in found:
+            where.setdefault(cell, path)  # the cell's own path first (a tick's "[k].count" alias follows it)
+    ranges = [(path, ref) for path, ref in reader.refs.items()
+              if ref[0] in found and (ref[2][0] != ref[2][2] or ref[2][1] != ref[2][3])]  # lists, tables: by row
+    range_paths = {}
+    for name, (sheet, _, (c1, r1, c2, r2)) in ranges:
+        path = names.from_name(name)
+        for cell in found[sheet]:
+            r, c = row_col(cell)
+            if r1 <= r <= r2 and c1 <= c <= c2 and (c1 == c2 or c - c1 < len(TABLE_COLUMNS)):
+                i = r - r1 + 1
+                range_paths[(sheet, cell)] = (f"{path}[{i}]" if c1 == c2 else f"{path}[{i}].{TABLE_COLUMNS[c - c1]}")
+    formulas: dict[str, str] = {}
+    for sheet, cells in found.items():
+        for cell, formula in sorted(cells.items(), key=lambda kv: row_col(kv[0])):
+            path = where.get((sheet, cell)) or range_paths.get((sheet, cell))
+            if path is None:
+                continue  # a formula outside the value cells (a sum in the margin, …): not part of the document
+            formulas[path] = formula
+            value = book.value(sheet, *row_col(cell))
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            if value in (None, ""):
+                how = "計算結果が保存されていないため空欄として読みました（Excelで開いて保存し直すと計算結果が保存されます）"
+            else:
+                how = f"保存されている計算結果「{value}」を値として読みました"
+            result.issues.append(Issue(NOTICE_CODE, WARNING, f"数式 {formula} のセルです。{how}（数式は変換後のデータと"
+                                       "ブックにも残ります）", path, sheet, cell, value=formula))
+    if formulas:
+        data["formulas"] = formulas
 
 
 def _loc_path(loc: tuple) -> str:

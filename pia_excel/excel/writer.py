@@ -35,6 +35,7 @@ from ..spec import load_spec, paths
 from ..spec.text import nfkc
 from . import layout as L
 from . import guide, live, names, styles
+from .package import Package, SheetEdit
 from .layout import LISTS_SHEET, MARK, Cell, Sheet, absolute, quote_sheet
 
 MAX_CELL = 32767
@@ -54,6 +55,16 @@ class _Ctx:
     defined: list = field(default_factory=list)
     styles: dict = field(default_factory=dict)
     data_rows: dict = field(default_factory=dict)  # sheet title → rows of its list or table (filled and spare)
+    #: the document's formulas placed: (sheet title, cell, formula, the value written as its computed value)
+    formulas: list = field(default_factory=list)
+    placed_formulas: set = field(default_factory=set)
+
+    def formula(self, path: str, sheet: str, a1: str, value: Any) -> None:
+        """The cell of ``path`` holds a formula in the document (read from a workbook): written back with it."""
+        formula = self.doc.formulas.get(path) if self.doc.formulas else None
+        if formula is not None:
+            self.formulas.append((sheet, a1, formula, value))
+            self.placed_formulas.add(path)
 
     def list_ref(self, values: tuple[str, ...]) -> str:
         """A list on the hidden 選択肢 sheet (one column per distinct list)."""
@@ -313,9 +324,12 @@ class _SheetWriter:
                 v = str(v)
             self.put(c.row, c.col, c.last_row, c.last_col, v, _VALUE_LOOK[c.kind], role=role, path=path)
             self.validation(a1, c.kind, c.item.choices if c.kind == "choice" else None)
+            self.ctx.formula(path, self.ws.title, a1, v)
         elif role == L.COUNT:
-            self.put(c.row, c.col, c.last_row, c.last_col, values.value(path), _LOOK[role], role=role, path=path)
+            v = values.value(path)
+            self.put(c.row, c.col, c.last_row, c.last_col, v, _LOOK[role], role=role, path=path)
             self.validation(a1, "count")
+            self.ctx.formula(path, self.ws.title, a1, v)
         else:  # a checkbox option's mark, detail or count
             tick = values.tick(path, c)
             if role == L.MARK_CELL:
@@ -328,6 +342,7 @@ class _SheetWriter:
                 if v is None and tick is not None:  # a count that is not a number ("約5", "三"): as it was read
                     v = values.tick_invalid(path, tick, "count")
             self.put(c.row, c.col, c.last_row, c.last_col, v, _LOOK[role], role=role, path=path)
+            self.ctx.formula(path + c.suffix, self.ws.title, a1, v)
             if role == L.MARK_CELL:
                 self.validation(a1, "mark", (MARK,))
             elif role == L.OPTION_COUNT:
@@ -348,6 +363,7 @@ class _SheetWriter:
             for c in rows.cells:
                 if c.role == L.LIST_ROW:
                     v, path = d, base
+                    self.ctx.formula(f"{base}[{i + 1}]", self.ws.title, L.ref(r, c.col), v)
                 elif c.role == L.TABLE_ROW:
                     path = f"{base}[{i + 1}]"
                     v = None if d is None else getattr(d, c.field)
@@ -355,6 +371,7 @@ class _SheetWriter:
                         v = values.invalid.get(f"{path}.{c.field}")
                     elif c.field == "date" and v is not None:
                         v = str(v)
+                    self.ctx.formula(f"{path}.{c.field}", self.ws.title, L.ref(r, c.col), v)
                 else:
                     v, path = None, None
                 self.put(r, c.col, r, c.last_col, v, _LOOK[c.role], role=c.role, path=path)
@@ -412,6 +429,10 @@ def build_workbook(doc: Document) -> tuple[Workbook, list[Issue]]:
         wb.defined_names[name] = DefinedName(name, attr_text=f"{quote_sheet(title)}!{absolute(a1)}")
     for name, text in lay.meta_names().items():
         wb.defined_names[name] = DefinedName(name, attr_text=text)
+    for path in sorted(set(doc.formulas or {}) - ctx.placed_formulas):
+        ctx.problems.append(Issue(None, ERROR, f"数式 {doc.formulas[path]} を書き込むセルがありません（項目パス {path}）", path))
+    #: the formulas with their computed values, written by save_atomic (openpyxl writes no computed values)
+    wb.pia_formulas = ctx.formulas
     wb.properties.title = lay.spec.title
     wb.properties.creator = "pia-excel"
     # the workbook says which form, edition and layout it is (which rules and live checks apply)
@@ -530,6 +551,25 @@ def write_workbook(doc: Document, path: str | os.PathLike, *, strict: bool = Tru
 def save_atomic(wb: Workbook, path: Path) -> None:
     with atomic_path(path) as tmp:
         save_quietly(wb, tmp)
+        formulas = getattr(wb, "pia_formulas", None)
+        if formulas:
+            write_formulas(tmp, formulas)
+
+
+def write_formulas(path: Path, formulas: list[tuple[str, str, str, Any]]) -> None:
+    """Put formulas into the cells of a saved workbook, each with the value it computed as its cached value
+    (what Excel saves with a formula, and what readers of values see): openpyxl writes a formula without one."""
+    pkg = Package.open(path)
+    by_sheet: dict[str, list] = {}
+    for sheet, a1, formula, value in formulas:
+        by_sheet.setdefault(sheet, []).append((a1, formula, value))
+    for sheet, cells in by_sheet.items():
+        info = pkg.sheet(sheet)
+        edit = SheetEdit(pkg.text(info.part))
+        for a1, formula, value in cells:
+            edit.formula_cell(a1, formula, value)
+        pkg.write(info.part, edit.render())
+    pkg.save(path)
 
 
 def save_quietly(wb: Workbook, path: Path) -> None:

@@ -217,3 +217,4 @@ class JutenDocument(PiaModel):
     V: JutenV = Field(default_factory=JutenV, title="Ⅴ　評価実施手続")
     annex2: JutenAnnex2 = Field(default_factory=JutenAnnex2, title="(別添2) 変更箇所")
     invalid_values: dict[str, str] = Field(default_factory=dict, title="読み取れなかった値 (item path → cell text)")
+    formulas: dict[str, str] = Field(default_factory=dict, title="数式のセル (cell path → formula; the value is the one computed)")

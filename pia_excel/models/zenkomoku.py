@@ -328,3 +328,4 @@ class ZenkomokuDocument(PiaModel):
     VI: ZenkomokuVI = Field(default_factory=ZenkomokuVI, title="Ⅵ　評価実施手続")
     annex3: ZenkomokuAnnex3 = Field(default_factory=ZenkomokuAnnex3, title="（別添３）変更箇所")
     invalid_values: dict[str, str] = Field(default_factory=dict, title="読み取れなかった値 (item path → cell text)")
+    formulas: dict[str, str] = Field(default_factory=dict, title="数式のセル (cell path → formula; the value is the one computed)")

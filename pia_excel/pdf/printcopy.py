@@ -18,7 +18,10 @@ The copy is never read back, so it may change anything that only matters on scre
 - unused repeat slots and the spare rows kept for typing in the list and change-log sheets hidden (hidden rows
   do not print: no blank pages); the group rows ("委託事項6～10") print, empty, as on the published form;
 - explicit page breaks: every sheet (part) starts a page, a heading never ends a page, and a block under a
-  heading (a システム/委託事項/提供先 slot, a リスク block) that fits on one page is not split.
+  heading (a システム/委託事項/提供先 slot, a リスク block) that fits on one page is not split;
+- the user's drawn shapes (which openpyxl's save drops) copied back into the saved copy at package level, on the
+  rows they were drawn over;
+- the document information LibreOffice writes into the PDF: title = 評価書名, author = 評価実施機関名.
 """
 from __future__ import annotations
 
@@ -46,6 +49,7 @@ from .. import storage
 from ..atomic import atomic_path, check_writable
 from ..errors import Issue, RenderError, UnfinishedError
 from ..excel import layout as L
+from ..excel.package import DrawnShapes, Package, PackageError, drawn_shapes
 from ..excel.styles import FONT_SIZE
 from ..excel.writer import build_workbook
 from ..models import Document
@@ -273,6 +277,14 @@ class SheetPlan:
     scale: int
     pages: int
     breaks: list[int] = field(default_factory=list)  # rows after which a page ends
+    #: row of the workbook → its row in the print copy (continuation and heading rows were inserted), 1-based
+    rows: dict[int, int] = field(default_factory=dict)
+    #: how far rows after the last mapped one moved
+    shift: int = 0
+
+    def row_of(self, row0: int) -> int:
+        """The print copy's row (0-based, as drawing anchors count) of the workbook's row ``row0`` (0-based)."""
+        return self.rows.get(row0 + 1, row0 + 1 + self.shift) - 1
 
 
 @dataclass
@@ -379,7 +391,18 @@ def build_print_workbook(doc: Document, *, draft: bool = False, workbook: Workbo
     for ws in wb.worksheets:
         ws.defined_names.clear()
     _use_print_font(wb)
+    _set_properties(wb, doc)
     return wb, plan
+
+
+def _set_properties(wb: Workbook, doc: Document) -> None:
+    """What LibreOffice puts into the PDF's document information: title = 評価書名, author = 評価実施機関名 (the
+    form's title and no author where the document leaves them empty). LibreOffice adds one bookmark per printed
+    sheet, titled with the sheet's name (the layout's part names), pointing at the sheet's first page."""
+    cover = doc.cover
+    wb.properties.title = (cover.hyokasho_mei or "").strip() or L.layout_of(doc).spec.title
+    wb.properties.creator = (cover.hyoka_jisshi_kikan_mei or "").strip() or None
+    wb.properties.lastModifiedBy = None
 
 
 def _use_text_size(wb: Workbook) -> None:
@@ -436,8 +459,11 @@ class _SheetLayout:
         self.hide_unused()
         if self.list:
             self.list_as_paragraph()
+        old_rows = ws.max_row
         self.reflow()
-        return self.paginate()
+        plan = self.paginate()
+        plan.rows, plan.shift = dict(self.first), self.n_rows - old_rows
+        return plan
 
     def _value(self, row: int, col: int = 1) -> Any:
         cell = self.ws._cells.get((row, col))
@@ -936,13 +962,25 @@ def write_pdf(source: Document | str | os.PathLike, out_pdf: str | os.PathLike, 
         doc = source
         if not draft:
             check_finished(doc)
-    wb, plan = build_print_workbook(doc, draft=draft, workbook=user_workbook(result, src) if src else None)
+    users = user_workbook(result, src) if src else None
+    shapes: dict[str, DrawnShapes] = {}
+    if users is not None:
+        try:
+            shapes = drawn_shapes(src)
+        except PackageError as e:
+            notes.append(f"{src}: 図形を読めませんでした（{e}）")
+        for ws in users.worksheets:
+            if ws.title in shapes:  # a group's picture, which openpyxl keeps alone, comes back with its group
+                ws._images = [img for img in ws._images if getattr(img.anchor, "groupShape", None) is None]
+    wb, plan = build_print_workbook(doc, draft=draft, workbook=users)
     notes += [f"{out_pdf}: {p}" for p in plan.problems]
     out_pdf.parent.mkdir(parents=True, exist_ok=True)
     check_writable(out_pdf)  # a read-only PDF is refused before LibreOffice runs
     with tempfile.TemporaryDirectory(prefix="pia-excel-pdf-") as tmp:
         xlsx = Path(tmp) / (out_pdf.stem + ".xlsx")
         wb.save(xlsx)
+        if shapes:
+            _keep_shapes(xlsx, shapes, plan)
         if keep_xlsx is not None:
             shutil.copyfile(xlsx, keep_xlsx)
         # the new PDF is made and checked (poppler reads its pages) before it replaces an older one
@@ -956,6 +994,20 @@ def write_pdf(source: Document | str | os.PathLike, out_pdf: str | os.PathLike, 
         with atomic_path(out_pdf) as part:
             shutil.copyfile(new_pdf, part)
     return PdfResult(src, out_pdf, pages, plan.pages, notes)
+
+
+def _keep_shapes(xlsx: Path, shapes: dict[str, DrawnShapes], plan: PrintPlan) -> None:
+    """The user's drawn shapes (dropped by openpyxl's save) put back into the print copy ``xlsx`` at package
+    level, each on the rows it was drawn over (rows the copy inserted counted)."""
+    sheets = {s.title: s for s in plan.sheets}
+    pkg = Package.open(xlsx)
+    for title, drawn in shapes.items():
+        if pkg.sheet(title) is not None:
+            sheet_plan = sheets.get(title)
+            pkg.add_shapes(title, drawn, sheet_plan.row_of if sheet_plan else None)
+    done = xlsx.with_name(xlsx.stem + ".shapes.xlsx")
+    pkg.save(done)
+    os.replace(done, xlsx)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ EMPTY_MARKS = frozenset({"—", "－", "ー", "―", "-", "‐", "−", "なし"
 _TICK_FIELD = re.compile(r"^(?P<base>.+)\[(?P<n>\d+)\]\.(?P<field>detail|count|label)$")
 #: a ○ cell's path ("files[1].II.nyushu_moto.o2"): kept in invalid_values when it holds an unreadable mark
 _MARK_CELL = re.compile(r"^(?P<base>.+)\.o(?P<n>\d+)$")
+#: a checkbox option's cell (mark, detail or count: "files[1].II.teikyo_iten_umu.o2.count"), e.g. holding a formula
+_OPTION_CELL = re.compile(r"^(?P<base>.+)\.o\d+(?:\.(?:detail|count))?$")
 
 
 def _kind(ctx: Context, path: str) -> str:
@@ -75,7 +77,7 @@ def _label(ctx: Context, path: str) -> str:
         n = re.search(r"henko_kasho\[(\d+)\]", path).group(1)
         col = dict(zip(TABLE_COLUMNS, TABLE_HEADS)).get(path.rsplit(".", 1)[1], "")
         return f"変更箇所 {n}行目 {col}"
-    m = _TICK_FIELD.match(path)
+    m = _TICK_FIELD.match(path) or _OPTION_CELL.match(path)
     if m:
         return ctx.label(m.group("base"))
     return ctx.label(path)
@@ -139,11 +141,12 @@ def other_invalid(ctx: Context):
             yield Hit(_where(ctx, path), {"label": _label(ctx, path), "value": str(raw)[:80]})
 
 
-@rule("R006", WARNING, "ブックの読み取りで気づいたこと（ラベルが見つからない、セルの文字数上限など）", "{label}: {message}",
-      reads=("*",))
+@rule("R006", WARNING, "ブックの読み取りで気づいたこと（ラベルが見つからない、数式のセル、セルの文字数上限など）",
+      "{label}: {message}", reads=("*",))
 def reader_notices(ctx: Context):
     """What the reader noticed besides invalid values: a printed label it could not find (workbooks without our
-    defined names), text at Excel's 32,767-character cell limit, control characters."""
+    defined names), a value cell holding a formula (its computed value is what was read; the formula is kept in
+    ``formulas``), text at Excel's 32,767-character cell limit, control characters."""
     known = set(ctx.doc.invalid_values or {})
     for issue in ctx.read_issues:
         if issue.path in known or issue.code != "R006":

@@ -117,6 +117,8 @@ class _Gen:
             doc.append(f'    {s.key}: {sec_cls[s.key]} = Field(default_factory={sec_cls[s.key]}, title="{s.heading}")')
         doc.append('    invalid_values: dict[str, str] = Field(default_factory=dict, '
                    'title="読み取れなかった値 (item path → cell text)")')
+        doc.append('    formulas: dict[str, str] = Field(default_factory=dict, '
+                   'title="数式のセル (cell path → formula; the value is the one computed)")')
         self.classes.append("\n".join(doc))
         return HEADER.format(title=self.spec.title, form=self.spec.form) + "\n\n" + "\n\n\n".join(self.classes) + "\n"
 
