@@ -213,3 +213,60 @@ def test_random_documents_agree_with_validate(tmp_path, doc, data):
     wb.save(path)
     flagged, _ = _live_results(path, run / "lo")
     assert flagged == _python_results(path)
+
+
+@pytest.mark.libreoffice
+def test_block_fields_and_details_after_answers_appear_when_typed_and_go_when_undone(tmp_path):
+    """R102 and R103 on 足立区's document: a 委託事項 in use with its 委託内容 erased, a fifth 委託事項 begun with its
+    name only, 再委託する without 許諾方法 / 再委託事項, 行っている without ユーザ認証の方法, and ④主な意見の内容 no longer
+    saying "意見なし" (the 意見 and the なかった on two lines), so ⑤評価書への反映 is required."""
+    doc = api.load(FIXTURES / "adachi_jukijo_zenkomoku.json").doc
+    assert len(doc.files[0].II.itaku_jiko) == 4 and doc.VI.iken_naiyo == "意見なし" and not doc.VI.iken_hanei
+    src = tmp_path / "adachi.xlsx"
+    write_workbook(doc, src)
+    lay = L.layout_of(doc)
+    before, counts_before = _live_results(src, tmp_path / "lo0")
+    assert before == _python_results(src) and counts_before["R103"] == 0
+
+    def value(sheet: str, path: str) -> tuple[str, str]:
+        return _cell(lay, sheet, lambda c: c.role == L.VALUE and c.path == path)
+    naiyo = value("Ⅱ", "II.itaku_jiko[1].itaku_naiyo")
+    fifth = value("Ⅱ", "II.itaku_jiko[5].name")
+    saiitaku = value("Ⅱ", "II.itaku_jiko[1].saiitaku_umu")
+    kyodaku, jiko = value("Ⅱ", "II.itaku_jiko[1].saiitaku_kyodaku_hoho"), value("Ⅱ", "II.itaku_jiko[1].saiitaku_jiko")
+    ninsho = value("Ⅲ", "III.user_ninsho_hoho")
+    iken, hanei = value("Ⅵ", "VI.iken_naiyo"), value("Ⅵ", "VI.iken_hanei")
+    edits = {naiyo: None, fifth: "窓口業務", saiitaku: "再委託する", ninsho: "　", iken: "提出された意見は\nなかった"}
+    wb = load_workbook(src)
+    undo = {where: wb[where[0]][where[1]].value for where in edits}
+    for (sheet, a1), v in edits.items():
+        wb[sheet][a1] = v
+    typed = tmp_path / "typed.xlsx"
+    wb.save(typed)
+    after, counts = _live_results(typed, tmp_path / "lo1")
+    assert after == _python_results(typed)
+    assert {("R102", *naiyo), ("R103", *kyodaku), ("R103", *jiko), ("R103", *ninsho), ("R103", *hanei)} <= after
+    fifth_block = {tuple(w) for c, *w in after - before if c == "R102" and w[0] == fifth[0]} - {tuple(naiyo)}
+    assert len(fifth_block) >= 5 and tuple(fifth) not in fifth_block
+
+    for (sheet, a1), v in undo.items():
+        wb[sheet][a1] = v
+    wb.save(typed)
+    again, counts = _live_results(typed, tmp_path / "lo2")
+    assert again == before and counts == counts_before
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("text", ["意見は１件もありませんでした", "意見を募集したが、提出はなかった", "特になし", "－"])
+def test_no_opinions_read_alike(tmp_path, text):
+    """R103 on ⑤評価書への反映 follows ④主な意見の内容 as validate reads it (意見 … なし within a few characters of a
+    line, 特になし at the start, a placeholder)."""
+    doc = api.load(FIXTURES / "setagaya_kokuho_zenkomoku.json").doc
+    doc.VI.iken_naiyo = text
+    path = tmp_path / "iken.xlsx"
+    write_workbook(doc, path)
+    flagged, _ = _live_results(path, tmp_path / "lo")
+    python = _python_results(path)
+    assert flagged == python
+    hanei = _cell(L.layout_of(doc), "Ⅵ", lambda c: c.role == L.VALUE and c.path == "VI.iken_hanei")
+    assert (("R103", *hanei) in flagged) == (text == "意見を募集したが、提出はなかった")

@@ -126,6 +126,8 @@ def lists() -> dict[str, tuple[str, ...]]:
         "untick": nfkc_variants(UNTICK_MARKS),
         "placeholders": nfkc_variants(PLACEHOLDERS),
         "refers": req.REFERS_ELSEWHERE,
+        "no_opinions": tuple(req.NO_OPINIONS[2] + "?" * k + w for k in range(req.NO_OPINIONS[3] + 1)
+                             for w in req.NO_OPINIONS[4]),
         "markers": tuple(f"{o}{w}" for w in AUTHOR_MARKER_WORDS for o in ("【", "[", "［", "〔", "〖", "〘", "★", "☆")),
     }
 
@@ -631,6 +633,88 @@ def _shikiichi(sheet: L.Sheet, rows: int, c: _Ctx) -> list[Target]:
     return [f.target(at, "OR(" + ",".join(parts) + ")")] if parts else []
 
 
+def _block_fields(sheet: L.Sheet, rows: int, c: _Ctx) -> list[Target]:
+    """R102: a field left empty in a repeat block in use (システム, 委託事項, 提供先, 移転先: any cell filled, as the
+    group's helper cells say), except the fields optional in a block and those that depend on an answer (R103's,
+    spec/requirements.py)."""
+    out = []
+    dependents = req.dependents(c.form)
+    for rep in (it for it in sheet.section.walk() if it.kind == "repeat"):
+        if not any(b.path == rep.path for b in sheet.blocks):
+            continue
+        used, _ = c.group(sheet, rep.path)
+        for slot in range(1, used[3] - used[1] + 2):
+            for fld in rep.fields():
+                tpath = f"{rep.path}.{fld.key}"
+                if tpath in req.OPTIONAL_IN_BLOCK or tpath in dependents:
+                    continue
+                f = _Formula(sheet)
+                path = f"{rep.path}[{slot}].{fld.key}"
+                if fld.value_kind == "checkboxes":
+                    marks = _marks(sheet, path, fld)
+                    if not marks:
+                        continue
+                    at, empty = marks[0], f"NOT({_any_ticked(f, sheet, marks)})"
+                else:
+                    at = _at(sheet, path)
+                    if at is None:
+                        continue
+                    empty = _blank(f.cell(sheet, at))
+                out.append(f.target(at, f"AND({f.cell(CALC_SHEET, (used[1] + slot - 1, HELPER_COL))}=1,{empty})"))
+    return out
+
+
+def _no_opinions(x: str) -> str:
+    """④主な意見の内容 says there were none (spec/requirements.no_opinions): filled with a placeholder only, or "意見"
+    followed within a few characters of one line by なし …, or starting with 特になし. SEARCH's ? is any one
+    character; each line break becomes more characters than the span, so no match runs across lines."""
+    subject, span, _, start = req.NO_OPINIONS[2:]
+    lines = x
+    for br in ("CHAR(13)", "CHAR(10)"):
+        lines = f"SUBSTITUTE({lines},{br},REPT(CHAR(10),{span + 1}))"
+    return (f"AND({_filled(x)},OR(NOT({_substantive(x)}),SUMPRODUCT(--ISNUMBER(SEARCH({{list:no_opinions}},{lines})))>0,"
+            f'EXACT(LEFT({x},{len(start)}),"{start}")))')
+
+
+def _details_after(sheet: L.Sheet, rows: int, c: _Ctx) -> list[Target]:
+    """R103: an item that applies under an answer (``applies_when`` in the spec) left empty under that answer — in
+    every block in use when the answer is a block's — unless its part of Ⅲ is switched off, or (Ⅵ-2 ⑤評価書への
+    反映) ④主な意見の内容 says there were no opinions. The answer is one of its ＜選択肢＞ (an unreadable one is
+    R003's, as in Python)."""
+    out = []
+    spec = c.spec
+    for dep in spec.value_items():
+        cond = dep.applies_when
+        if cond is None or dep.section.key != sheet.section.key:
+            continue
+        ans = spec.item(cond.item)
+        where = sheet if ans.section.key == sheet.section.key else _sheet_of(c, ans.section.key, sheet.file_no)
+        if ans.repeat is not None:
+            rep = ans.repeat
+            used, _ = c.group(where, rep.path)
+            slots = [(f"{rep.path}[{k}].{ans.key}", f"{rep.path}[{k}].{dep.key}", (used[1] + k - 1, HELPER_COL))
+                     for k in range(1, used[3] - used[1] + 2)]
+        else:
+            slots = [(ans.path, dep.path, None)]
+        holding = [ch for ch in ans.choices if ch in cond.answers] if cond.answers else \
+            [ch for ch in ans.choices if ch not in cond.unless]
+        for apath, dpath, in_use in slots:
+            a_at, d_at = _at(where, apath), _at(sheet, dpath)
+            if a_at is None or d_at is None:
+                continue
+            f = _Formula(sheet)
+            a = f.cell(where, a_at)
+            conds = [f"{f.cell(CALC_SHEET, in_use)}=1"] if in_use else []
+            conds += ["OR(" + ",".join(_is(a, ch) for ch in holding) + ")", _blank(f.cell(sheet, d_at))]
+            off = _switched_off(f, c, sheet, dep)
+            if off is not None:
+                conds.append(f"NOT({off})")
+            if dep.path == req.NO_OPINIONS[0]:
+                conds.append(f"NOT({_no_opinions(f.cell(sheet, _at(sheet, req.NO_OPINIONS[1])))})")
+            out.append(f.target(d_at, "AND(" + ",".join(conds) + ")"))
+    return out
+
+
 def _odd_marks(sheet: L.Sheet, rows: int, lay: L.Layout) -> list[Target]:
     """R004: a ○ cell holding neither ○ (〇 ◯) nor a "no" mark (×, -, なし, 0 …: excel/values.py's marks and every
     way of writing them that NFKC reads as them)."""
@@ -647,6 +731,8 @@ def _odd_marks(sheet: L.Sheet, rows: int, lay: L.Layout) -> list[Target]:
 CHECKS: list[tuple[str, str, str, Callable[[L.Sheet, int, L.Layout], list[Target]]]] = [
     ("R004", ERROR, "チェック欄に○以外の記号（×・－・なし等は○なしとして読む）", _odd_marks),
     ("R101", ERROR, "必須項目が未記入", _required),
+    ("R102", ERROR, "記入したブロック（システム・委託事項・提供先・移転先）の項目が未記入", _block_fields),
+    ("R103", ERROR, "回答に応じて必要な記載（具体的な方法・再委託の許諾方法など）が未記入", _details_after),
     ("R104", ERROR, "「その他」に○があるが（　）の内容が未記入", lambda s, n, lay: _details(s, other=True)),
     ("R105", WARNING, "（　）のある選択肢に○があるが内容が未記入", lambda s, n, lay: _details(s, other=False)),
     ("R106", WARNING, "○のない選択肢に（　）の内容や件数が書かれている", lambda s, n, lay: _untick_written(s)),

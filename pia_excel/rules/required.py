@@ -14,7 +14,7 @@ from ..spec import Item, load_spec
 from ..spec.paths import template_path
 from ..spec.requirements import (connection_risks, ELSEWHERE, EXEMPT, ITAKU, ITAKU_BOX, OPTIONAL, OPTIONAL_IN_BLOCK,  # noqa: F401
                                  OPTIONAL_KEYS, OPTIONAL_SUFFIXES, RENKEI, RENKEI_BOXES, SYSTEM_NAME, TEIKYO, TEIKYO_BOX, is_optional,
-                                 not_required)
+                                 NO_OPINIONS, not_required, says_no_opinions)
 from .engine import ERROR, WARNING, Context, Hit, is_filled, is_substantive, is_ticked, rule
 
 
@@ -103,7 +103,7 @@ def _no_opinions(text: str | None) -> bool:
     """④主な意見の内容 says there were none ("意見なし", "特になし", "提出された意見はなかった")."""
     if not is_filled(text):
         return False
-    return not is_substantive(text) or bool(re.search(r"意見.{0,6}(なし|無し|ありません|なかった|ない)|^特になし", text))
+    return not is_substantive(text) or says_no_opinions(text)
 
 
 def _block_items(item: Item) -> list[Item]:
@@ -180,7 +180,7 @@ def details_after_answer(ctx: Context) -> Iterator[Hit]:
             dpath = related(scope, ans, dep)
             if is_filled(ctx.value(dpath)) or dpath in invalid:
                 continue
-            if dep.path == "VI.iken_hanei" and _no_opinions(ctx.doc.VI.iken_naiyo):
+            if dep.path == NO_OPINIONS[0] and _no_opinions(ctx.value(NO_OPINIONS[1])):
                 continue
             if dpath.startswith("files[") and switched_off(ctx, dpath.split(".")[0], dep):
                 continue

@@ -85,6 +85,19 @@ def not_required(form: str, item: Item) -> bool:
             or tpath in ELSEWHERE or tpath in dependents(form))
 
 
+#: 全項目 Ⅵ-2 ⑤評価書への反映 is not required (R103) when ④主な意見の内容 says there were no opinions: (the item, the
+#: text read, a subject, a span, words): a placeholder only, the subject followed within the span (characters of
+#: one line) by one of the words ("意見なし", "意見はありませんでした", "提出された意見はなかった"), or a text
+#: starting with "特になし"
+NO_OPINIONS = ("VI.iken_hanei", "VI.iken_naiyo", "意見", 6, ("なし", "無し", "ありません", "なかった", "ない"), "特になし")
+_NO_OPINIONS_RE = re.compile(f"{NO_OPINIONS[2]}.{{0,{NO_OPINIONS[3]}}}({'|'.join(NO_OPINIONS[4])})|^{NO_OPINIONS[5]}")
+
+
+def says_no_opinions(text: str) -> bool:
+    """The words of :data:`NO_OPINIONS` in ``text`` (the placeholder test is the rule's)."""
+    return bool(_NO_OPINIONS_RE.search(text))
+
+
 # ---- counts against the blocks filled in (R201 / R210)
 #: Ⅱ-4: the count cell of 委託する and the 委託事項 blocks it counts
 ITAKU_COUNT = ("II.itaku_umu_count", "II.itaku_jiko")
