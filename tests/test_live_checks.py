@@ -270,3 +270,29 @@ def test_no_opinions_read_alike(tmp_path, text):
     assert flagged == python
     hanei = _cell(L.layout_of(doc), "Ⅵ", lambda c: c.role == L.VALUE and c.path == "VI.iken_hanei")
     assert (("R103", *hanei) in flagged) == (text == "意見を募集したが、提出はなかった")
+
+
+@pytest.mark.libreoffice
+def test_ninzu_against_honnin_appears_when_typed_and_goes_when_undone(tmp_path):
+    """R251 on 釧路市's document: Ⅰ ③対象人数 typed down to 1,000人以上1万人未満 no longer overlaps Ⅱ ②対象となる本人の数
+    (10万人以上100万人未満); typed back, the check goes; a Ⅱ bracket overlapping the new one is not flagged."""
+    doc = api.load(FIXTURES / "kushiro_shuno_juten.json").doc
+    src = tmp_path / "kushiro.xlsx"
+    write_workbook(doc, src)
+    lay = L.layout_of(doc)
+    before, counts_before = _live_results(src, tmp_path / "lo0")
+    assert before == _python_results(src) and counts_before["R251"] == 0
+    ninzu = _cell(lay, "Ⅰ", lambda c: c.role == L.VALUE and c.path == "I.taisho_ninzu")
+    honnin = _cell(lay, "Ⅱ", lambda c: c.role == L.VALUE and c.path == "II.taisho_honnin_su")
+    wb = load_workbook(src)
+    undo = {where: wb[where[0]][where[1]].value for where in (ninzu, honnin)}
+    typed = tmp_path / "typed.xlsx"
+    for n, (ninzu_value, honnin_value, flagged) in enumerate([("1,000人以上1万人未満", undo[honnin], True),
+                                                               ("1,000人以上1万人未満", "1万人未満", False),
+                                                               (undo[ninzu], undo[honnin], False)]):
+        wb[ninzu[0]][ninzu[1]], wb[honnin[0]][honnin[1]] = ninzu_value, honnin_value
+        wb.save(typed)
+        after, counts = _live_results(typed, tmp_path / f"lo{n + 1}")
+        assert after == _python_results(typed)
+        assert (("R251", *honnin) in after) == flagged and counts["R251"] == int(flagged)
+    assert after == before and counts == counts_before

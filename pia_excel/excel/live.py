@@ -11,8 +11,10 @@ is a condition on the cells of the layout, written three times from one definiti
 
 Each check carries the code of the rule it computes (rules/, the full check); the catalogue marks those rules
 "live" and every other one "Python only" (``docs/rules.md``). Only functions that Excel 2016+, Excel on the web
-and LibreOffice all compute are used: AND, OR, NOT, LEN, TRIM, SUBSTITUTE, CHAR, EXACT, ISNUMBER, INT, SEARCH,
-SUMPRODUCT, IF, SUM, MAX, MIN, INDEX, HYPERLINK (no MATCH / COUNTIF on texts: they take * ? ~ as wildcards).
+and LibreOffice all compute are used: AND, OR, NOT, LEN, TRIM, SUBSTITUTE, CHAR, REPT, LEFT, EXACT, ISNUMBER,
+INT, SEARCH, SUMPRODUCT, IF, SUM, MAX, MIN, INDEX, HYPERLINK (no MATCH / COUNTIF on texts: they take * ? ~ as
+wildcards; SEARCH does too, so its lists hold no such character except the ? of R103's "意見??なし", meant as
+any one character).
 
 The facts a check needs are read where the Python rule reads them: the spec (``empty_when``, ``applies_when``,
 choices, options), spec/requirements.py (what R101 requires, the answers that switch parts of Ⅲ off, the count
@@ -20,6 +22,9 @@ cells and their blocks), spec/text.py (placeholders, with :func:`~pia_excel.spec
 for the NFKC a formula cannot do) and excel/values.py (the ○ and "no" marks). Checks that read a whole repeat
 group (R201, R210) read helper cells on チェック計算 (column :data:`HELPER_COL`, one per block: in use, refers
 to a 別紙).
+
+R401 (a pre-2024 番号法 reference) stays Python only: it reads free text after NFKC with a regular expression and
+an owner search per match (docs/excel_buttons.md says why no formula can).
 
 Where the formulas and Python can differ (not in the documents the tests generate): whitespace other than
 space, 全角スペース, tab and line breaks inside a mark or placeholder; choices and counts written in a form only
@@ -715,6 +720,23 @@ def _details_after(sheet: L.Sheet, rows: int, c: _Ctx) -> list[Target]:
     return out
 
 
+def _ninzu_vs_honnin(sheet: L.Sheet, rows: int, c: _Ctx) -> list[Target]:
+    """R251: Ⅱ ②対象となる本人の数 a bracket that shares no number with Ⅰ ③対象人数's (every pair of ＜選択肢＞ whose
+    ranges do not overlap, spec/requirements.bracket / overlap)."""
+    spec = c.spec
+    i = _sheet_of(c, "I", None)
+    at, t_at = _at(sheet, req.HONNIN_SU), _at(i, req.TAISHO_NINZU)
+    if sheet.section.key != req.HONNIN_SU.split(".")[0] or at is None or t_at is None:
+        return []
+    f = _Formula(sheet)
+    t, h = f.cell(i, t_at), f.cell(sheet, at)
+    pairs = [(tc, hc) for tc in spec.item(req.TAISHO_NINZU).choices if (a := req.bracket(tc)) is not None
+             for hc in spec.item(req.HONNIN_SU).choices if (b := req.bracket(hc)) is not None and not req.overlap(a, b)]
+    if not pairs:
+        return []
+    return [f.target(at, "OR(" + ",".join(f"AND({_is(t, tc)},{_is(h, hc)})" for tc, hc in pairs) + ")")]
+
+
 def _odd_marks(sheet: L.Sheet, rows: int, lay: L.Layout) -> list[Target]:
     """R004: a ○ cell holding neither ○ (〇 ◯) nor a "no" mark (×, -, なし, 0 …: excel/values.py's marks and every
     way of writing them that NFKC reads as them)."""
@@ -750,6 +772,7 @@ CHECKS: list[tuple[str, str, str, Callable[[L.Sheet, int, L.Layout], list[Target
     ("R230", ERROR, "重大事故「発生あり」なのにその内容・再発防止策が未記入", lambda s, n, lay: _juudai_jiko(s)),
     ("R231", WARNING, "重大事故「発生なし」なのにその内容・再発防止策が記入されている", _negative("R231")),
     ("R240", ERROR, "しきい値判断結果が対象人数・取扱者数・重大事故と合わない", _shikiichi),
+    ("R251", ERROR, "Ⅰ 対象人数とⅡ 対象となる本人の数の範囲が重ならない", _ninzu_vs_honnin),
     ("R502", ERROR, "作成者向けの印（【要確認】など）が残っている", lambda s, n, lay: _markers(s, n)),
 ]
 #: the codes of the rules computed in the workbook (the catalogue's "live" rules)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..spec.requirements import (FORM_LEVEL, HANDLER_ITEMS, HANDLERS, INF, JUUDAI_JIKO, LEVEL_NAMES,  # noqa: F401
-                                 TAISHO_NINZU, bracket, obligation_range, shikiichi_disagrees, stated_level)
+from ..spec.requirements import (FORM_LEVEL, HANDLER_ITEMS, HANDLERS, HONNIN_SU, INF, JUUDAI_JIKO,  # noqa: F401
+                                 LEVEL_NAMES, TAISHO_NINZU, bracket, obligation_range, overlap, shikiichi_disagrees, stated_level)
 from ..spec.text import nfkc
 from .engine import ERROR, WARNING, Context, Hit, norm, rule
 
@@ -149,13 +149,15 @@ def kiroku_komoku_count(ctx: Context) -> Iterator[Hit]:
       "{label}: 「{honnin}」は Ⅰ ③対象人数「{ninzu}」と範囲が重なりません", reads=("I.taisho_ninzu", "II.taisho_honnin_su"))
 def ninzu_vs_honnin(ctx: Context) -> Iterator[Hit]:
     """Ⅱ ②対象となる本人の数 and Ⅰ ③対象人数 are brackets of the same people: their ranges overlap."""
-    a = bracket(ctx.doc.I.taisho_ninzu)
+    ninzu = ctx.value(TAISHO_NINZU)
+    a = bracket(ninzu)
     if a is None:
         return
-    for prefix, f in ctx.files():
-        b = bracket(f.II.taisho_honnin_su)
+    for prefix, _ in ctx.files():
+        path = f"{prefix}.{HONNIN_SU}"
+        honnin = ctx.value(path)
+        b = bracket(honnin)
         if b is None:
             continue
-        if not (a[0] < b[1] and b[0] < a[1]):
-            path = f"{prefix}.II.taisho_honnin_su"
-            yield Hit(path, {"label": ctx.label(path), "honnin": f.II.taisho_honnin_su, "ninzu": ctx.doc.I.taisho_ninzu})
+        if not overlap(a, b):
+            yield Hit(path, {"label": ctx.label(path), "honnin": honnin, "ninzu": ninzu})

@@ -118,6 +118,8 @@ FORM_LEVEL = {"juten": 2, "zenkomoku": 3}
 #: Ⅰ ③対象人数; the answers whose brackets give 取扱者数 (every file's 使用者数, every 委託事項's 取扱者数); 取扱者数
 #: from which the next level is obligatory; Ⅲ 重大事故 and the answer that counts (an unanswered one may too)
 TAISHO_NINZU = "I.taisho_ninzu"
+#: Ⅱ ②対象となる本人の数: a bracket of the same people as Ⅰ ③対象人数 (R251: the two ranges overlap)
+HONNIN_SU = "II.taisho_honnin_su"
 HANDLER_ITEMS = ("II.shiyosha_su", "II.itaku_jiko.itakusaki_toriatsukaisha_su")
 HANDLERS = 500
 JUUDAI_JIKO = ("III.juudai_jiko", "発生あり")
@@ -141,6 +143,11 @@ def bracket(choice: str | None) -> tuple[float, float] | None:
     if not lo and not hi:
         return None
     return (_number(lo.group(1)) if lo else 0.0, _number(hi.group(1)) if hi else INF)
+
+
+def overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    """Two brackets [low, high) share a number (R251)."""
+    return a[0] < b[1] and b[0] < a[1]
 
 
 def stated_level(choice: str) -> int | None:
