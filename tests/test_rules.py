@@ -97,6 +97,20 @@ def test_r001_timing_other_than_jizen_jigo():
     f = validate(doc, codes=["R001"]).findings
     assert [(x.code, x.cell) for x in f] == [("R001", cell_of("annex3.henko_kasho[1].timing", doc=doc)[1])]
     assert f[0].cell.startswith("E") and "事前" in f[0].message
+    assert f[0].message.startswith("変更箇所 1行目 提出時期:")
+
+
+@pytest.mark.parametrize("form, table", [("juten", "annex2"), ("zenkomoku", "annex3")])
+def test_unreadable_change_log_cells_are_named_by_row_and_column(form, table):
+    """The 変更箇所 table is found by its role in either form: a bad 変更日 is R002 and a bad 提出時期 R001, each
+    named by its row and column heading."""
+    doc = new_document(form)
+    getattr(doc, table).henko_kasho = [ChangeRow(item="表紙 公表日"), ChangeRow(item="表紙 公表日")]
+    doc.invalid_values[f"{table}.henko_kasho[2].date"] = "令和7年2月30日"
+    doc.invalid_values[f"{table}.henko_kasho[1].timing"] = "随時"
+    f = validate(doc, codes=["R001", "R002"]).findings
+    assert sorted((x.code, x.message.split(":")[0]) for x in f) == [("R001", "変更箇所 1行目 提出時期"),
+                                                                    ("R002", "変更箇所 2行目 変更日")]
 
 
 def test_r002_bad_date():

@@ -23,15 +23,24 @@ _MARK_CELL = re.compile(r"^(?P<base>.+)\.o(?P<n>\d+)$")
 _OPTION_CELL = re.compile(r"^(?P<base>.+)\.o\d+(?:\.(?:detail|count))?$")
 
 
+def _change_cell(ctx: Context, path: str) -> tuple[int, str] | None:
+    """(row, column) when ``path`` is a cell of the 変更箇所 table (``role: changes``): "annex3.henko_kasho[2].timing"
+    → (2, "timing")."""
+    table, _ = ctx.changes()
+    if not path.startswith(table + "["):
+        return None
+    row, _, column = path[len(table) + 1:].partition("].")
+    return (int(row), column) if row.isdecimal() and column.isidentifier() else None
+
+
 def _kind(ctx: Context, path: str) -> str:
     """What kind of value the path holds: choice, date, count, timing, mark, checkboxes, text or unknown."""
     m = _MARK_CELL.match(path)
     if m and ctx.item(m.group("base")) is not None:
         return "mark"
-    if re.search(r"henko_kasho\[\d+\]\.timing$", path):
-        return "timing"
-    if re.search(r"henko_kasho\[\d+\]\.date$", path):
-        return "date"
+    cell = _change_cell(ctx, path)
+    if cell is not None and cell[1] in ("timing", "date"):
+        return cell[1]
     if path.endswith("_count") or path.endswith(".count"):
         return "count"
     item = ctx.item(path)
@@ -73,10 +82,10 @@ def _where(ctx: Context, path: str) -> str:
 def _label(ctx: Context, path: str) -> str:
     if path.endswith("_count") and ctx.item(path[: -len("_count")]) is not None:
         return ctx.label(path[: -len("_count")]) + "（件数）"
-    if re.search(r"henko_kasho\[(\d+)\]\.\w+$", path):
-        n = re.search(r"henko_kasho\[(\d+)\]", path).group(1)
-        col = dict(zip(TABLE_COLUMNS, TABLE_HEADS)).get(path.rsplit(".", 1)[1], "")
-        return f"変更箇所 {n}行目 {col}"
+    cell = _change_cell(ctx, path)
+    if cell is not None:
+        n, column = cell
+        return f"変更箇所 {n}行目 {dict(zip(TABLE_COLUMNS, TABLE_HEADS)).get(column, '')}"
     m = _TICK_FIELD.match(path) or _OPTION_CELL.match(path)
     if m:
         return ctx.label(m.group("base"))
