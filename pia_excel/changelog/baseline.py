@@ -107,12 +107,7 @@ def store_baseline_package(pkg, doc: Document, date: WarekiDate | str | None = N
            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
            f'<sheetData>{rows}</sheetData><sheetProtection sheet="1"/>'
            '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>')
-    info = pkg.sheet(BASELINE_SHEET)
-    if info is None:
-        pkg.add_sheet(BASELINE_SHEET, xml, state="veryHidden")
-    else:
-        pkg.write(info.part, xml)
-        pkg.set_sheet_state(BASELINE_SHEET, "veryHidden")
+    pkg.put_sheet(BASELINE_SHEET, xml, state="veryHidden")
 
 
 def load_baseline(wb: Workbook) -> Baseline | None:

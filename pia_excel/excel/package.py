@@ -406,6 +406,15 @@ class Package:
         self.write(part, text)
 
     # -- sheets
+    def put_sheet(self, name: str, xml: str, *, state: str) -> None:
+        """The sheet ``name`` holds ``xml`` and has ``state``: its part rewritten, or the sheet added (last)."""
+        info = self.sheet(name)
+        if info is None:
+            self.add_sheet(name, xml, state=state)
+        else:
+            self.write(info.part, xml)
+            self.set_sheet_state(name, state)
+
     def add_sheet(self, name: str, xml: str, *, state: str = "visible", index: int | None = None) -> SheetInfo:
         """A new worksheet part holding ``xml``, listed at position ``index`` (default last) of the workbook.
         Sheet-local defined names, the active tab and the first visible tab keep pointing at the same sheets."""

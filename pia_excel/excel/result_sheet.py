@@ -252,12 +252,7 @@ def annotate_package(pkg, findings: Sequence[Issue], *, title: str, summary: str
         f'<c r="{col_letters(j)}{i}" t="inlineStr"><is><t>{escape(v)}</t></is></c>' for j, v in enumerate(row, 1))
         + "</row>" for i, row in enumerate(rec, 1))
     rec_xml = _sheet_xml(f"<sheetData>{rows}</sheetData>")
-    info = pkg.sheet(RECORD_SHEET)
-    if info is None:
-        pkg.add_sheet(RECORD_SHEET, rec_xml, state="veryHidden")
-    else:
-        pkg.write(info.part, rec_xml)
-        pkg.set_sheet_state(RECORD_SHEET, "veryHidden")
+    pkg.put_sheet(RECORD_SHEET, rec_xml, state="veryHidden")
 
     # the 検証結果 sheet
     def font(b: bool = False, sz: int = 11, link: bool = False) -> int:

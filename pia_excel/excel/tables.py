@@ -14,13 +14,39 @@ goes through this module:
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
-__all__ = ["FORMULA_START", "csv_cell", "csv_frame", "text_cells"]
+from ..errors import InputError
+
+__all__ = ["FORMULA_START", "csv_cell", "csv_frame", "header_sheet", "table_suffix", "text_cells", "write_csv"]
 
 #: what makes a spreadsheet read a CSV cell as a formula (or split it into one)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?(?:\d[\d,]*)?(?:\.\d+)?(?:[eE][+-]?\d+)?")
+
+
+def table_suffix(out: Path, what: str = "") -> str:
+    """".csv" or ".xlsx", the format of a table's output file ``out`` (``what`` names the table in the message);
+    InputError for any other suffix."""
+    suffix = out.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise InputError(f"{out}: {what}形式を拡張子から判断できません（.csv または .xlsx）", path=out)
+    return suffix
+
+
+def header_sheet(ws, title: str, columns, widths: dict[str, float], default_width: float) -> None:
+    """An openpyxl sheet titled ``title`` starting with ``columns`` as a bold, frozen header row, each column
+    ``widths[name]`` (else ``default_width``) wide."""
+    from openpyxl.styles import Font
+
+    ws.title = title
+    ws.append(list(columns))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for i, c in enumerate(columns, start=1):
+        ws.column_dimensions[ws.cell(1, i).column_letter].width = widths.get(c, default_width)
+    ws.freeze_panes = "A2"
 
 
 def csv_cell(value: Any) -> Any:

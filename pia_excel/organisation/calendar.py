@@ -26,7 +26,7 @@ from typing import Sequence
 from ..atomic import atomic_path
 from ..batch import collect_inputs, iter_batch
 from ..errors import InputError
-from ..excel.tables import text_cells, write_csv
+from ..excel.tables import header_sheet, table_suffix, text_cells, write_csv
 from ..rules.across import Facts, Place, ended_on, facts_of
 from ..spec import FORM_NAMES
 from ..storage import DATA_SUFFIXES, WORKBOOK_SUFFIXES, load
@@ -195,9 +195,7 @@ def write_calendar(result: CalendarResult, out: str | os.PathLike) -> Path:
     """The table as ``.csv`` (UTF-8 with BOM, formula-safe cells) or ``.xlsx`` (sheet 評価の期限, and 集計 with the
     counts by state and a bar chart), written atomically."""
     out = Path(out)
-    suffix = out.suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
-        raise InputError(f"{out}: 形式を拡張子から判断できません（.csv または .xlsx）", path=out)
+    suffix = table_suffix(out)
     with atomic_path(out) as tmp:
         if suffix == ".csv":
             write_csv(tmp, COLUMNS, ([v[c].isoformat() if isinstance(v[c], dt.date) else ("" if v[c] is None else v[c])
@@ -210,14 +208,12 @@ def write_calendar(result: CalendarResult, out: str | os.PathLike) -> Path:
 def _write_xlsx(result: CalendarResult, path: Path) -> None:
     from openpyxl import Workbook  # slow import, only for this output
     from openpyxl.chart import BarChart, Reference
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import PatternFill
 
     wb = Workbook()
     ws = wb.active
-    ws.title = "評価の期限"
-    ws.append(COLUMNS)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
+    widths = {"ファイル": 36, "評価書名": 36, "評価実施機関名": 18, "次の期限の内容": 24, "注記": 36}
+    header_sheet(ws, "評価の期限", COLUMNS, widths, 16)
     fills = {STATES[0]: "FFC7CE", STATES[1]: "FFEB9C"}
     state_col = COLUMNS.index("状態") + 1
     for r in result.rows:
@@ -229,10 +225,6 @@ def _write_xlsx(result: CalendarResult, path: Path) -> None:
                 ws.cell(row, i).number_format = "yyyy-mm-dd"
         if r.state in fills:
             ws.cell(row, state_col).fill = PatternFill("solid", fgColor=fills[r.state])
-    widths = {"ファイル": 36, "評価書名": 36, "評価実施機関名": 18, "次の期限の内容": 24, "注記": 36}
-    for i, c in enumerate(COLUMNS, start=1):
-        ws.column_dimensions[ws.cell(1, i).column_letter].width = widths.get(c, 16)
-    ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
     text_cells(ws)  # text stays text, never a formula
 

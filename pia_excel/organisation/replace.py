@@ -30,7 +30,7 @@ from ..batch import collect_inputs, iter_batch
 from ..changelog import changelog_rows
 from ..changelog.suggest import REVIEW_MARK
 from ..errors import InputError
-from ..excel.tables import text_cells, write_csv
+from ..excel.tables import header_sheet, table_suffix, text_cells, write_csv
 from ..models import Document
 from ..rules.cells import cell_map
 from ..spec import load_spec, paths
@@ -344,32 +344,24 @@ def read_pairs(path: str | os.PathLike) -> list[Pair]:
 def write_table(result: ReplaceResult, out: str | os.PathLike) -> Path:
     """The dry run as a table: .csv (formula-safe) or .xlsx (text cells)."""
     out = Path(out)
-    suffix = out.suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
-        raise InputError(f"{out}: 形式を拡張子から判断できません（.csv または .xlsx）", path=out)
+    suffix = table_suffix(out)
     with atomic_path(out) as tmp:
         if suffix == ".csv":
             write_csv(tmp, COLUMNS, ([v[c] for c in COLUMNS] for v in (p.values() for p in result.places)))
         else:
             from openpyxl import Workbook
-            from openpyxl.styles import Alignment, Font
+            from openpyxl.styles import Alignment
 
             wb = Workbook()
             ws = wb.active
-            ws.title = "置換の確認"
-            ws.append(COLUMNS)
-            for cell in ws[1]:
-                cell.font = Font(bold=True)
+            widths = {"ファイル": 30, "項目": 36, "変更前": 50, "変更後": 50, "変更箇所の項目": 40, "提出時期に係る説明": 30}
+            header_sheet(ws, "置換の確認", COLUMNS, widths, 10)
             for p in result.places:
                 v = p.values()
                 ws.append([v[c] for c in COLUMNS])
-            widths = {"ファイル": 30, "項目": 36, "変更前": 50, "変更後": 50, "変更箇所の項目": 40, "提出時期に係る説明": 30}
-            for i, c in enumerate(COLUMNS, start=1):
-                ws.column_dimensions[ws.cell(1, i).column_letter].width = widths.get(c, 10)
             for row in ws.iter_rows(min_row=2):
                 for cell in row:
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
-            ws.freeze_panes = "A2"
             text_cells(ws)
             wb.save(tmp)
     return out

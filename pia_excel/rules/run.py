@@ -10,7 +10,7 @@ from pathlib import Path
 from ..atomic import atomic_path
 from ..batch import OUTPUT_NAME
 from ..errors import InputError, PiaError
-from ..excel.tables import csv_frame, text_cells
+from ..excel.tables import csv_frame, table_suffix, text_cells
 from ..spec import FORM_NAMES
 from ..storage import load
 from ..wareki import WarekiDate, WarekiError
@@ -93,9 +93,7 @@ def write_summary(rows: list[dict], out: Path) -> None:
     df = pd.DataFrame(rows, columns=["file", "form", "評価書名", "評価実施機関名", "公表日", "errors", "warnings", "note"])
     df["errors"] = df["errors"].astype("Int64")
     df["warnings"] = df["warnings"].astype("Int64")
-    suffix = out.suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
-        raise InputError(f"{out}: 一覧の形式を拡張子から判断できません（.csv または .xlsx）", path=out)
+    suffix = table_suffix(out, "一覧の")
     with atomic_path(out) as tmp:
         if suffix == ".csv":
             # BOM: Excel opens it as UTF-8; cells a spreadsheet would run as formulas are escaped
