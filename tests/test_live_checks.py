@@ -296,3 +296,37 @@ def test_ninzu_against_honnin_appears_when_typed_and_goes_when_undone(tmp_path):
         assert after == _python_results(typed)
         assert (("R251", *honnin) in after) == flagged and counts["R251"] == int(flagged)
     assert after == before and counts == counts_before
+
+
+@pytest.mark.libreoffice
+def test_count_beyond_slots_without_reference_appears_when_typed_and_goes_when_undone(tmp_path):
+    """R209 on 世田谷区's document: 提供を行っている（27）件 with 20 提供先 and Ⅱ 備考 "提供先２１～２７は別紙のとおり";
+    the 備考 erased and 委託する typed as (21) 件, both counts are flagged; a 別添 reference typed into a 委託事項
+    clears the 委託 count only (a block's reference covers its group, the 備考's both); undone, they go."""
+    doc = api.load(FIXTURES / "setagaya_kokuho_zenkomoku.json").doc
+    assert doc.files[0].II.II_7 and len(doc.files[0].II.teikyo_saki) == 20
+    src = tmp_path / "setagaya.xlsx"
+    write_workbook(doc, src)
+    lay = L.layout_of(doc)
+    before, counts_before = _live_results(src, tmp_path / "lo0")
+    assert before == _python_results(src) and counts_before["R209"] == 0
+
+    def value(path: str) -> tuple[str, str]:
+        return _cell(lay, "Ⅱ", lambda c: c.role in (L.VALUE, L.COUNT) and c.path == path)
+    note, itaku = value("II.II_7"), value("II.itaku_umu_count")
+    teikyo = _cell(lay, "Ⅱ", lambda c: c.role == L.OPTION_COUNT and c.path == "II.teikyo_iten_umu" and c.option == 1)
+    bikou = value("II.itaku_jiko[2].itaku_naiyo")
+    wb = load_workbook(src)
+    undo = {where: wb[where[0]][where[1]].value for where in (note, itaku, bikou)}
+    typed = tmp_path / "typed.xlsx"
+    for n, (edits, flagged) in enumerate([({note: None, itaku: 21}, {itaku, teikyo}),
+                                          ({note: None, itaku: 21, bikou: f"{undo[bikou]}（別添2参照）"}, {teikyo}),
+                                          (undo, set())]):
+        for (sheet, a1), v in edits.items():
+            wb[sheet][a1] = v
+        wb.save(typed)
+        after, counts = _live_results(typed, tmp_path / f"lo{n + 1}")
+        assert after == _python_results(typed)
+        assert {tuple(w) for c, *w in after if c == "R209"} == flagged
+    assert after == before and counts == counts_before
+

@@ -20,7 +20,7 @@ The facts a check needs are read where the Python rule reads them: the spec (``e
 choices, options), spec/requirements.py (what R101 requires, the answers that switch parts of Ⅲ off, the count
 cells and their blocks), spec/text.py (placeholders, with :func:`~pia_excel.spec.text.nfkc_variants` standing in
 for the NFKC a formula cannot do) and excel/values.py (the ○ and "no" marks). Checks that read a whole repeat
-group (R201, R210) read helper cells on チェック計算 (column :data:`HELPER_COL`, one per block: in use, refers
+group (R201, R209, R210) read helper cells on チェック計算 (column :data:`HELPER_COL`, one per block: in use, refers
 to a 別紙).
 
 R401 (a pre-2024 番号法 reference) stays Python only: it reads free text after NFKC with a regular expression and
@@ -558,6 +558,32 @@ def _teikyo_count(sheet: L.Sheet, rows: int, c: _Ctx) -> list[Target]:
     return out
 
 
+def _beyond_slots(sheet: L.Sheet, rows: int, c: _Ctx) -> list[Target]:
+    """R209: a 委託 (委託する) or 提供 / 移転 (its box ticked) count, a whole number above the blocks the form has,
+    while none of its blocks (the group's helper cells) nor Ⅱ 備考 (spec/requirements.REFERS_NOTE) refers to a
+    別紙."""
+    note = _at(sheet, req.REFERS_NOTE)
+    if note is None:
+        return []
+    path = req.TEIKYO[0]
+    counts = [(_at(sheet, req.ITAKU_COUNT[0]), lambda f: _is(f.cell(sheet, _at(sheet, req.ITAKU[0])), req.ITAKU[1]),
+               req.ITAKU_COUNT[1])]
+    counts += [(sheet.part.positions.get(path + names.option_suffix(opt, "count")),
+                lambda f, opt=opt: _ticked(f.cell(sheet, _at(sheet, path, opt))), blocks)
+               for opt, blocks in req.TEIKYO_BLOCKS.items()]
+    out = []
+    for at, answer, blocks in counts:
+        if at is None:
+            continue
+        _, refers = c.group(sheet, blocks)
+        f = _Formula(sheet)
+        n = f.cell(sheet, at)
+        out.append(f.target(at, f"AND({answer(f)},IF(ISNUMBER({n}),AND(INT({n})={n},{n}>{c.spec.item(blocks).max}),"
+                                f"FALSE),SUM({f.other_range(refers[0], refers[1:3], refers[3:])})=0,"
+                                f"NOT(SUMPRODUCT(--ISNUMBER(SEARCH({{list:refers}},{f.cell(sheet, note)})))>0))"))
+    return out
+
+
 def _shikiichi(sheet: L.Sheet, rows: int, c: _Ctx) -> list[Target]:
     """R240: the しきい値判断結果 states another obligation than Ⅰ ③対象人数 gives with 取扱者数 (使用者数 and
     委託先の取扱者数 of every file) and 重大事故: spec/requirements.py's table, evaluated here for every 対象人数
@@ -763,6 +789,7 @@ CHECKS: list[tuple[str, str, str, Callable[[L.Sheet, int, L.Layout], list[Target
     ("R203", ERROR, "Ⅱ-4 委託の有無とⅢ-4「委託しない」の○が合わない", _itaku_vs_box),
     ("R204", ERROR, "委託しないのにⅢ-4（委託のリスク対策）が記入されている", _negative("R204")),
     ("R205", ERROR, "再委託しないのに再委託の許諾方法・再委託事項が記入されている", _negative("R205")),
+    ("R209", WARNING, "件数が記入欄（20件）を超えるのに別紙・別添の参照がない", _beyond_slots),
     ("R210", ERROR, "提供・移転の件数と提供先・移転先の数が合わない", _teikyo_count),
     ("R211", ERROR, "「行っていない」と「提供（移転）を行っている」に同時に○", lambda s, n, lay: _teikyo_none_and_some(s)),
     ("R212", ERROR, "Ⅱ-5 提供・移転の有無とⅢ-5「提供・移転しない」の○が合わない", _teikyo_vs_box),

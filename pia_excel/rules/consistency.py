@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..spec.requirements import (ITAKU, ITAKU_BOX, ITAKU_COUNT, REFERS_ELSEWHERE, RENKEI, RENKEI_BOXES, TEIKYO,
-                                 TEIKYO_BLOCKS, TEIKYO_BOX)
+from ..spec.requirements import (ITAKU, ITAKU_BOX, ITAKU_COUNT, REFERS_ELSEWHERE, REFERS_NOTE, RENKEI,
+                                 RENKEI_BOXES, TEIKYO, TEIKYO_BLOCKS, TEIKYO_BOX)
 from .engine import ADEQUACY, ERROR, WARNING, Context, Hit, is_filled, rule
 
 
@@ -70,7 +70,7 @@ def _block_refers(ctx: Context, prefix: str, blocks) -> bool:
     """The blocks, or the file's Ⅱ 備考, refer to a 別紙 / 別添 for the rest."""
     if _refers_elsewhere(blocks):
         return True
-    note = ctx.value(f"{prefix}.II.II_7")
+    note = ctx.value(f"{prefix}.{REFERS_NOTE}")
     return bool(note and _REFERS.search(str(note)))
 
 

@@ -106,6 +106,8 @@ TEIKYO_BLOCKS = {1: "II.teikyo_saki", 2: "II.iten_saki"}
 #: words by which a block (or Ⅱ 備考) sends the reader elsewhere for the rest ("提供先4 … （別紙1参照）"): a count
 #: above the blocks filled in is accepted then
 REFERS_ELSEWHERE = ("別紙", "別添", "別表のとおり", "一覧のとおり")
+#: Ⅱ 備考: a 別紙 reference there also says where the blocks beyond the form's slots are (R209)
+REFERS_NOTE = "II.II_7"
 
 
 # ---- しきい値判断 (R240): the obligation Ⅰ ③対象人数, 取扱者数 and 重大事故 give (DESIGN §2, the PPC しきい値)
