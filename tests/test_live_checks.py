@@ -330,3 +330,31 @@ def test_count_beyond_slots_without_reference_appears_when_typed_and_goes_when_u
         assert {tuple(w) for c, *w in after if c == "R209"} == flagged
     assert after == before and counts == counts_before
 
+
+@pytest.mark.libreoffice
+def test_network_connection_appears_when_ticked_and_the_check_goes(tmp_path):
+    """R222 on 釧路市's document (情報連携 実施する, no 情報提供ネットワークシステム ticked anywhere): a ✔ in a システム's
+    box is no tick (still flagged), a ○ in a 提供先's 提供方法 is; removed again, the check is back."""
+    doc = api.load(FIXTURES / "kushiro_shuno_juten.json").doc
+    src = tmp_path / "kushiro.xlsx"
+    write_workbook(doc, src)
+    lay = L.layout_of(doc)
+    renkei = _cell(lay, "Ⅰ", lambda c: c.role == L.VALUE and c.path == "I.renkei_jisshi_umu")
+    before, counts_before = _live_results(src, tmp_path / "lo0")
+    assert before == _python_results(src) and ("R222", *renkei) in before and counts_before["R222"] == 1
+    system = _cell(lay, "Ⅰ", lambda c: c.role == L.MARK_CELL and c.path == "I.systems[2].other_system_connections"
+                   and c.option == 1)
+    hoho = _cell(lay, "Ⅱ", lambda c: c.role == L.MARK_CELL and c.path == "II.teikyo_saki[3].teikyo_hoho"
+                 and c.item.options[c.option - 1].label == "情報提供ネットワークシステム")
+    wb = load_workbook(src)
+    undo = {where: wb[where[0]][where[1]].value for where in (system, hoho)}
+    typed = tmp_path / "typed.xlsx"
+    for n, (edits, flagged) in enumerate([({system: "✔"}, True), ({system: "✔", hoho: "〇"}, False),
+                                          (undo, True)]):
+        for (sheet, a1), v in edits.items():
+            wb[sheet][a1] = v
+        wb.save(typed)
+        after, counts = _live_results(typed, tmp_path / f"lo{n + 1}")
+        assert after == _python_results(typed)
+        assert (("R222", *renkei) in after) == flagged
+    assert after == before and counts == counts_before

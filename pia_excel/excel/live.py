@@ -21,7 +21,7 @@ choices, options), spec/requirements.py (what R101 requires, the answers that sw
 cells and their blocks), spec/text.py (placeholders, with :func:`~pia_excel.spec.text.nfkc_variants` standing in
 for the NFKC a formula cannot do) and excel/values.py (the ○ and "no" marks). Checks that read a whole repeat
 group (R201, R209, R210) read helper cells on チェック計算 (column :data:`HELPER_COL`, one per block: in use, refers
-to a 別紙).
+to a 別紙); R222 one per sheet (a 情報提供ネットワークシステム box ticked on it).
 
 R401 (a pre-2024 番号法 reference) stays Python only: it reads free text after NFKC with a regular expression and
 an owner search per match (docs/excel_buttons.md says why no formula can).
@@ -584,6 +584,36 @@ def _beyond_slots(sheet: L.Sheet, rows: int, c: _Ctx) -> list[Target]:
     return out
 
 
+def _network(sheet: L.Sheet, rows: int, c: _Ctx) -> list[Target]:
+    """R222: 情報連携 実施する while no システム's ③他のシステムとの接続, no file's 入手方法 and no 提供先's 提供方法
+    has 情報提供ネットワークシステム ticked (spec/requirements.NETWORK); one helper cell per sheet read (every slot of a
+    repeat group: a ticked box makes its block used)."""
+    at = _at(sheet, req.RENKEI[0])
+    if at is None or sheet.section.key != req.RENKEI[0].split(".")[0]:
+        return []
+    option, items = req.NETWORK
+    per_sheet: dict[str, tuple[L.Sheet, list[tuple[int, int]]]] = {}
+    for tpath in items:
+        item = c.spec.item(tpath)
+        opt = next(i for i, o in enumerate(item.options, start=1) if o.label == option)
+        # Python reads the labels of the model's ticks; an unticked box has one only with a （　） or 件数
+        assert not item.options[opt - 1].detail and not item.options[opt - 1].count, tpath
+        rep = item.repeat
+        paths = [tpath] if rep is None else [f"{rep.path}[{k}].{item.key}" for k in range(1, rep.max + 1)]
+        files = range(1, c.files + 1) if item.section.per_file else [None]
+        for k in files:
+            where = _sheet_of(c, item.section.key, k)
+            marks = [p for p in (_at(where, q, opt) for q in paths) if p is not None]
+            per_sheet.setdefault(where.title, (where, []))[1].extend(marks)
+    rows_ = []
+    for where, marks in per_sheet.values():
+        f = _Formula(CALC_SHEET)
+        rows_.append(c.helper(f, f"IF({_any_ticked(f, where, marks)},1,0)"))
+    f = _Formula(sheet)
+    helpers = f.other_range(CALC_SHEET, (rows_[0], HELPER_COL), (rows_[-1], HELPER_COL))
+    return [f.target(at, f"AND({_is(f.cell(sheet, at), req.RENKEI[1])},SUM({helpers})=0)")]
+
+
 def _shikiichi(sheet: L.Sheet, rows: int, c: _Ctx) -> list[Target]:
     """R240: the しきい値判断結果 states another obligation than Ⅰ ③対象人数 gives with 取扱者数 (使用者数 and
     委託先の取扱者数 of every file) and 重大事故: spec/requirements.py's table, evaluated here for every 対象人数
@@ -796,6 +826,7 @@ CHECKS: list[tuple[str, str, str, Callable[[L.Sheet, int, L.Layout], list[Target
     ("R213", ERROR, "提供・移転しないのにⅢ-5（提供・移転のリスク対策）が記入されている", _negative("R213")),
     ("R220", ERROR, "Ⅰ 情報連携の実施の有無とⅢ-6「接続しない」の○が合わない", _renkei_vs_boxes),
     ("R221", ERROR, "「接続しない」に○があるのに対応するⅢ-6のリスク対策が記入されている", _negative("R221")),
+    ("R222", WARNING, "情報連携を実施するのに情報提供ネットワークシステムとの接続がどこにもない", _network),
     ("R230", ERROR, "重大事故「発生あり」なのにその内容・再発防止策が未記入", lambda s, n, lay: _juudai_jiko(s)),
     ("R231", WARNING, "重大事故「発生なし」なのにその内容・再発防止策が記入されている", _negative("R231")),
     ("R240", ERROR, "しきい値判断結果が対象人数・取扱者数・重大事故と合わない", _shikiichi),

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..spec.requirements import (ITAKU, ITAKU_BOX, ITAKU_COUNT, REFERS_ELSEWHERE, REFERS_NOTE, RENKEI,
+from ..spec.requirements import (ITAKU, ITAKU_BOX, ITAKU_COUNT, NETWORK, REFERS_ELSEWHERE, REFERS_NOTE, RENKEI,
                                  RENKEI_BOXES, TEIKYO, TEIKYO_BLOCKS, TEIKYO_BOX)
 from .engine import ADEQUACY, ERROR, WARNING, Context, Hit, is_filled, rule
+from .required import instances_of
 
 
 _REFERS = re.compile("|".join(map(re.escape, REFERS_ELSEWHERE)))
@@ -192,17 +193,15 @@ def renkei_vs_III6(ctx: Context) -> Iterator[Hit]:
 def renkei_without_network(ctx: Context) -> Iterator[Hit]:
     """情報連携 実施する: some system connects to 情報提供ネットワークシステム, or it appears among 入手方法 or a
     提供先's 提供方法."""
-    if ctx.doc.I.renkei_jisshi_umu != "実施する":
+    if ctx.value(RENKEI[0]) != RENKEI[1]:
         return
+    option, items = NETWORK
     labels = set()
-    for s in ctx.doc.I.systems:
-        labels |= {t.label for t in s.other_system_connections}
-    for _, f in ctx.files():
-        labels |= {t.label for t in f.II.nyushu_hoho}
-        for b in f.II.teikyo_saki:
-            labels |= {t.label for t in b.teikyo_hoho}
-    if "情報提供ネットワークシステム" not in labels:
-        yield Hit("I.renkei_jisshi_umu", {"label": ctx.label("I.renkei_jisshi_umu")})
+    for tpath in items:
+        for _, path in instances_of(ctx, ctx.spec.item(tpath)):
+            labels |= {t.label for t in ctx.value(path) or []}
+    if option not in labels:
+        yield Hit(RENKEI[0], {"label": ctx.label(RENKEI[0])})
 
 
 @rule("R230", ERROR, "重大事故「発生あり」なのにその内容・再発防止策が未記入",

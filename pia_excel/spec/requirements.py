@@ -109,6 +109,11 @@ REFERS_ELSEWHERE = ("別紙", "別添", "別表のとおり", "一覧のとお�
 #: Ⅱ 備考: a 別紙 reference there also says where the blocks beyond the form's slots are (R209)
 REFERS_NOTE = "II.II_7"
 
+# ---- 情報連携 (R222): 実施する needs a connection to the network somewhere: the option (its label) of the items below
+#: (any システム's ③他のシステムとの接続, any file's 入手方法, any 提供先's 提供方法)
+NETWORK = ("情報提供ネットワークシステム",
+           ("I.systems.other_system_connections", "II.nyushu_hoho", "II.teikyo_saki.teikyo_hoho"))
+
 
 # ---- しきい値判断 (R240): the obligation Ⅰ ③対象人数, 取扱者数 and 重大事故 give (DESIGN §2, the PPC しきい値)
 INF = math.inf
