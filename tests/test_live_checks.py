@@ -358,3 +358,84 @@ def test_network_connection_appears_when_ticked_and_the_check_goes(tmp_path):
         assert after == _python_results(typed)
         assert (("R222", *renkei) in after) == flagged
     assert after == before and counts == counts_before
+
+
+#: details written under a negative answer: explanations validate accepts (a reason, at most 40 characters of one
+#: line and an ending close the text or its first sentence; 該当しない / 対象外 anywhere) and texts just past them
+EXPLAINED = [
+    "システム上該当しないため記載なし", "本事務は対象外である", "紙のみで運用しているため、ユーザ認証は行わない。",
+    "紙のみで運用しているため、ユーザ認証は行わない", "紙のみで運用しているため、ユーザ認証は行わない．",
+    "　紙のみで運用しているため認証は行っていない。 \n", "紙のみで運用しているため\nユーザ認証は行わない。",
+    "ため" + "あ" * 40 + "ない", "ため" + "あ" * 41 + "ない", "ため、" + "あ" * 40 + "ない", "ため," + "あ" * 40 + "不要",
+    "ため、" + "あ" * 41 + "ない", "ため，" + "あ" * 40 + "ない", "ため" + "あ" * 38 + "していない",
+    "ので" + "あ" * 41 + "行わない", "から" + "あ" * 37 + "行わない",
+    "＜選択肢の説明＞\n委託先がないため、再委託はしない。なお、今後委託する場合は契約で定める。",
+    "<税務システム>　連携しないので不要。以下のとおり管理する。", "＜注\n＞ため記載しない。その他の措置を講じる。",
+    "＜ため＞しない。その他", "今後定める予定はない", "ためにナイ", "ため\tしない", "ため\r\nしない",
+    "手順書を整備し、保管期間経過後に消去する。", "該当", "1", "定めはないため、消去は行っていない。\n代わりに年1回点検する。",
+    "〔参考〕必要がないので行わない 。", "必要がないので行わない。。", "ため。ない", "x" * 60 + "ため" + "y" * 5 + "しない",
+]
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("part", [0, 1])
+def test_explained_details_read_alike(tmp_path, part):
+    """R260 on 世田谷区's document with every negative answer of the form given and a detail typed under each: the
+    live check accepts exactly the explanations validate accepts (spec/requirements.explains)."""
+    from pia_excel.rules.negatives import negatives
+    from pia_excel.rules.engine import is_substantive
+    from pia_excel.spec.requirements import explains
+
+    doc = api.load(FIXTURES / "setagaya_kokuho_zenkomoku.json").doc
+    src = tmp_path / "setagaya.xlsx"
+    write_workbook(doc, src)
+    lay = L.layout_of(doc)
+
+    def value(path: str) -> tuple[str, str]:
+        return _cell(lay, "", lambda c: c.role == L.VALUE and c.path == path)
+    wb = load_workbook(src)
+    targets = []
+    for item, e in negatives("zenkomoku"):
+        if e.code == "R260":
+            sheet, a1 = value(item.path)
+            wb[sheet][a1] = e.answers[0]
+            targets += [value(t) for t in e.items]
+    texts = [EXPLAINED[(part * len(targets) + i) % len(EXPLAINED)] for i in range(len(targets))]
+    for (sheet, a1), text in zip(targets, texts):
+        wb[sheet][a1] = text
+    typed = tmp_path / "typed.xlsx"
+    wb.save(typed)
+    flagged, _ = _live_results(typed, tmp_path / "lo")
+    python = _python_results(typed)
+    assert flagged == python
+    hits = {tuple(w) for c, *w in python if c == "R260"}
+    assert hits == {t for t, text in zip(targets, texts) if is_substantive(text) and not explains(text.replace("\r", ""))}
+    assert 0 < len(hits) < len(texts)
+
+
+@pytest.mark.libreoffice
+def test_negative_answer_with_its_detail_appears_when_typed_and_goes_when_undone(tmp_path):
+    """R260 on 釧路市's document: ユーザ認証 typed as 行っていない over its written 具体的な管理方法 is flagged; the
+    method replaced by an explanation ("…ため、ユーザ認証は行わない。") is not; undone, the check goes."""
+    doc = api.load(FIXTURES / "kushiro_shuno_juten.json").doc
+    assert doc.files[0].III.user_ninsho == "行っている" and doc.files[0].III.user_ninsho_hoho
+    src = tmp_path / "kushiro.xlsx"
+    write_workbook(doc, src)
+    lay = L.layout_of(doc)
+    before, counts_before = _live_results(src, tmp_path / "lo0")
+    assert before == _python_results(src) and counts_before["R260"] == 0
+    answer = _cell(lay, "Ⅲ", lambda c: c.role == L.VALUE and c.path == "III.user_ninsho")
+    hoho = _cell(lay, "Ⅲ", lambda c: c.role == L.VALUE and c.path == "III.user_ninsho_hoho")
+    wb = load_workbook(src)
+    undo = {where: wb[where[0]][where[1]].value for where in (answer, hoho)}
+    typed = tmp_path / "typed.xlsx"
+    for n, (edits, flagged) in enumerate([({answer: "行っていない"}, True),
+                                          ({hoho: "紙の帳票のみで事務を行うため、ユーザ認証は行わない。"}, False),
+                                          (undo, False)]):
+        for (sheet, a1), v in edits.items():
+            wb[sheet][a1] = v
+        wb.save(typed)
+        after, counts = _live_results(typed, tmp_path / f"lo{n + 1}")
+        assert after == _python_results(typed)
+        assert (("R260", *hoho) in after) == flagged and counts["R260"] == int(flagged)
+    assert after == before and counts == counts_before

@@ -11,17 +11,18 @@ is a condition on the cells of the layout, written three times from one definiti
 
 Each check carries the code of the rule it computes (rules/, the full check); the catalogue marks those rules
 "live" and every other one "Python only" (``docs/rules.md``). Only functions that Excel 2016+, Excel on the web
-and LibreOffice all compute are used: AND, OR, NOT, LEN, TRIM, SUBSTITUTE, CHAR, REPT, LEFT, EXACT, ISNUMBER,
-INT, SEARCH, SUMPRODUCT, IF, SUM, MAX, MIN, INDEX, HYPERLINK (no MATCH / COUNTIF on texts: they take * ? ~ as
-wildcards; SEARCH does too, so its lists hold no such character except the ? of R103's "意見??なし", meant as
-any one character).
+and LibreOffice all compute are used: AND, OR, NOT, LEN, TRIM, SUBSTITUTE, CHAR, REPT, LEFT, RIGHT, MID, EXACT,
+ISNUMBER, INT, SEARCH, FIND, SUMPRODUCT, IF, SUM, MAX, MIN, INDEX, HYPERLINK (no MATCH / COUNTIF on texts: they
+take * ? ~ as wildcards; SEARCH does too, so its lists hold no such character except the ? of R103's "意見??なし",
+meant as any one character; R260's explanations are found with FIND: exact, no wildcards).
 
 The facts a check needs are read where the Python rule reads them: the spec (``empty_when``, ``applies_when``,
 choices, options), spec/requirements.py (what R101 requires, the answers that switch parts of Ⅲ off, the count
 cells and their blocks), spec/text.py (placeholders, with :func:`~pia_excel.spec.text.nfkc_variants` standing in
 for the NFKC a formula cannot do) and excel/values.py (the ○ and "no" marks). Checks that read a whole repeat
 group (R201, R209, R210) read helper cells on チェック計算 (column :data:`HELPER_COL`, one per block: in use, refers
-to a 別紙); R222 one per sheet (a 情報提供ネットワークシステム box ticked on it).
+to a 別紙); R222 one per sheet (a 情報提供ネットワークシステム box ticked on it); R260 thirteen per text checked, the
+steps of spec/requirements.explains (a detail that explains its negative answer).
 
 R401 (a pre-2024 番号法 reference) stays Python only: it reads free text after NFKC with a regular expression and
 an owner search per match (docs/excel_buttons.md says why no formula can).
@@ -420,9 +421,10 @@ def _renkei_vs_boxes(sheet: L.Sheet, rows: int, lay: L.Layout) -> list[Target]:
     return out
 
 
-def _negative(code: str) -> Callable[[L.Sheet, int, L.Layout], list[Target]]:
-    """R204, R205, R213, R221, R231: a negative answer (``empty_when`` in the spec with this code) and the items it
-    empties filled in (more than a placeholder; a checkbox item: a box ticked)."""
+def _negative(code: str, explained: bool = False) -> Callable[[L.Sheet, int, L.Layout], list[Target]]:
+    """R204, R205, R213, R221, R231, R260: a negative answer (``empty_when`` in the spec with this code) and the items
+    it empties filled in (more than a placeholder; a checkbox item: a box ticked); ``explained``: a text that
+    explains the answer is accepted (R260, :func:`_explains`)."""
     def make(sheet: L.Sheet, rows: int, lay: L.Layout) -> list[Target]:
         found: dict[tuple[int, int], tuple[_Formula, str, list[str]]] = {}
         for item, e, targets in _empty_when(lay.form, code):
@@ -444,6 +446,8 @@ def _negative(code: str) -> Callable[[L.Sheet, int, L.Layout], list[Target]]:
                     if at not in found:
                         f = _Formula(sheet)
                         what = _any_ticked(f, sheet, marks) if marks else _substantive(f.cell(sheet, at))
+                        if explained and not marks:
+                            what = f"AND({what},{f.cell(CALC_SHEET, (_explains(lay, sheet, at), HELPER_COL))}=0)"
                         found[at] = (f, what, [])
                     f, _, answers = found[at]
                     if e.tick:
@@ -453,6 +457,95 @@ def _negative(code: str) -> Callable[[L.Sheet, int, L.Layout], list[Target]]:
                         answers += [_is(a, ans) for ans in e.answers]
         return [f.target(at, f"AND(OR({','.join(answers)}),{what})") for at, (f, what, answers) in found.items()]
     return make
+
+
+def _ws_as_spaces(x: str) -> str:
+    """``x`` with 全角スペース, tab and line breaks as spaces (as long as ``x``: positions stay)."""
+    for sp in _SPACES[1:]:
+        x = f'SUBSTITUTE({x},{sp}," ")'
+    return x
+
+
+def _explains(c: "_Ctx", sheet: L.Sheet, at: tuple[int, int]) -> int:
+    """The row of the helper cell that is 1 when the text at ``at`` explains a negative answer
+    (spec/requirements.explains), computed in steps on helper cells: the text stripped (its first and last
+    character other than a space found by TRIM; the n-th occurrence of the last one by SUBSTITUTE), without a
+    final stop, its first sentence (after a ＜…＞ tag closed on its first line); for each, the longest ending it
+    ends with and the last ``span`` + 3 characters before it on its line (a line break widened past them), in
+    which FIND (exact: no wildcards, case and width kept) looks for a reason."""
+    reasons, seps, span, endings, stops, anywhere, opens, closes, end = req.EXPLAINS
+    big = 10 ** 6
+
+    def helper(make: Callable[[_Formula], str]) -> int:
+        f = _Formula(CALC_SHEET)
+        return c.helper(f, make(f))
+
+    def ref(row: int) -> Callable[[_Formula], str]:
+        return lambda f: f.cell(CALC_SHEET, (row, HELPER_COL))
+
+    def first_of(f: _Formula, x: str, what: str) -> str:
+        return f"IF(ISNUMBER(FIND({what},{x})),FIND({what},{x}),{big})"
+
+    def strip(f: _Formula, raw: str, u: str, lead_only: bool) -> str:
+        t = f"TRIM({u})"
+        start = f"FIND(LEFT({t},1),{u})"
+        if lead_only:
+            return f'IF(LEN({t})=0,"",MID({raw},{start},32767))'
+        last = f"RIGHT({t},1)"
+        stop = f'FIND(CHAR(10),SUBSTITUTE({u},{last},CHAR(10),LEN({u})-LEN(SUBSTITUTE({u},{last},""))))'
+        return f'IF(LEN({t})=0,"",MID({raw},{start},{stop}-{start}+1))'
+
+    def ends(e: Callable[[_Formula], str]) -> Callable[[_Formula], str]:
+        def make(f: _Formula) -> str:
+            x = e(f)
+            w = "0"
+            for word in sorted(endings, key=len):
+                w = f'IF(EXACT(RIGHT({x},{len(word)}),"{word}"),{len(word)},{w})'
+            return w
+        return make
+
+    def reason_near(e: Callable[[_Formula], str], w: Callable[[_Formula], str]) -> Callable[[_Formula], str]:
+        def make(f: _Formula) -> str:
+            x, n = e(f), w(f)
+            head = f"LEFT({x},LEN({x})-{n})"
+            return f'RIGHT(SUBSTITUTE(SUBSTITUTE({head},CHAR(13),CHAR(10)),CHAR(10),REPT(" ",{span + 3})),{span + 3})'
+        return make
+
+    def near(z: Callable[[_Formula], str], w: Callable[[_Formula], str]) -> Callable[[_Formula], str]:
+        def make(f: _Formula) -> str:
+            x, n = z(f), w(f)
+            found = [f'ISNUMBER(FIND("{r}",RIGHT({x},{span + 2})))' for r in reasons]
+            found += [f'ISNUMBER(FIND("{r}{sep}",{x}))' for r in reasons for sep in seps]
+            return f"IF(AND({n}>0,OR({','.join(found)})),1,0)"
+        return make
+
+    def closes_text(e: Callable[[_Formula], str]) -> int:
+        w = helper(ends(e))
+        z = helper(reason_near(e, ref(w)))
+        return helper(near(ref(z), ref(w)))
+
+    u = helper(lambda f: _ws_as_spaces(f.cell(sheet, at)))
+    a = helper(lambda f: strip(f, f.cell(sheet, at), ref(u)(f), False))
+    e = helper(lambda f: (lambda x: "IF(OR(" + ",".join(f'EXACT(RIGHT({x},1),"{st}")' for st in stops)
+                          + f"),LEFT({x},LEN({x})-1),{x})")(ref(a)(f)))
+
+    def tag(f: _Formula) -> str:
+        x = ref(a)(f)
+        opened = "OR(" + ",".join(f'EXACT(LEFT({x},1),"{o}")' for o in opens) + ")"
+        k = "MIN(" + ",".join(first_of(f, x, f'"{cl}"') for cl in closes) + ")"
+        line = f"MIN({first_of(f, x, 'CHAR(10)')},{first_of(f, x, 'CHAR(13)')})"
+        return f"IF(AND({opened},{k}<{line}),{k},0)"
+    k = helper(tag)
+    r = helper(lambda f: (lambda rest: strip(f, rest, _ws_as_spaces(rest), True))(
+        f"MID({ref(a)(f)},{ref(k)(f)}+1,32767)"))
+    first = helper(lambda f: (lambda x: f'LEFT({x},FIND("{end}",{x}&"{end}")-1)')(ref(r)(f)))
+    p_text, p_first = closes_text(ref(e)), closes_text(ref(first))
+
+    def result(f: _Formula) -> str:
+        x = ref(a)(f)
+        anywhere_ = [f'ISNUMBER(FIND("{w}",{x}))' for w in anywhere]
+        return (f'IF(LEN({x})=0,0,IF(OR({",".join(anywhere_)},{ref(p_text)(f)}=1,{ref(p_first)(f)}=1),1,0))')
+    return helper(result)
 
 
 @lru_cache(maxsize=None)
@@ -831,6 +924,8 @@ CHECKS: list[tuple[str, str, str, Callable[[L.Sheet, int, L.Layout], list[Target
     ("R231", WARNING, "重大事故「発生なし」なのにその内容・再発防止策が記入されている", _negative("R231")),
     ("R240", ERROR, "しきい値判断結果が対象人数・取扱者数・重大事故と合わない", _shikiichi),
     ("R251", ERROR, "Ⅰ 対象人数とⅡ 対象となる本人の数の範囲が重ならない", _ninzu_vs_honnin),
+    ("R260", WARNING, "「行っていない」「定めていない」などの回答なのに、その内容が記入されている",
+     _negative("R260", explained=True)),
     ("R502", ERROR, "作成者向けの印（【要確認】など）が残っている", lambda s, n, lay: _markers(s, n)),
 ]
 #: the codes of the rules computed in the workbook (the catalogue's "live" rules)

@@ -9,11 +9,11 @@ other pair is R260.
 """
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import Iterator
 
 from ..spec import FORMS, EmptyWhen, Item, load_spec
+from ..spec.requirements import explains
 from .engine import ERROR, WARNING, Context, Hit, is_substantive, rule
 from .required import instances_of, related
 
@@ -30,8 +30,6 @@ def _under(form: str, heading: str) -> tuple[Item, ...]:
     return tuple(it for it in spec.value_items() if any(a.key == heading for a in it.ancestors()))
 
 
-#: a detail that explains the negative answer rather than describing the thing ("…ないため、消去の委託はしない。")
-EXPLAINS = re.compile(r"(ため|ので|から)[、,]?.{0,40}(しない|していない|行わない|ない|不要|該当しない)[。．]?\s*$|該当(しない|なし)|対象外")
 
 
 def _reason(ctx: Context, item: Item, apath: str, e: EmptyWhen, value) -> str:
@@ -43,7 +41,7 @@ def _reason(ctx: Context, item: Item, apath: str, e: EmptyWhen, value) -> str:
 def _filled(ctx: Context, scope: str, item: Item, target: Item, explained: bool) -> Iterator[tuple[str, str]]:
     """(path, what) of the filled parts of ``target`` next to ``item``: each used block of a repeat group, or the
     item itself when it holds more than a placeholder ("－", "該当なし") and, if ``explained``, more than an
-    explanation of the negative answer (:data:`EXPLAINS`)."""
+    explanation of the negative answer (spec/requirements.explains)."""
     path = related(scope, item, target)
     if target.kind == "repeat":
         for n, block in enumerate(ctx.value(path) or [], start=1):
@@ -51,16 +49,8 @@ def _filled(ctx: Context, scope: str, item: Item, target: Item, explained: bool)
                 yield f"{path}[{n}]", f"{target.label}{n}が"
         return
     value = ctx.value(path)
-    if is_substantive(value) and not (explained and isinstance(value, str) and _explains(value)):
+    if is_substantive(value) and not (explained and isinstance(value, str) and explains(value)):
         yield path, ""
-
-
-def _explains(text: str) -> bool:
-    """The text ends with an explanation, or opens with one ("…定めはないため、消去は行っていない。" and then the
-    measures taken instead, seed 002 Ⅲ-7 手順の内容)."""
-    text = text.strip()
-    first = re.sub(r"^[＜<].*?[＞>]\s*", "", text).split("。")[0] + "。"
-    return bool(EXPLAINS.search(text) or EXPLAINS.search(first))
 
 
 def _hits(ctx: Context, code: str) -> Iterator[Hit]:

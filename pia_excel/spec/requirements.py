@@ -98,6 +98,25 @@ def says_no_opinions(text: str) -> bool:
     return bool(_NO_OPINIONS_RE.search(text))
 
 
+#: R260 accepts a detail that explains its negative answer rather than describing the thing ("…ないため、消去の委託は
+#: しない。"): (reasons, separators, span, endings, stops, anywhere, tag openers, tag closers, sentence end): a
+#: reason, an optional separator, at most ``span`` characters of one line and an ending close the text (a stop
+#: and whitespace may follow) or its first sentence (up to the first sentence end, after a leading
+#: ＜…＞ tag on the first line); or one of ``anywhere`` in the text
+EXPLAINS = (("ため", "ので", "から"), ("、", ","), 40, ("しない", "していない", "行わない", "ない", "不要", "該当しない"),
+            ("。", "．"), ("該当しない", "該当なし", "対象外"), ("＜", "<"), ("＞", ">"), "。")
+_EXPLAINS_RE = re.compile(f"({'|'.join(EXPLAINS[0])})[{''.join(EXPLAINS[1])}]?.{{0,{EXPLAINS[2]}}}"
+                          f"({'|'.join(EXPLAINS[3])})[{''.join(EXPLAINS[4])}]?\\s*$|{'|'.join(EXPLAINS[5])}")
+_TAG_RE = re.compile(f"^[{''.join(EXPLAINS[6])}].*?[{''.join(EXPLAINS[7])}]\\s*")
+
+
+def explains(text: str) -> bool:
+    """The text ends with an explanation (:data:`EXPLAINS`), or its first sentence does ("…定めはないため、消去は
+    行っていない。" and then the measures taken instead, seed 002 Ⅲ-7 手順の内容)."""
+    text = text.strip()
+    first = _TAG_RE.sub("", text).split(EXPLAINS[8])[0] + EXPLAINS[8]
+    return bool(_EXPLAINS_RE.search(text) or _EXPLAINS_RE.search(first))
+
 # ---- counts against the blocks filled in (R201 / R210)
 #: Ⅱ-4: the count cell of 委託する and the 委託事項 blocks it counts
 ITAKU_COUNT = ("II.itaku_umu_count", "II.itaku_jiko")
