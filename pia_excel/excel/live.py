@@ -25,12 +25,17 @@ to a 別紙); R222 one per sheet (a 情報提供ネットワークシステム b
 steps of spec/requirements.explains (a detail that explains its negative answer).
 
 R401 (a pre-2024 番号法 reference) stays Python only: it reads free text after NFKC with a regular expression and
-an owner search per match (docs/excel_buttons.md says why no formula can).
+an owner search per match (docs/excel_buttons.md says why no formula can). So does R250 (記録される項目 against
+the 記録項目 annex): it counts the items of each annex line after NFKC (①, ⑴, ⒈ become "1", "(1)", "1."), with
+regular expressions (numbered items found repeatedly in a line, headings, file titles) and a scan of bracket
+depth that splits names at 全角スペース / 、 outside brackets, and compares lines with the file's name as
+rules.engine.norm writes it.
 
 Where the formulas and Python can differ (not in the documents the tests generate): whitespace other than
-space, 全角スペース, tab and line breaks inside a mark or placeholder; choices and counts written in a form only
-the reader's normalisation accepts ("2) 委託する", "（５）件": R001 / R003 are Python only for that reason); an
-unreadable value in a cell a check reads (Python reads it as empty, a formula as written).
+space, 全角スペース, tab and line breaks inside a mark or placeholder or around a detail R260 reads; choices and
+counts written in a form only the reader's normalisation accepts ("2) 委託する", "（５）件": R001 / R003 are Python
+only for that reason); an unreadable value in a cell a check reads (Python reads it as empty, a formula as written); a character outside
+the Basic Multilingual Plane (𠮷) counts as two in R260's span of 40 characters (formulas count UTF-16 units).
 """
 from __future__ import annotations
 
