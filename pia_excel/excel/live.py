@@ -34,8 +34,9 @@ rules.engine.norm writes it.
 Where the formulas and Python can differ (not in the documents the tests generate): whitespace other than
 space, 全角スペース, tab and line breaks inside a mark or placeholder or around a detail R260 reads; choices and
 counts written in a form only the reader's normalisation accepts ("2) 委託する", "（５）件": R001 / R003 are Python
-only for that reason); an unreadable value in a cell a check reads (Python reads it as empty, a formula as written); a character outside
-the Basic Multilingual Plane (𠮷) counts as two in R260's span of 40 characters (formulas count UTF-16 units).
+only for that reason); an unreadable value in a cell a check reads (Python reads it as empty, a formula as
+written); a character outside the Basic Multilingual Plane (𠮷) counts as two in R260's span of 40 characters
+(formulas count UTF-16 units).
 """
 from __future__ import annotations
 
