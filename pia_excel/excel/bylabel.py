@@ -206,6 +206,7 @@ class _LabelReader:
         rows = []
         if head is None:
             return rows
+        self.record(path, head[0] + 1, head[1])  # the first row's 変更日: any row's cell is found from it
         for r in range(head[0] + 1, len(self.grid.rows)):
             cells = {c: v for c, v in self.grid.rows[r]}
             row = {f: cell_text(cells.get(head[1] + i)) for i, f in enumerate(TABLE_COLUMNS)}
