@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import WorkbookError
+from .limits import check_part
 
 _CELL = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 _REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!(\$?[A-Z]+\$?\d+(?::\$?[A-Z]+\$?\d+)?)$")
@@ -248,6 +249,9 @@ class WorkbookCells(SheetRows):
         self._grids: dict[str, list[list[Any]]] = {}
         self._merged: dict[str, list] = {}
         self._parts: dict[str, str] | None = None
+        #: sheets whose package limits were not checked on opening (title → part, limits.check_package_skipping):
+        #: checked when first parsed
+        self.unchecked: dict[str, str] = {}
         if CalamineWorkbook is not None:
             self._book = CalamineWorkbook.from_path(str(self.path))
             self.sheetnames = list(self._book.sheet_names)
@@ -274,8 +278,15 @@ class WorkbookCells(SheetRows):
     def visible(self, sheet: str) -> bool:
         return self._visible.get(sheet, True)
 
+    def _limits_checked(self, sheet: str) -> None:
+        part = self.unchecked.get(sheet)
+        if part is not None:
+            check_part(self.path, part)
+            del self.unchecked[sheet]
+
     def merged(self, sheet: str) -> list[tuple[int, int, int, int]]:
-        if sheet not in self._merged:  # read from the part: only the reader by labels asks (calamine's list of a
+        if sheet not in self._merged:
+            self._limits_checked(sheet)  # read from the part: only the reader by labels asks (calamine's list of a
             # sheet's merges would cost as much for every sheet read)
             with zipfile.ZipFile(self.path) as z:
                 part = self._sheet_parts(z).get(sheet)
@@ -325,6 +336,7 @@ class WorkbookCells(SheetRows):
             return self.rows(sheet)
         g = self._grids.get(sheet)
         if g is None:
+            self._limits_checked(sheet)
             try:  # a sheet is parsed when first asked for: its XML errors come here, not when the file is opened
                 s = self._book.get_sheet_by_name(sheet)
                 g = s.to_python(skip_empty_area=False)
@@ -341,6 +353,7 @@ class WorkbookCells(SheetRows):
     def _load(self, sheet: str) -> list[list[Any]]:
         if CalamineWorkbook is not None:
             return [[None if v == "" else v for v in row] for row in self.grid(sheet)]
+        self._limits_checked(sheet)  # pragma: no cover
         ws = self._book[sheet]  # pragma: no cover
         return [list(r) for r in ws.iter_rows(values_only=True)]  # pragma: no cover
 
