@@ -42,6 +42,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from ..errors import WorkbookError
+from .parts import relationships, sheet_ids, sheets_element
 
 __all__ = ["Limits", "limits", "check_package", "check_package_skipping", "check_part"]
 
@@ -156,43 +157,25 @@ def check_part(path: Path, part: str, lim: Limits | None = None) -> None:
                 _stream(z, info, path, lim, part)
 
 
-_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\s([^>]*?)/?>")
-_SHEET_NAME = re.compile(rb'\bname="([^"]*)"')
-_SHEET_RID = re.compile(rb'\b\w+:id="([^"]*)"')
-_REL_TAG = re.compile(rb"<(?:\w+:)?Relationship\s([^>]*?)/?>")
-_REL_ID = re.compile(rb'\bId="([^"]*)"')
-_REL_TARGET = re.compile(rb'\bTarget="([^"]*)"')
-
-
 def _skippable(z: zipfile.ZipFile, skip: frozenset[str]) -> dict[str, str]:
     """Title → worksheet part of the sheets of ``skip`` that are named plainly (see :func:`check_package_skipping`);
     anything unusual leaves the sheet checked."""
     try:
-        wb = z.read("xl/workbook.xml")
+        wb = sheets_element(z.read("xl/workbook.xml"))
         rels = z.read("xl/_rels/workbook.xml.rels")
     except (KeyError, zipfile.BadZipFile, zlib.error, OSError, ValueError, NotImplementedError, RuntimeError):
         return {}
-    start, end = wb.find(b"sheets>"), wb.find(b"/sheets>")
-    if not 0 <= start < end or b"<!" in wb[start:end] or b"<!" in rels or b"&" in rels:
+    if b"<!" in wb or b"<!" in rels or b"&" in rels:
         return {}
-    sheets: list[tuple[bytes, bytes]] = []
-    for m in _SHEET_TAG.finditer(wb, start, end):
-        name, rid = _SHEET_NAME.search(m.group(1)), _SHEET_RID.search(m.group(1))
-        if name is None or rid is None:
-            return {}
-        sheets.append((name.group(1), rid.group(1)))
-    targets: dict[bytes, list[bytes]] = {}
-    for m in _REL_TAG.finditer(rels):
-        rid, target = _REL_ID.search(m.group(1)), _REL_TARGET.search(m.group(1))
-        if rid is not None and target is not None:
-            targets.setdefault(rid.group(1), []).append(target.group(1))
-    parts: dict[str, list[str]] = {}  # part → titles of the sheets on it
-    for name, rid in sheets:
-        found = targets.get(rid, [])
+    targets: dict[str, list[str]] = {}
+    for rid, part in relationships(rels):
+        targets.setdefault(rid, []).append(part)
+    parts: dict[str, list[str | None]] = {}  # part → titles of the sheets on it
+    for name, rid in sheet_ids(wb):
+        found = targets.get(rid, []) if rid is not None else []
         if len(found) != 1:
             return {}
-        t = found[0].decode("utf-8", "replace")
-        parts.setdefault(t[1:] if t.startswith("/xl/") else "xl/" + t, []).append(name.decode("utf-8", "replace"))
+        parts.setdefault(found[0], []).append(name)
     members: dict[str, int] = {}
     for n in z.namelist():
         members[n] = members.get(n, 0) + 1
