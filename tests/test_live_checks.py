@@ -296,3 +296,45 @@ def test_ninzu_against_honnin_appears_when_typed_and_goes_when_undone(tmp_path):
         assert after == _python_results(typed)
         assert (("R251", *honnin) in after) == flagged and counts["R251"] == int(flagged)
     assert after == before and counts == counts_before
+
+
+def _table_cell(lay: L.Layout, n: int, field: str) -> tuple[str, str]:
+    """(sheet, cell) of the 変更箇所 table's row ``n`` (1-based), column ``field``."""
+    for sheet in lay.sheets:
+        if sheet.rows is not None and sheet.rows.item.path == lay.spec.role("changes").path:
+            col = next(c.col for c in sheet.rows.cells if c.role == L.TABLE_ROW and c.field == field)
+            return sheet.title, L.ref(sheet.rows.first_row + n - 1, col)
+    raise AssertionError("no 変更箇所 table")
+
+
+@pytest.mark.libreoffice
+def test_table_row_gaps_appear_when_typed_and_go_when_undone(tmp_path):
+    """R602 on 釧路市's 変更箇所 (21 rows): row 1's 変更日 erased (no row above gives one), row 3's 項目 and 提出時期
+    erased (項目 first; its 提出時期 continues row 2's), a new row 23 with 変更後の記載 only (its 変更日 and 提出時期
+    continue the rows above, its 項目 is missing), a row 24 with a 提出時期 of spaces only (no content)."""
+    doc = api.load(FIXTURES / "kushiro_shuno_juten.json").doc
+    assert len(doc.annex2.henko_kasho) == 21
+    src = tmp_path / "kushiro.xlsx"
+    write_workbook(doc, src)
+    lay = L.layout_of(doc)
+    before, counts_before = _live_results(src, tmp_path / "lo0")
+    assert before == _python_results(src) and counts_before["R602"] == 0
+    date1, item3, timing3 = _table_cell(lay, 1, "date"), _table_cell(lay, 3, "item"), _table_cell(lay, 3, "timing")
+    after23, item23, timing24 = _table_cell(lay, 23, "after"), _table_cell(lay, 23, "item"), _table_cell(lay, 24, "timing")
+    edits = {date1: None, item3: "　", timing3: None, after23: "追記", timing24: "　"}
+    wb = load_workbook(src)
+    undo = {where: wb[where[0]][where[1]].value for where in edits}
+    for (sheet, a1), v in edits.items():
+        wb[sheet][a1] = v
+    typed = tmp_path / "typed.xlsx"
+    wb.save(typed)
+    after, counts = _live_results(typed, tmp_path / "lo1")
+    assert after == _python_results(typed)
+    assert {tuple(w) for c, *w in after if c == "R602"} == {date1, item3, item23}
+    assert counts["R602"] == 3
+
+    for (sheet, a1), v in undo.items():
+        wb[sheet][a1] = v
+    wb.save(typed)
+    again, counts = _live_results(typed, tmp_path / "lo2")
+    assert again == before and counts == counts_before

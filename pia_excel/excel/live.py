@@ -749,6 +749,35 @@ def _odd_marks(sheet: L.Sheet, rows: int, lay: L.Layout) -> list[Target]:
     return out
 
 
+def _table_row_gaps(sheet: L.Sheet, rows: int, c: _Ctx) -> list[Target]:
+    """R602: a 変更箇所 row with any content (a whitespace-only 提出時期 is none, as the reader strips it) without
+    its 変更日, 項目 or 提出時期, at the first of them missing; an empty 変更日 or 提出時期 below one given in a row
+    above continues it (a merged cell). A 変更日 that is not a date is still one written (R002's)."""
+    if sheet.rows is None or sheet.rows.item.path != c.spec.role("changes").path:
+        return []
+    col = {cell.field: cell.col for cell in sheet.rows.cells if cell.role == L.TABLE_ROW}
+    first = sheet.rows.first_row
+    out = []
+    for r in range(first, first + rows):
+        def missing(f: _Formula, fld: str) -> str:
+            x = f.cell(sheet, (r, col[fld]))
+            if fld == "item":
+                return _blank(x)
+            here = f"LEN({x})=0" if fld == "date" else _blank(x)
+            if r == first:
+                return here
+            above = f.range((first, col[fld]), (r - 1, col[fld]))
+            given = f"LEN({above})>0" if fld == "date" else f"LEN({_nospace(above)})>0"
+            return f"AND({here},SUMPRODUCT(--({given}))=0)"
+        for n, fld in enumerate(("date", "item", "timing")):
+            f = _Formula(sheet)
+            content = "OR(" + ",".join(_filled(f.cell(sheet, (r, col[k]))) if k == "timing" else
+                                       _present(f.cell(sheet, (r, col[k]))) for k in L.TABLE_COLUMNS) + ")"
+            conds = [content] + [f"NOT({missing(f, k)})" for k in ("date", "item", "timing")[:n]] + [missing(f, fld)]
+            out.append(f.target((r, col[fld]), "AND(" + ",".join(conds) + ")"))
+    return out
+
+
 #: code, 重要度, what is counted, the compiler (sheet, data rows of its list or table → targets)
 CHECKS: list[tuple[str, str, str, Callable[[L.Sheet, int, L.Layout], list[Target]]]] = [
     ("R004", ERROR, "チェック欄に○以外の記号（×・－・なし等は○なしとして読む）", _odd_marks),
@@ -774,6 +803,7 @@ CHECKS: list[tuple[str, str, str, Callable[[L.Sheet, int, L.Layout], list[Target
     ("R240", ERROR, "しきい値判断結果が対象人数・取扱者数・重大事故と合わない", _shikiichi),
     ("R251", ERROR, "Ⅰ 対象人数とⅡ 対象となる本人の数の範囲が重ならない", _ninzu_vs_honnin),
     ("R502", ERROR, "作成者向けの印（【要確認】など）が残っている", lambda s, n, lay: _markers(s, n)),
+    ("R602", ERROR, "変更箇所の行に変更日・項目・提出時期の記入漏れ", _table_row_gaps),
 ]
 #: the codes of the rules computed in the workbook (the catalogue's "live" rules)
 LIVE_CODES = frozenset(code for code, *_ in CHECKS)
