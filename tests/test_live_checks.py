@@ -198,8 +198,8 @@ ODD_TEXTS = ["－", "該当なし", "ｎ/ａ", "N/a", "　", "記入あり", "�
                                                               HealthCheck.function_scoped_fixture])
 @given(doc=documents(max_files=2), data=st.data())
 def test_random_documents_agree_with_validate(tmp_path, doc, data):
-    """Random documents (tests/strategies.py), with odd marks and placeholders typed into some cells: the live
-    checks flag exactly the (rule, cell) pairs validate reports for the same rules."""
+    """Random documents (tests/strategies.py), with odd marks, placeholders and dates of every spelling typed into
+    some cells: the live checks flag exactly the (rule, cell) pairs validate reports for the same rules."""
     run = tmp_path / str(uuid.uuid4())
     run.mkdir()
     path = run / "doc.xlsx"
@@ -207,11 +207,14 @@ def test_random_documents_agree_with_validate(tmp_path, doc, data):
     lay = L.layout_of(doc)
     marks = [(s.title, c.ref) for s in lay.sheets for c in s.cells if c.role == L.MARK_CELL]
     texts = [(s.title, c.ref) for s in lay.sheets for c in s.cells if c.role == L.VALUE and c.kind == "text"]
+    dates = [(s.title, c.ref) for s in lay.sheets for c in s.cells if c.role == L.VALUE and c.kind == "date"]
     wb = load_workbook(path)
     for sheet, a1 in data.draw(st.lists(st.sampled_from(marks), max_size=12)):
         wb[sheet][a1] = data.draw(st.sampled_from(ODD_MARKS))
     for sheet, a1 in data.draw(st.lists(st.sampled_from(texts), max_size=12)):
         wb[sheet][a1] = data.draw(st.sampled_from(ODD_TEXTS))
+    for sheet, a1 in data.draw(st.lists(st.sampled_from(dates), max_size=4)):
+        wb[sheet][a1] = data.draw(st.sampled_from(DATE_TEXTS))
     wb.save(path)
     flagged, _ = _live_results(path, run / "lo")
     assert flagged == _python_results(path)
@@ -409,4 +412,44 @@ def test_dates_after_kohyo_appear_when_typed_and_go_when_undone(tmp_path):
         after, counts = _live_results(typed, tmp_path / f"lo{n + 1}")
         assert after == _python_results(typed)
         assert {tuple(w) for c, *w in after if c == "R301"} == flagged
+    assert after == before and counts == counts_before
+
+
+@pytest.mark.libreoffice
+def test_reassessment_due_follows_todays_date(tmp_path):
+    """R302 on 釧路市's document, dates typed relative to today (TODAY() in the workbook, the machine's date in
+    validate): a 公表日 5 years and a day ago is due, a 基礎項目評価 実施日 exactly 5 years ago is not (while the
+    第三者点検 of the year before is earlier); the 実施日 a day older and the 第三者点検 the same day as an Excel date:
+    the 実施日 is due once, at 基礎項目評価 (the first on a tie); undone, as before."""
+    today = dt.date.today()
+    doc = api.load(FIXTURES / "kushiro_shuno_juten.json").doc
+    src = tmp_path / "kushiro.xlsx"
+    write_workbook(doc, src)
+    lay = L.layout_of(doc)
+    before, counts_before = _live_results(src, tmp_path / "lo0")
+    assert before == _python_results(src)
+    kohyo = _cell(lay, "表紙", lambda c: c.role == L.VALUE and c.path == "cover.kohyo_bi")
+    kiso = _cell(lay, "Ⅴ", lambda c: c.role == L.VALUE and c.path == "V.kiso_jisshi_bi")
+    dai = _cell(lay, "Ⅴ", lambda c: c.role == L.VALUE and c.path == "V.daisansha_jisshi_bi")
+    assert ("R302", *kiso) in before  # 平成27年3月6日
+    five = today.replace(year=today.year - 5, day=28 if (today.month, today.day) == (2, 29) else today.day)
+    older = five - dt.timedelta(days=1)
+    wa = WarekiDate.from_date
+    wb = load_workbook(src)
+    undo = {where: wb[where[0]][where[1]].value for where in (kohyo, kiso, dai)}
+    typed = tmp_path / "typed.xlsx"
+    year_before = wa(five.replace(year=five.year - 1, day=1))
+    steps = [({kohyo: str(wa(older)), kiso: str(wa(five)), dai: f"{year_before.era}{year_before.year}年"},
+              {kohyo} if (today.month, today.day) != (2, 29) else {kohyo, kiso}),
+             ({kiso: str(wa(older)), dai: dt.datetime(older.year, older.month, older.day)}, {kohyo, kiso}),
+             (undo, {tuple(where) for code, *where in before if code == "R302"})]
+    for n, (edits, flagged) in enumerate(steps):
+        for (sheet, a1), v in edits.items():
+            wb[sheet][a1] = v
+        wb.save(typed)
+        after, counts = _live_results(typed, tmp_path / f"lo{n + 1}")
+        if dt.date.today() != today:
+            pytest.skip("the date changed while LibreOffice recalculated")
+        assert after == _python_results(typed)
+        assert {tuple(w) for c, *w in after if c == "R302"} == {tuple(x) for x in flagged}
     assert after == before and counts == counts_before

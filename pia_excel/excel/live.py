@@ -366,7 +366,10 @@ def _required(sheet: L.Sheet, rows: int, lay: L.Layout) -> list[Target]:
         conds = [cond]
         if exempt and it.path.startswith(exempt[0]):
             where = _sheet_of(lay, exempt[1][0].split(".")[0], None)
-            conds.append("NOT(OR(" + ",".join(_substantive(f.cell(where, _at(where, p))) for p in exempt[1]) + "))")
+            conds.append("NOT(OR(" + ",".join(  # a date only when it reads as one (rules/required.py: is_filled)
+                f"ISNUMBER({f.cell(CALC_SHEET, _date_keys(lay, where, _at(where, p))[0])})"
+                if lay.spec.item(p).value_kind == "date" else _substantive(f.cell(where, _at(where, p)))
+                for p in exempt[1]) + "))")
         off = _switched_off(f, lay, sheet, it)
         if off is not None:
             conds.append(f"NOT({off})")
@@ -953,6 +956,37 @@ def _dates_after_kohyo(sheet: L.Sheet, rows: int, c: _Ctx) -> list[Target]:
     return out
 
 
+def _reassessment_due(sheet: L.Sheet, rows: int, c: _Ctx) -> list[Target]:
+    """R302: the 公表日, and the later of the two 実施日 (基礎項目評価 on a tie), whose last day plus
+    REASSESS_YEARS years (29 February: the 28th when that year has none) is before today — TODAY(), the date
+    of the PC, as ``validate`` takes the date of the machine it runs on."""
+    kohyo_sheet = _sheet_of(c, req.KOHYO_BI.split(".")[0], None)
+    jisshi = [p for p, _ in req.dates_before_kohyo(c.form)[:2]]
+    j_sheet = _sheet_of(c, jisshi[0].split(".")[0], None)
+    cells = [(kohyo_sheet, req.KOHYO_BI)] + [(j_sheet, p) for p in jisshi]
+    if not any(w is sheet for w, _ in cells) or any(_at(w, p) is None for w, p in cells):
+        return []
+    years = req.REASSESS_YEARS
+    today = "(YEAR(TODAY())*10000+MONTH(TODAY())*100+DAY(TODAY()))"
+
+    def due(x: str) -> str:
+        y = f"(INT(N({x})/10000)+{years})"
+        leap = f"OR(AND(MOD({y},4)=0,MOD({y},100)<>0),MOD({y},400)=0)"
+        return f"N({x})+{years * 10000}-IF(AND(MOD(N({x}),10000)=229,NOT({leap})),1,0)<{today}"
+    out = []
+    for i, (where, path) in enumerate(cells):
+        if where is not sheet:
+            continue
+        f = _Formula(sheet)
+        last = f.cell(CALC_SHEET, _date_keys(c, where, _at(where, path))[1])
+        conds = [f"ISNUMBER({last})"]
+        if i:  # the later 実施日 only
+            other = f.cell(CALC_SHEET, _date_keys(c, j_sheet, _at(j_sheet, jisshi[2 - i]))[1])
+            conds.append(f"OR(NOT(ISNUMBER({other})),N({last}){'>=' if i == 1 else '>'}N({other}))")
+        out.append(f.target(_at(where, path), "AND(" + ",".join(conds + [due(last)]) + ")"))
+    return out
+
+
 #: code, 重要度, what is counted, the compiler (sheet, data rows of its list or table → targets)
 CHECKS: list[tuple[str, str, str, Callable[[L.Sheet, int, L.Layout], list[Target]]]] = [
     ("R004", ERROR, "チェック欄に○以外の記号（×・－・なし等は○なしとして読む）", _odd_marks),
@@ -978,6 +1012,7 @@ CHECKS: list[tuple[str, str, str, Callable[[L.Sheet, int, L.Layout], list[Target
     ("R240", ERROR, "しきい値判断結果が対象人数・取扱者数・重大事故と合わない", _shikiichi),
     ("R251", ERROR, "Ⅰ 対象人数とⅡ 対象となる本人の数の範囲が重ならない", _ninzu_vs_honnin),
     ("R301", ERROR, "日付の前後関係が誤っている（実施日・変更日が公表日より後）", _dates_after_kohyo),
+    ("R302", WARNING, "前回の評価から5年以上経過（再評価の時期）", _reassessment_due),
     ("R502", ERROR, "作成者向けの印（【要確認】など）が残っている", lambda s, n, lay: _markers(s, n)),
     ("R602", ERROR, "変更箇所の行に変更日・項目・提出時期の記入漏れ", _table_row_gaps),
 ]
