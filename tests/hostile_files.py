@@ -29,22 +29,26 @@ def small_workbook(path: Path) -> Path:
     return path
 
 
-def far_cell(dst: Path, ref: str = "XFD1048576", src: Path = SAMPLE) -> Path:
-    """One more cell at ``ref`` in the first sheet; the <dimension> left as it was."""
+#: the part of the sample's cover sheet (表紙, after the 使い方 sheet): a sheet the reader parses
+COVER = "xl/worksheets/sheet2.xml"
+
+
+def far_cell(dst: Path, ref: str = "XFD1048576", src: Path = SAMPLE, member: str = COVER) -> Path:
+    """One more cell at ``ref`` in the sheet stored as ``member``; the <dimension> left as it was."""
     row = re.match(r"[A-Z]+(\d+)", ref).group(1)
 
     def edit(name, data):
-        if name == "xl/worksheets/sheet1.xml":
+        if name == member:
             data = data.replace(b"</sheetData>", f'<row r="{row}"><c r="{ref}" t="n"><v>1</v></c></row></sheetData>'
                                 .encode(), 1)
         return data
     return _rewrite(src, dst, edit)
 
 
-def huge_dimension(dst: Path, src: Path = SAMPLE) -> Path:
-    """The first sheet's <dimension> says A1:XFD1048576; its cells are as they were."""
+def huge_dimension(dst: Path, src: Path = SAMPLE, member: str = COVER) -> Path:
+    """The <dimension> of the sheet stored as ``member`` says A1:XFD1048576; its cells are as they were."""
     def edit(name, data):
-        if name == "xl/worksheets/sheet1.xml":
+        if name == member:
             data = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', data, count=1)
         return data
     return _rewrite(src, dst, edit)

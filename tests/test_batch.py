@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from pia_excel import api
-from pia_excel.batch import Outcome, collect_inputs, default_jobs, run_batch
+from pia_excel.batch import GC_THRESHOLD, Outcome, collect_inputs, default_jobs, iter_batch, run_batch
 from pia_excel.cli import main
 
 SAMPLES = sorted((Path(__file__).resolve().parent.parent / "samples").glob("*.xlsx"))
@@ -212,3 +212,16 @@ def test_convert_and_export_do_not_read_their_outputs_back(tmp_path):
 def test_pdf_timeout_is_an_option():
     res = CliRunner().invoke(main, ["pdf", "--help"])
     assert "--timeout" in res.output and "300" in res.output
+
+
+def test_an_in_process_batch_collects_less_and_restores_the_collector():
+    """Several files in this process: the collector runs less often meanwhile, and is as it was afterwards (a
+    process that goes on, such as Excel's Python, keeps its own settings)."""
+    import gc
+
+    before, frozen = gc.get_threshold(), gc.get_freeze_count()
+    seen = []
+    for outcome in iter_batch([1, 2, 3], lambda n: (gc.get_threshold(), n), jobs=1):
+        seen.append(outcome.value[0])
+    assert seen == [GC_THRESHOLD] * 3
+    assert gc.get_threshold() == before and gc.get_freeze_count() == frozen

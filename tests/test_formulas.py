@@ -4,7 +4,9 @@ writing the document to a new workbook (``convert``, ``api.save``) put the formu
 from __future__ import annotations
 
 import json
+import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -110,6 +112,28 @@ def test_formulas_of_an_xlsxwriter_book_are_reported_and_kept(tmp_path):
     assert api.load(tmp_path / "doc.yaml").doc == read.doc
 
 
+def without_names(src: Path, dst: Path) -> Path:
+    """``src`` with its defined names removed from xl/workbook.xml, nothing else changed (the computed values of
+    its formulas stay): read by its labels, as the 委員会's own file or sheets copied into a new book are."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/workbook.xml":
+                data = re.sub(rb"<definedNames>.*?</definedNames>", b"", data, flags=re.S)
+            zout.writestr(info.filename, data)
+    return dst
+
+
+def test_formulas_of_a_book_read_by_its_labels_are_reported_and_kept(tmp_path):
+    """Read by labels, the formulas of an option's count and of a 変更箇所 row are found at their cells too (the
+    reader by labels records those cells)."""
+    book = without_names(xlsxwriter_book(tmp_path / "xw.xlsx"), tmp_path / "plain.xlsx")
+    read = check_read(book)
+    assert b"definedName" not in zipfile.ZipFile(book).read("xl/workbook.xml")  # nothing to read by names
+    api.save(read.doc, tmp_path / "direct.xlsx")
+    check_written(read, tmp_path / "direct.xlsx")
+
+
 @needs_soffice
 def test_formulas_of_a_libreoffice_book_are_reported_and_kept(tmp_path):
     book = libreoffice_book(tmp_path)
@@ -157,8 +181,6 @@ def test_shared_formulas_read_at_each_cell():
 def test_the_package_check_finds_the_sheets_holding_formulas(tmp_path):
     """limits.check_package (which streams every sheet part anyway) says which parts hold formulas; the data
     validation formulas (<formula1>) of the other sheets do not count."""
-    import zipfile
-
     from pia_excel.excel.cells import sheet_parts
     from pia_excel.excel.limits import check_package
 

@@ -6,14 +6,16 @@ import os
 import resource
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 
 import hostile_files as hf
 from pia_excel.errors import WorkbookError
-from pia_excel.excel.limits import Limits, check_package
-from pia_excel.excel.reader import check_file
+from pia_excel.excel.layout import OWN_SHEETS
+from pia_excel.excel.limits import Limits, check_package, check_package_skipping
+from pia_excel.excel.reader import check_file, open_cells
 
 ROOT = Path(__file__).resolve().parent.parent
 MEMORY_CAP = 3 << 29  # 1.5 GiB of address space for the whole CLI process
@@ -144,3 +146,44 @@ def test_a_write_that_fails_names_the_output_not_a_temporary_file(tmp_path, suff
     assert len(lines) == 1 and lines[0].startswith(f"エラー: {out}: "), lines
     assert "上限を超える" in lines[0] and ".~pia-" not in lines[0], lines
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.json"]
+
+
+GUIDE_PART = "xl/worksheets/sheet1.xml"  # the sample's 使い方 sheet, one of pia-excel's own
+
+
+def test_an_own_sheet_is_checked_only_when_something_parses_it(tmp_path):
+    """pia-excel's own sheets (使い方, the live checks' チェック計算 …) are not read as values, so the reader leaves
+    their limits unchecked (the live checks are the largest part of a workbook): a far cell there does not stop
+    the document being read, but whatever parses that sheet meets the limit first."""
+    path = hf.far_cell(tmp_path / "guide.xlsx", member=GUIDE_PART)
+    res = run_cli("validate", path)
+    assert res.returncode in (0, 1) and "Traceback" not in res.stderr, res.stderr
+    book = open_cells(path)
+    assert book.unchecked == {s: p for s, p in book.unchecked.items() if s in OWN_SHEETS} and "使い方" in book.unchecked
+    book.grid("表紙")
+    with pytest.raises(WorkbookError, match="PIA_EXCEL_MAX_SHEET_CELLS") as e:
+        book.grid("使い方")
+    assert str(path) in str(e.value)
+    with pytest.raises(WorkbookError, match="PIA_EXCEL_MAX_SHEET_CELLS"):
+        book.merged("使い方")
+    with pytest.raises(WorkbookError, match="PIA_EXCEL_MAX_SHEET_CELLS"):
+        check_file(path)  # openpyxl parses every sheet: opening for editing checks them all
+
+
+@pytest.mark.parametrize("edit", ["comment in the rels", "two titles on one part", "part named twice"])
+def test_an_own_sheet_is_skipped_only_when_plainly_named(tmp_path, edit):
+    def rewrite(name, data):
+        if edit == "comment in the rels" and name == "xl/_rels/workbook.xml.rels":
+            return data.replace(b"<Relationship ", b"<!-- x --><Relationship ", 1)
+        if edit == "two titles on one part" and name == "xl/workbook.xml":  # 表紙's element points at 使い方's part
+            return data.replace('name="表紙" sheetId="2" state="visible" r:id="rId2"'.encode(),
+                                'name="表紙" sheetId="2" state="visible" r:id="rId1"'.encode())
+        return data
+    path = hf.far_cell(tmp_path / "a.xlsx", member=GUIDE_PART)
+    if edit == "part named twice":  # a second member of the same name: which one a reader opens is not known
+        with zipfile.ZipFile(path, "a") as z, pytest.warns(UserWarning):
+            z.writestr(GUIDE_PART, "<worksheet/>")
+    else:
+        path = hf._rewrite(path, tmp_path / "b.xlsx", rewrite)
+    with pytest.raises(WorkbookError, match="PIA_EXCEL_MAX_SHEET_CELLS"):
+        check_package_skipping(path, OWN_SHEETS)

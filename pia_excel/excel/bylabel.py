@@ -135,6 +135,8 @@ class _LabelReader:
             mark = next((v for cc, v in self.grid.rows[r] if cc == c - 1), None)
             self.record(f"{path}.o{i}", r, max(c - 1, 1))
             cc, extra = self.right_of(r, c)
+            if opt.detail or opt.count:  # the （　） detail or the count beside the option (a formula there is kept)
+                self.record(f"{path}.o{i}.{'detail' if opt.detail else 'count'}", r, cc)
             tick: dict = {"label": label}
             if opt.detail and extra is not None:
                 tick["detail"] = cell_text(extra)
@@ -187,26 +189,32 @@ class _LabelReader:
             blocks.pop()
         return blocks
 
-    def list_values(self) -> list[str]:
+    def list_values(self, path: str) -> list[str]:
         vals = []
         head = self.find(LIST_HEADER, 0)
         for r in range(head[0] + 1 if head else self.cursor, len(self.grid.rows)):
-            row = [v for c, v in self.grid.rows[r] if c >= 2]
-            vals.append(cell_text(row[0]) if row else None)
+            row = [(c, v) for c, v in self.grid.rows[r] if c >= 2]
+            vals.append(cell_text(row[0][1]) if row else None)
+            if row:  # each entry's cell (a formula there is kept)
+                self.record(f"{path}[{len(vals)}]", r, row[0][0])
         while vals and vals[-1] is None:
             vals.pop()
         return ["" if v is None else v for v in vals]
 
-    def table_rows(self) -> list[dict]:
+    def table_rows(self, path: str) -> list[dict]:
         head = self.find(TABLE_HEADS[0], 0)
         rows = []
         if head is None:
             return rows
+        self.record(path, head[0] + 1, head[1])  # the first row's 変更日: any row's cell is found from it
         for r in range(head[0] + 1, len(self.grid.rows)):
             cells = {c: v for c, v in self.grid.rows[r]}
             row = {f: cell_text(cells.get(head[1] + i)) for i, f in enumerate(TABLE_COLUMNS)}
             row["date"] = cell_date(cells.get(head[1]))
             rows.append(row)
+            for i, f in enumerate(TABLE_COLUMNS):  # each filled cell of the row (a formula there is kept)
+                if cells.get(head[1] + i) is not None:
+                    self.record(f"{path}[{len(rows)}].{f}", r, head[1] + i)
         while rows and all(v is None for v in rows[-1].values()):
             rows.pop()
         return rows
@@ -215,9 +223,9 @@ class _LabelReader:
         self.grid, self.cursor = grid, 1
         first = section.items[0]
         if first.kind == "list":
-            return {first.key: self.list_values()}
+            return {first.key: self.list_values(f"{prefix}.{first.key}")}
         if first.kind == "table":
-            return {first.key: self.table_rows()}
+            return {first.key: self.table_rows(f"{prefix}.{first.key}")}
         return self.fields(section.items, prefix)
 
 

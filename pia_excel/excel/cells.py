@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import WorkbookError
+from .limits import check_part
+from .parts import relationships, sheet_ids
 
 _CELL = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 _REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!(\$?[A-Z]+\$?\d+(?::\$?[A-Z]+\$?\d+)?)$")
@@ -128,9 +130,6 @@ def parse_defined_names(xml: str) -> dict[str, str]:
     return out
 
 
-_SHEET_ELEMENT = re.compile(r"<(?:\w+:)?sheet\s([^>]*?)/?>")
-_RID_ATTR = re.compile(r'\b(?:\w+:)?id="([^"]*)"')
-_RELATIONSHIP = re.compile(r"<(?:\w+:)?Relationship\s([^>]*?)/?>")
 _FORMULA = re.compile(rb"<(?:\w+:)?f(?=[\s>/])([^>]*?)(?:/>|>([^<]*)</(?:\w+:)?f>)")
 _CELL_START = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{1,3}\d{1,7})\"")
 _MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?\bref="([A-Z]{1,3}\d{1,7}(?::[A-Z]{1,3}\d{1,7})?)"')
@@ -139,26 +138,8 @@ _BYTES_ATTR = {name: re.compile(rb"\b" + name.encode() + rb'="([^"]*)"') for nam
 
 def sheet_parts(z: zipfile.ZipFile, workbook_xml: bytes) -> dict[str, str]:
     """Sheet title → its worksheet part ("xl/worksheets/sheet3.xml"), read from workbook.xml and its rels."""
-    start, end = workbook_xml.find(b"sheets>"), workbook_xml.find(b"/sheets>")  # the <sheets> element (any prefix)
-    if 0 <= start < end:  # decoded alone: workbook.xml may hold megabytes of defined names
-        workbook_xml = workbook_xml[start:end]
-    text = workbook_xml.decode("utf-8", "replace")
-    rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-    targets = {}
-    for m in _RELATIONSHIP.finditer(rels):
-        a = m.group(1)
-        rid = re.search(r'\bId="([^"]*)"', a)
-        target = re.search(r'\bTarget="([^"]*)"', a)
-        if rid and target:
-            t = html.unescape(target.group(1))
-            targets[rid.group(1)] = t.lstrip("/") if t.startswith("/") else "xl/" + t
-    out = {}
-    for m in _SHEET_ELEMENT.finditer(text):
-        name = _NAME_ATTR.search(m.group(1))
-        rid = _RID_ATTR.search(m.group(1).replace(name.group(0), "") if name else m.group(1))
-        if name and rid and rid.group(1) in targets:
-            out[html.unescape(name.group(1))] = targets[rid.group(1)]
-    return out
+    targets = dict(relationships(z.read("xl/_rels/workbook.xml.rels")))
+    return {name: targets[rid] for name, rid in sheet_ids(workbook_xml) if name is not None and rid in targets}
 
 
 def formula_cells(xml: bytes) -> dict[str, str]:
@@ -248,6 +229,9 @@ class WorkbookCells(SheetRows):
         self._grids: dict[str, list[list[Any]]] = {}
         self._merged: dict[str, list] = {}
         self._parts: dict[str, str] | None = None
+        #: sheets whose package limits were not checked on opening (title → part, limits.check_package_skipping):
+        #: checked when first parsed
+        self.unchecked: dict[str, str] = {}
         if CalamineWorkbook is not None:
             self._book = CalamineWorkbook.from_path(str(self.path))
             self.sheetnames = list(self._book.sheet_names)
@@ -274,8 +258,15 @@ class WorkbookCells(SheetRows):
     def visible(self, sheet: str) -> bool:
         return self._visible.get(sheet, True)
 
+    def _limits_checked(self, sheet: str) -> None:
+        part = self.unchecked.get(sheet)
+        if part is not None:
+            check_part(self.path, part)
+            del self.unchecked[sheet]
+
     def merged(self, sheet: str) -> list[tuple[int, int, int, int]]:
-        if sheet not in self._merged:  # read from the part: only the reader by labels asks (calamine's list of a
+        if sheet not in self._merged:
+            self._limits_checked(sheet)  # read from the part: only the reader by labels asks (calamine's list of a
             # sheet's merges would cost as much for every sheet read)
             with zipfile.ZipFile(self.path) as z:
                 part = self._sheet_parts(z).get(sheet)
@@ -325,6 +316,7 @@ class WorkbookCells(SheetRows):
             return self.rows(sheet)
         g = self._grids.get(sheet)
         if g is None:
+            self._limits_checked(sheet)
             try:  # a sheet is parsed when first asked for: its XML errors come here, not when the file is opened
                 s = self._book.get_sheet_by_name(sheet)
                 g = s.to_python(skip_empty_area=False)
@@ -341,6 +333,7 @@ class WorkbookCells(SheetRows):
     def _load(self, sheet: str) -> list[list[Any]]:
         if CalamineWorkbook is not None:
             return [[None if v == "" else v for v in row] for row in self.grid(sheet)]
+        self._limits_checked(sheet)  # pragma: no cover
         ws = self._book[sheet]  # pragma: no cover
         return [list(r) for r in ws.iter_rows(values_only=True)]  # pragma: no cover
 

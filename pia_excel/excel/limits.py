@@ -23,6 +23,11 @@ PIA_EXCEL_MAX_CELLS           20000000       the used ranges of all sheets toget
                                              within A1:Z9999 counts as its <dimension> says, at most 259,974)
 ============================  =============  =====================================================================
 
+The reader leaves out pia-excel's own sheets that it never reads as values (:func:`check_package_skipping`:
+使い方, チェック, the live checks' チェック計算 — 1.5 MB of formulas in a 3-file 全項目 workbook, a third of its
+sheet XML) and checks such a sheet only if something asks for its cells; opening for editing (openpyxl parses
+every sheet) checks them all.
+
 Real workbooks are far below: the 99-file workbook (6.5 MB) unpacks to 57 MB in 313 members (its largest,
 workbook.xml with the defined names, 13 MB; the most compressed, 35:1), has 305 sheets, and its used ranges total
 ~200,000 cells. Checking it streams its 44 MB of sheet XML once (~0.2 s); a 全項目 workbook of 3 files, ~5 ms.
@@ -37,8 +42,9 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from ..errors import WorkbookError
+from .parts import relationships, sheet_ids, sheets_element
 
-__all__ = ["Limits", "limits", "check_package"]
+__all__ = ["Limits", "limits", "check_package", "check_package_skipping", "check_part"]
 
 _MIB = 1 << 20
 
@@ -116,41 +122,107 @@ def check_package(path: Path, lim: Limits | None = None) -> frozenset[str]:
     positions of its cells); nothing is parsed as XML and nothing is allocated in proportion to what a part
     claims. A zip that cannot be read is left to the reader's own messages.
     """
+    return check_package_skipping(path, frozenset(), lim)[0]
+
+
+def check_package_skipping(path: Path, skip: frozenset[str], lim: Limits | None = None
+                           ) -> tuple[frozenset[str], dict[str, str]]:
+    """:func:`check_package`, leaving out the worksheets titled in ``skip`` that the caller will not parse;
+    return the formula parts and the sheets left unchecked (title → part), which must go through
+    :func:`check_part` before anything parses them (``cells.WorkbookCells`` does so).
+
+    Used by the reader for pia-excel's own sheets (the live checks' チェック計算: 1.5 MB of formulas in a 3-file
+    全項目 workbook, more than the sheets read): a sheet is left out only when the workbook names it plainly — one
+    <sheet> element with that title, one relationship to its part, no other sheet on that part, no comment in
+    either list — so the part skipped is the one any reader would open under that title."""
     lim = lim or limits()
     try:
         z = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError):
-        return frozenset()  # the reader reports it in its own words
+        return frozenset(), {}  # the reader reports it in its own words
     with z:
-        infos = z.infolist()
-        total = 0
-        sheets = []
-        for info in infos:
-            size = info.file_size
-            total += size
-            if size > lim.max_part_bytes:
-                raise _over(path, f"{info.filename} が展開すると {_fmt(size)} バイトになります", "PIA_EXCEL_MAX_PART_BYTES",
-                            lim.max_part_bytes)
-            if size > _RATIO_MIN_BYTES and size > lim.max_ratio * max(1, info.compress_size):
-                raise _over(path, f"{info.filename} の圧縮率が {size // max(1, info.compress_size):,} 倍です（ZIP爆弾の疑い）",
-                            "PIA_EXCEL_MAX_RATIO", lim.max_ratio)
-            name = info.filename.lower()
-            if name.startswith("xl/worksheets/") and name.endswith(".xml") and "/_rels/" not in name:
-                sheets.append(info)
-            elif info.compress_size * _DEFLATE_MAX_RATIO > lim.max_part_bytes and info.compress_type != zipfile.ZIP_STORED:
-                # a directory may lie about a member's size: inflate the few members large enough to matter
-                _stream(z, info, path, lim, None)
-        if total > lim.max_total_bytes:
-            raise _over(path, f"展開すると合計 {_fmt(total)} バイトになります", "PIA_EXCEL_MAX_TOTAL_BYTES", lim.max_total_bytes)
-        if len(sheets) > lim.max_sheets:
-            raise _over(path, f"シートが {len(sheets):,} 枚あります", "PIA_EXCEL_MAX_SHEETS", lim.max_sheets)
-        cells = 0
-        formulas: set[str] = set()
-        for info in sheets:
-            cells += _stream(z, info, path, lim, info.filename, formulas)
-            if cells > lim.max_cells:
-                raise _over(path, f"シートの使用範囲が合計 {cells:,} セルを超えます", "PIA_EXCEL_MAX_CELLS", lim.max_cells)
-    return frozenset(formulas)
+        return _check(z, path, lim, skip)
+
+
+def check_part(path: Path, part: str, lim: Limits | None = None) -> None:
+    """Check one worksheet part left out by :func:`check_package_skipping` (raise when over a limit)."""
+    lim = lim or limits()
+    try:
+        z = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return
+    with z:
+        for info in z.infolist():
+            if info.filename == part:
+                _stream(z, info, path, lim, part)
+
+
+def _skippable(z: zipfile.ZipFile, skip: frozenset[str]) -> dict[str, str]:
+    """Title → worksheet part of the sheets of ``skip`` that are named plainly (see :func:`check_package_skipping`);
+    anything unusual leaves the sheet checked."""
+    try:
+        wb = sheets_element(z.read("xl/workbook.xml"))
+        rels = z.read("xl/_rels/workbook.xml.rels")
+    except (KeyError, zipfile.BadZipFile, zlib.error, OSError, ValueError, NotImplementedError, RuntimeError):
+        return {}
+    if b"<!" in wb or b"<!" in rels or b"&" in rels:
+        return {}
+    targets: dict[str, list[str]] = {}
+    for rid, part in relationships(rels):
+        targets.setdefault(rid, []).append(part)
+    parts: dict[str, list[str | None]] = {}  # part → titles of the sheets on it
+    for name, rid in sheet_ids(wb):
+        found = targets.get(rid, []) if rid is not None else []
+        if len(found) != 1:
+            return {}
+        parts.setdefault(found[0], []).append(name)
+    members: dict[str, int] = {}
+    for n in z.namelist():
+        members[n] = members.get(n, 0) + 1
+    return {titles[0]: part for part, titles in parts.items()
+            if len(titles) == 1 and titles[0] in skip and _PLAIN_PART.match(part) and members.get(part) == 1}
+
+
+#: a worksheet part as Excel, LibreOffice and openpyxl name it (no "..", no folder below worksheets/)
+_PLAIN_PART = re.compile(r"xl/worksheets/[A-Za-z0-9_]+\.xml\Z")
+
+
+def _check(z: zipfile.ZipFile, path: Path, lim: Limits, skip: frozenset[str]
+           ) -> tuple[frozenset[str], dict[str, str]]:
+    infos = z.infolist()
+    total = 0
+    sheets = []
+    for info in infos:
+        size = info.file_size
+        total += size
+        if size > lim.max_part_bytes:
+            raise _over(path, f"{info.filename} が展開すると {_fmt(size)} バイトになります", "PIA_EXCEL_MAX_PART_BYTES",
+                        lim.max_part_bytes)
+        if size > _RATIO_MIN_BYTES and size > lim.max_ratio * max(1, info.compress_size):
+            raise _over(path, f"{info.filename} の圧縮率が {size // max(1, info.compress_size):,} 倍です（ZIP爆弾の疑い）",
+                        "PIA_EXCEL_MAX_RATIO", lim.max_ratio)
+        name = info.filename.lower()
+        if name.startswith("xl/worksheets/") and name.endswith(".xml") and "/_rels/" not in name:
+            sheets.append(info)
+        elif info.compress_size * _DEFLATE_MAX_RATIO > lim.max_part_bytes and info.compress_type != zipfile.ZIP_STORED:
+            # a directory may lie about a member's size: inflate the few members large enough to matter
+            _stream(z, info, path, lim, None)
+    if total > lim.max_total_bytes:
+        raise _over(path, f"展開すると合計 {_fmt(total)} バイトになります", "PIA_EXCEL_MAX_TOTAL_BYTES", lim.max_total_bytes)
+    if len(sheets) > lim.max_sheets:
+        raise _over(path, f"シートが {len(sheets):,} 枚あります", "PIA_EXCEL_MAX_SHEETS", lim.max_sheets)
+    # the sizes are checked: workbook.xml and its rels can be read to find the sheets to leave out
+    unchecked = _skippable(z, skip) if skip else {}
+    skipped = set(unchecked.values())
+    cells = 0
+    formulas: set[str] = set()
+    for info in sheets:
+        if info.filename in skipped:
+            continue
+        cells += _stream(z, info, path, lim, info.filename, formulas)
+        if cells > lim.max_cells:
+            raise _over(path, f"シートの使用範囲が合計 {cells:,} セルを超えます", "PIA_EXCEL_MAX_CELLS", lim.max_cells)
+    return frozenset(formulas), unchecked
 
 
 def _stream(z: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, lim: Limits, sheet: str | None,

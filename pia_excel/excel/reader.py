@@ -30,7 +30,7 @@ from . import names
 from .bylabel import read_by_labels, read_extra_sheets
 from .cells import SheetRows, WorkbookCells, bounds, names_element, parse_ref, row_col
 from .layout import GUIDE_SHEET, OWN_SHEETS, TABLE_COLUMNS, Layout, col_letter, layout, part, sheet_name
-from .limits import check_package
+from .limits import check_package, check_package_skipping
 from .values import (ILLEGAL_CHARACTERS_RE, INVALID_MARK, MAX_CELL, NOTICE_CODE, ODD_MARK_CODE, TICK_MARKS, TICKED,  # noqa: F401
                      ReadResult, cell_choice, cell_count, cell_date, cell_text, excel_date_notice, mark_state,
                      odd_mark_message)
@@ -42,6 +42,11 @@ MAX_FILES = 999
 def check_file(path: Path) -> frozenset[str]:
     """Raise one clear :class:`WorkbookError` for files that cannot be an xlsx/xlsm workbook; return the worksheet
     parts that hold formulas (:func:`~pia_excel.excel.limits.check_package`)."""
+    _check_kind(path)
+    return check_package(path)  # sizes and used ranges, before python-calamine or openpyxl allocates anything
+
+
+def _check_kind(path: Path) -> None:
     if not path.exists():
         raise WorkbookError(f"{path}: ファイルがありません")
     if path.is_dir():
@@ -54,7 +59,6 @@ def check_file(path: Path) -> frozenset[str]:
         raise WorkbookError(f"{path}: Excel 97-2003 形式（.xls）は読めません（Excelで .xlsx 形式で保存し直してください）")
     if not head.startswith(b"PK"):
         raise WorkbookError(f"{path}: Excelブック（.xlsx/.xlsm）ではありません")
-    return check_package(path)  # sizes and used ranges, before python-calamine or openpyxl allocates anything
 
 
 def _unreadable(path: Path, e: Exception) -> WorkbookError:
@@ -80,12 +84,16 @@ def open_workbook(path: Path, *, keep_vba: bool = False, read_only: bool = False
 def open_cells(path: Path) -> WorkbookCells:
     """Open for reading values only (fast path of :func:`read_workbook`)."""
     path = Path(path)
-    formula_parts = check_file(path)
+    _check_kind(path)
+    # pia-excel's own sheets are not read as values (the live checks' チェック計算 is the largest part of the
+    # workbook): their limits are checked only if something asks for their cells (WorkbookCells.grid)
+    formula_parts, unchecked = check_package_skipping(path, OWN_SHEETS)
     try:
         book = WorkbookCells(path)
     except Exception as e:  # zipfile, XML and calamine errors
         raise _unreadable(path, e) from None
     book.formula_parts = formula_parts
+    book.unchecked = unchecked
     return book
 
 

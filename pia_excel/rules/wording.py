@@ -3,6 +3,7 @@ author (【要確認】 written by ``changelog`` into 説明, 【要修正】, �
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import partial
 from typing import Callable, Iterator
 
@@ -116,8 +117,23 @@ def author_marker_left(ctx: Context) -> Iterator[Hit]:
     """A marker left for the author is still in a text: 【要確認】 (which ``changelog`` writes into 提出時期に係る説明
     of the rows it proposes), or a bracketed 要修正, 要検討, 確認中, TODO … (【】, ［］, 〔〕) or ★要確認. ``pdf``
     refuses such a document unless ``--draft`` is given."""
+    texts = list(_texts(ctx))
+    # one search over all texts for the characters a marker can open with (~1,000 texts in a 全項目評価書, a few
+    # dozen with a 【 in them): only those texts are searched for markers
+    starts, pos = [], 0
+    for _, _, text in texts:
+        starts.append(pos)
+        pos += len(text) + 1
+    joined = "\n".join(text for _, _, text in texts)
+    found = set()
+    for ch in _OPENERS:  # str.find per character: ~20x faster than a regex character class over the whole text
+        at = joined.find(ch)
+        while at >= 0:
+            found.add(bisect_right(starts, at) - 1)
+            at = joined.find(ch, at + 1)
     seen = set()
-    for path, label, text in _texts(ctx):
+    for i in sorted(found):
+        path, label, text = texts[i]
         markers = author_markers(text)
         if markers and path not in seen:
             seen.add(path)
