@@ -19,7 +19,7 @@ from pydantic_core import core_schema
 
 from .errors import PiaError
 
-__all__ = ["Wareki", "WarekiDate", "WarekiError", "parse_wareki"]
+__all__ = ["ERAS", "PARSE_CHARS", "Wareki", "WarekiDate", "WarekiError", "parse_wareki"]
 
 
 class WarekiError(PiaError, ValueError):
@@ -50,6 +50,11 @@ _KANJI_RE = re.compile(
 _ABBREV_RE = re.compile(
     r"([MTSHR])([0-9]{1,4})(?:([./-])([0-9]{1,2})(?:\3([0-9]{1,2}))?)?", re.IGNORECASE
 )
+#: the eras (name, letter, first day, last day) and every character the two patterns above can match (after NFKC
+#: and whitespace removal; letters in both cases): for formulas that parse dates in a workbook (excel/live.py)
+ERAS = _ERAS
+PARSE_CHARS = ("".join(e.name for e in _ERAS) + "元年月日" + "".join(e.letter + e.letter.lower() for e in _ERAS)
+               + "0123456789./-")
 # Canonical form, as printed by str(WarekiDate).
 _CANONICAL_PATTERN = (
     r"^(明治|大正|昭和|平成|令和)(元|[1-9][0-9]*)年"

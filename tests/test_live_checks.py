@@ -2,12 +2,13 @@
 code, they find exactly the (rule, cell) pairs `pia-excel validate` finds for the same rules."""
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from lo_calc import through_libreoffice
 from pia_excel import api
@@ -16,6 +17,7 @@ from pia_excel.excel import live
 from pia_excel.excel.writer import write_workbook
 from pia_excel.models import new_document
 from pia_excel.rules import RULES, validate
+from pia_excel.wareki import WarekiDate, WarekiError
 from strategies import documents
 
 FIXTURES = Path(__file__).with_name("fixtures")
@@ -196,8 +198,8 @@ ODD_TEXTS = ["－", "該当なし", "ｎ/ａ", "N/a", "　", "記入あり", "�
                                                               HealthCheck.function_scoped_fixture])
 @given(doc=documents(max_files=2), data=st.data())
 def test_random_documents_agree_with_validate(tmp_path, doc, data):
-    """Random documents (tests/strategies.py), with odd marks and placeholders typed into some cells: the live
-    checks flag exactly the (rule, cell) pairs validate reports for the same rules."""
+    """Random documents (tests/strategies.py), with odd marks, placeholders and dates of every spelling typed into
+    some cells: the live checks flag exactly the (rule, cell) pairs validate reports for the same rules."""
     run = tmp_path / str(uuid.uuid4())
     run.mkdir()
     path = run / "doc.xlsx"
@@ -205,11 +207,14 @@ def test_random_documents_agree_with_validate(tmp_path, doc, data):
     lay = L.layout_of(doc)
     marks = [(s.title, c.ref) for s in lay.sheets for c in s.cells if c.role == L.MARK_CELL]
     texts = [(s.title, c.ref) for s in lay.sheets for c in s.cells if c.role == L.VALUE and c.kind == "text"]
+    dates = [(s.title, c.ref) for s in lay.sheets for c in s.cells if c.role == L.VALUE and c.kind == "date"]
     wb = load_workbook(path)
     for sheet, a1 in data.draw(st.lists(st.sampled_from(marks), max_size=12)):
         wb[sheet][a1] = data.draw(st.sampled_from(ODD_MARKS))
     for sheet, a1 in data.draw(st.lists(st.sampled_from(texts), max_size=12)):
         wb[sheet][a1] = data.draw(st.sampled_from(ODD_TEXTS))
+    for sheet, a1 in data.draw(st.lists(st.sampled_from(dates), max_size=4)):
+        wb[sheet][a1] = data.draw(st.sampled_from(DATE_TEXTS))
     wb.save(path)
     flagged, _ = _live_results(path, run / "lo")
     assert flagged == _python_results(path)
@@ -438,4 +443,156 @@ def test_negative_answer_with_its_detail_appears_when_typed_and_goes_when_undone
         after, counts = _live_results(typed, tmp_path / f"lo{n + 1}")
         assert after == _python_results(typed)
         assert (("R260", *hoho) in after) == flagged and counts["R260"] == int(flagged)
+    assert after == before and counts == counts_before
+
+
+def _table_cell(lay: L.Layout, n: int, field: str) -> tuple[str, str]:
+    """(sheet, cell) of the 変更箇所 table's row ``n`` (1-based), column ``field``."""
+    for sheet in lay.sheets:
+        if sheet.rows is not None and sheet.rows.item.path == lay.spec.role("changes").path:
+            col = next(c.col for c in sheet.rows.cells if c.role == L.TABLE_ROW and c.field == field)
+            return sheet.title, L.ref(sheet.rows.first_row + n - 1, col)
+    raise AssertionError("no 変更箇所 table")
+
+
+@pytest.mark.libreoffice
+def test_table_row_gaps_appear_when_typed_and_go_when_undone(tmp_path):
+    """R602 on 釧路市's 変更箇所 (21 rows): row 1's 変更日 erased (no row above gives one), row 3's 項目 and 提出時期
+    erased (項目 first; its 提出時期 continues row 2's), a new row 23 with 変更後の記載 only (its 変更日 and 提出時期
+    continue the rows above, its 項目 is missing), a row 24 with a 提出時期 of spaces only (no content)."""
+    doc = api.load(FIXTURES / "kushiro_shuno_juten.json").doc
+    assert len(doc.annex2.henko_kasho) == 21
+    src = tmp_path / "kushiro.xlsx"
+    write_workbook(doc, src)
+    lay = L.layout_of(doc)
+    before, counts_before = _live_results(src, tmp_path / "lo0")
+    assert before == _python_results(src) and counts_before["R602"] == 0
+    date1, item3, timing3 = _table_cell(lay, 1, "date"), _table_cell(lay, 3, "item"), _table_cell(lay, 3, "timing")
+    after23, item23, timing24 = _table_cell(lay, 23, "after"), _table_cell(lay, 23, "item"), _table_cell(lay, 24, "timing")
+    edits = {date1: None, item3: "　", timing3: None, after23: "追記", timing24: "　"}
+    wb = load_workbook(src)
+    undo = {where: wb[where[0]][where[1]].value for where in edits}
+    for (sheet, a1), v in edits.items():
+        wb[sheet][a1] = v
+    typed = tmp_path / "typed.xlsx"
+    wb.save(typed)
+    after, counts = _live_results(typed, tmp_path / "lo1")
+    assert after == _python_results(typed)
+    assert {tuple(w) for c, *w in after if c == "R602"} == {date1, item3, item23}
+    assert counts["R602"] == 3
+
+    for (sheet, a1), v in undo.items():
+        wb[sheet][a1] = v
+    wb.save(typed)
+    again, counts = _live_results(typed, tmp_path / "lo2")
+    assert again == before and counts == counts_before
+
+
+#: 和暦 dates as staff write them, and texts that are no date (wareki.WarekiDate.parse decides)
+DATE_TEXTS = ["令和7年2月25日", "令和７年２月２５日", "令和元年", "令和1年", "令和元年5月", "令和元年4月", "平成31年4月30日",
+              "平成31年5月1日", "平成31年", "平成32年", "R7.2.25", "r7/2/25", "R7-2", "R7", "R7.2/25", "R7.", "R7.2.",
+              "Ｒ７．２．２５", "㍻31年4月30日", "㋿7年㋁㏭", "令和 7 年 2 月", "令和７年\n２月", "明治33年2月29日",
+              "明治32年2月29日", "昭和64年1月8日", "令和0年", "令和7年13月", "令和7年2月30日", "令和7年0月", "令和7年2月0日",
+              "2025年2月25日", "2025/2/25", "令和", "令和年", "令和7年月", "令和7年2月日", "令和7年2", "令和7年2月25",
+              "令和7年2月25日日", "H", " ", "R12345", "R0007.02.05", "令和0007年02月05日", "令和7年002月", "明治1年",
+              "明治元年1月24日", "明治元年1月25日", "大正15年12月25日", "T15.12.25", "S1.12.24", "令和7981年12月31日",
+              "令和7982年", "R7.2.25日", "令和７年２月２５日（火）", "M45.7.30", "H1.1.7", "h01.01.08", "令和⑦年",
+              "令和7年2月25日\u3000", "令和7年\u20022月", "R7﹒2﹒25", "R7－2－25", "R7／2／25", "治大7年", "令和7年2月25日x",
+              "Ｓ６４．１．７", "ｓ64.1.8", "平成２年1月１日", dt.datetime(2025, 2, 25, 13, 5), dt.datetime(1989, 1, 7)]
+
+
+@pytest.mark.libreoffice
+def test_date_formulas_read_dates_as_wareki_does(tmp_path):
+    """The helper cells that read a 和暦 date (excel/live._date_keys), recalculated by LibreOffice, give the first
+    and last day WarekiDate gives for every spelling, and nothing for a text it cannot read."""
+    ctx = live._Ctx(L.layout("juten"))
+    sheet = type("S", (), {"title": "D"})
+    keys = [live._date_keys(ctx, sheet, (i + 1, 1)) for i in range(len(DATE_TEXTS))]
+    wb = Workbook()
+    wb.active.title = "D"
+    for i, t in enumerate(DATE_TEXTS):
+        wb["D"].cell(row=i + 1, column=1, value=t)
+    calc = wb.create_sheet(live.CALC_SHEET)
+    for h in ctx.helpers:
+        calc.cell(row=h.row, column=h.col, value="=" + live.render(h, {}))
+    src = tmp_path / "dates.xlsx"
+    wb.save(src)
+    out = load_workbook(through_libreoffice(src, tmp_path / "lo"), data_only=True)[live.CALC_SHEET]
+    for t, pair in zip(DATE_TEXTS, keys):
+        got = tuple(None if (v := out.cell(row=r, column=c).value) in ("", None) else int(v) for r, c in pair)
+        try:
+            w = WarekiDate.from_date(t) if isinstance(t, dt.datetime) else WarekiDate.parse(t)
+            want = tuple(int(d.strftime("%Y%m%d")) for d in (w.to_date(), w.last_date()))
+        except WarekiError:
+            want = (None, None)
+        assert got == want, t
+
+
+@pytest.mark.libreoffice
+def test_dates_after_kohyo_appear_when_typed_and_go_when_undone(tmp_path):
+    """R301 on 釧路市's document (公表日 令和7年2月25日): the 基礎項目評価 実施日 typed as 令和7年3月 (after it), two
+    変更日 later than it (flagged once, at the first), a 変更日 of 令和7年2月 (maybe the same day: not flagged); the
+    公表日 typed as an Excel date in 令和8年1月 (only the 令和９年 変更日 is later); undone, the checks go."""
+    doc = api.load(FIXTURES / "kushiro_shuno_juten.json").doc
+    src = tmp_path / "kushiro.xlsx"
+    write_workbook(doc, src)
+    lay = L.layout_of(doc)
+    before, counts_before = _live_results(src, tmp_path / "lo0")
+    assert before == _python_results(src) and counts_before["R301"] == 0
+    kiso = _cell(lay, "Ⅴ", lambda c: c.role == L.VALUE and c.path == "V.kiso_jisshi_bi")
+    kohyo = _cell(lay, "表紙", lambda c: c.role == L.VALUE and c.path == "cover.kohyo_bi")
+    d3, d5, d9 = (_table_cell(lay, n, "date") for n in (3, 5, 9))
+    wb = load_workbook(src)
+    undo = {where: wb[where[0]][where[1]].value for where in (kiso, kohyo, d3, d5, d9)}
+    typed = tmp_path / "typed.xlsx"
+    steps = [({kiso: "令和７年３月", d3: "令和7年2月", d5: "R8.1.1", d9: "令和９年"}, {kiso, d5}),
+             ({kohyo: dt.datetime(2026, 1, 10)}, {d9}),
+             (undo, set())]
+    for n, (edits, flagged) in enumerate(steps):
+        for (sheet, a1), v in edits.items():
+            wb[sheet][a1] = v
+        wb.save(typed)
+        after, counts = _live_results(typed, tmp_path / f"lo{n + 1}")
+        assert after == _python_results(typed)
+        assert {tuple(w) for c, *w in after if c == "R301"} == flagged
+    assert after == before and counts == counts_before
+
+
+@pytest.mark.libreoffice
+def test_reassessment_due_follows_todays_date(tmp_path):
+    """R302 on 釧路市's document, dates typed relative to today (TODAY() in the workbook, the machine's date in
+    validate): a 公表日 5 years and a day ago is due, a 基礎項目評価 実施日 exactly 5 years ago is not (while the
+    第三者点検 of the year before is earlier); the 実施日 a day older and the 第三者点検 the same day as an Excel date:
+    the 実施日 is due once, at 基礎項目評価 (the first on a tie); undone, as before."""
+    today = dt.date.today()
+    doc = api.load(FIXTURES / "kushiro_shuno_juten.json").doc
+    src = tmp_path / "kushiro.xlsx"
+    write_workbook(doc, src)
+    lay = L.layout_of(doc)
+    before, counts_before = _live_results(src, tmp_path / "lo0")
+    assert before == _python_results(src)
+    kohyo = _cell(lay, "表紙", lambda c: c.role == L.VALUE and c.path == "cover.kohyo_bi")
+    kiso = _cell(lay, "Ⅴ", lambda c: c.role == L.VALUE and c.path == "V.kiso_jisshi_bi")
+    dai = _cell(lay, "Ⅴ", lambda c: c.role == L.VALUE and c.path == "V.daisansha_jisshi_bi")
+    assert ("R302", *kiso) in before  # 平成27年3月6日
+    five = today.replace(year=today.year - 5, day=28 if (today.month, today.day) == (2, 29) else today.day)
+    older = five - dt.timedelta(days=1)
+    wa = WarekiDate.from_date
+    wb = load_workbook(src)
+    undo = {where: wb[where[0]][where[1]].value for where in (kohyo, kiso, dai)}
+    typed = tmp_path / "typed.xlsx"
+    year_before = wa(five.replace(year=five.year - 1, day=1))
+    steps = [({kohyo: str(wa(older)), kiso: str(wa(five)), dai: f"{year_before.era}{year_before.year}年"},
+              {kohyo} if (today.month, today.day) != (2, 29) else {kohyo, kiso}),
+             ({kiso: str(wa(older)), dai: dt.datetime(older.year, older.month, older.day)}, {kohyo, kiso}),
+             (undo, {tuple(where) for code, *where in before if code == "R302"})]
+    for n, (edits, flagged) in enumerate(steps):
+        for (sheet, a1), v in edits.items():
+            wb[sheet][a1] = v
+        wb.save(typed)
+        after, counts = _live_results(typed, tmp_path / f"lo{n + 1}")
+        if dt.date.today() != today:
+            pytest.skip("the date changed while LibreOffice recalculated")
+        assert after == _python_results(typed)
+        assert {tuple(w) for c, *w in after if c == "R302"} == {tuple(x) for x in flagged}
     assert after == before and counts == counts_before

@@ -12,9 +12,10 @@ is a condition on the cells of the layout, written three times from one definiti
 Each check carries the code of the rule it computes (rules/, the full check); the catalogue marks those rules
 "live" and every other one "Python only" (``docs/rules.md``). Only functions that Excel 2016+, Excel on the web
 and LibreOffice all compute are used: AND, OR, NOT, LEN, TRIM, SUBSTITUTE, CHAR, REPT, LEFT, RIGHT, MID, EXACT,
-ISNUMBER, INT, SEARCH, FIND, SUMPRODUCT, IF, SUM, MAX, MIN, INDEX, HYPERLINK (no MATCH / COUNTIF on texts: they
-take * ? ~ as wildcards; SEARCH does too, so its lists hold no such character except the ? of R103's "意見??なし",
-meant as any one character; R260's explanations are found with FIND: exact, no wildcards).
+ISNUMBER, INT, SEARCH, FIND, SUMPRODUCT, IF, SUM, MAX, MIN, INDEX, HYPERLINK, and for 和暦 dates VALUE, MOD,
+CHOOSE, IFERROR, N, YEAR, MONTH, DAY, TODAY, UNICHAR (Excel 2013+, for whitespace that has no CHAR) (no MATCH /
+COUNTIF on texts: they take * ? ~ as wildcards; SEARCH does too, so its lists hold no such character except the ?
+of R103's "意見??なし", meant as any one character; R260's explanations are found with FIND: exact, no wildcards).
 
 The facts a check needs are read where the Python rule reads them: the spec (``empty_when``, ``applies_when``,
 choices, options), spec/requirements.py (what R101 requires, the answers that switch parts of Ⅲ off, the count
@@ -23,6 +24,11 @@ for the NFKC a formula cannot do) and excel/values.py (the ○ and "no" marks). 
 group (R201, R209, R210) read helper cells on チェック計算 (column :data:`HELPER_COL`, one per block: in use, refers
 to a 別紙); R222 one per sheet (a 情報提供ネットワークシステム box ticked on it); R260 thirteen per text checked, the
 steps of spec/requirements.explains (a detail that explains its negative answer).
+
+Dates (R301, R302) are read by helper cells too, about 20 per date cell (:func:`_date_keys`): every character
+NFKC turns into part of a 和暦 date replaced by SUBSTITUTE chains generated from unicodedata, then
+WarekiDate.parse's two patterns taken apart with FIND / MID, the period checked and clipped to its era, as
+yyyymmdd numbers (no date serials: Excel has none before 1900 and a 29 February 1900).
 
 R401 (a pre-2024 番号法 reference) stays Python only: it reads free text after NFKC with a regular expression and
 an owner search per match (docs/excel_buttons.md says why no formula can). So does R250 (記録される項目 against
@@ -36,10 +42,13 @@ space, 全角スペース, tab and line breaks inside a mark or placeholder or a
 counts written in a form only the reader's normalisation accepts ("2) 委託する", "（５）件": R001 / R003 are Python
 only for that reason); an unreadable value in a cell a check reads (Python reads it as empty, a formula as
 written); a character outside the Basic Multilingual Plane (𠮷) counts as two in R260's span of 40 characters
-(formulas count UTF-16 units).
+(formulas count UTF-16 units); in a date cell, a number without a date format (Python: not a date, R002; a
+formula cannot see formats in Excel on the web and reads it as an Excel date), characters outside the Basic
+Multilingual Plane or ones an .xlsx cannot hold.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -47,7 +56,8 @@ from typing import Callable
 
 from ..spec import EmptyWhen, Item, load_spec
 from ..spec import requirements as req
-from ..spec.text import AUTHOR_MARKER_WORDS, PLACEHOLDERS, nfkc_variants
+from ..spec.text import AUTHOR_MARKER_WORDS, PLACEHOLDERS, compact_replacements, nfkc_variants
+from ..wareki import ERAS, PARSE_CHARS
 from . import layout as L
 from . import names
 from .values import TICK_MARKS, UNTICK_MARKS
@@ -363,7 +373,10 @@ def _required(sheet: L.Sheet, rows: int, lay: L.Layout) -> list[Target]:
         conds = [cond]
         if exempt and it.path.startswith(exempt[0]):
             where = _sheet_of(lay, exempt[1][0].split(".")[0], None)
-            conds.append("NOT(OR(" + ",".join(_substantive(f.cell(where, _at(where, p))) for p in exempt[1]) + "))")
+            conds.append("NOT(OR(" + ",".join(  # a date only when it reads as one (rules/required.py: is_filled)
+                f"ISNUMBER({f.cell(CALC_SHEET, _date_keys(lay, where, _at(where, p))[0])})"
+                if lay.spec.item(p).value_kind == "date" else _substantive(f.cell(where, _at(where, p)))
+                for p in exempt[1]) + "))")
         off = _switched_off(f, lay, sheet, it)
         if off is not None:
             conds.append(f"NOT({off})")
@@ -904,6 +917,231 @@ def _odd_marks(sheet: L.Sheet, rows: int, lay: L.Layout) -> list[Target]:
     return out
 
 
+def _table_row_gaps(sheet: L.Sheet, rows: int, c: _Ctx) -> list[Target]:
+    """R602: a 変更箇所 row with any content (a whitespace-only 提出時期 is none, as the reader strips it) without
+    its 変更日, 項目 or 提出時期, at the first of them missing; an empty 変更日 or 提出時期 below one given in a row
+    above continues it (a merged cell). A 変更日 that is not a date is still one written (R002's)."""
+    if sheet.rows is None or sheet.rows.item.path != c.spec.role("changes").path:
+        return []
+    col = {cell.field: cell.col for cell in sheet.rows.cells if cell.role == L.TABLE_ROW}
+    first = sheet.rows.first_row
+    out = []
+    for r in range(first, first + rows):
+        def missing(f: _Formula, fld: str) -> str:
+            x = f.cell(sheet, (r, col[fld]))
+            if fld == "item":
+                return _blank(x)
+            here = f"LEN({x})=0" if fld == "date" else _blank(x)
+            if r == first:
+                return here
+            above = f.range((first, col[fld]), (r - 1, col[fld]))
+            given = f"LEN({above})>0" if fld == "date" else f"LEN({_nospace(above)})>0"
+            return f"AND({here},SUMPRODUCT(--({given}))=0)"
+        for n, fld in enumerate(("date", "item", "timing")):
+            f = _Formula(sheet)
+            content = "OR(" + ",".join(_filled(f.cell(sheet, (r, col[k]))) if k == "timing" else
+                                       _present(f.cell(sheet, (r, col[k]))) for k in L.TABLE_COLUMNS) + ")"
+            conds = [content] + [f"NOT({missing(f, k)})" for k in ("date", "item", "timing")[:n]] + [missing(f, fld)]
+            out.append(f.target((r, col[fld]), "AND(" + ",".join(conds) + ")"))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- 和暦 dates
+#: SUBSTITUTEs per helper cell of a date's NFKC (Excel nests at most 64 functions)
+_SUBS_PER_CELL = 60
+
+
+def _char(ch: str) -> str:
+    """A one-character text in a formula: control and space characters by their code."""
+    if ch in "\t\n\r":
+        return f"CHAR({ord(ch)})"
+    return f'"{ch}"' if ch.isprintable() or ch == "\u3000" else f"_xlfn.UNICHAR({ord(ch)})"
+
+
+@lru_cache(maxsize=1)
+def _date_replacements() -> tuple[tuple[str, str], ...]:
+    """The NFKC of every character that can become part of a 和暦 date (wareki.PARSE_CHARS), whitespace to
+    nothing; those that give two Latin letters or two separators are left out (no date has them)."""
+    return tuple((c, t) for c, t in compact_replacements(PARSE_CHARS)
+                 if sum(ch.isascii() and ch.isalpha() for ch in t) < 2 and ".." not in t)
+
+
+def _digits(x: str, most: int) -> str:
+    """``x`` is 1 to ``most`` ASCII digits."""
+    pos = ",".join(str(k) for k in range(1, most + 1))
+    return (f'AND(LEN({x})>=1,LEN({x})<={most},'
+            f'SUMPRODUCT(--ISNUMBER(FIND(MID({x}&"{"x" * most}",{{{pos}}},1),"0123456789")))=LEN({x}))')
+
+
+def _date_keys(c: "_Ctx", sheet: L.Sheet, pos: tuple[int, int]) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The helper cells (on チェック計算) of the first and last day of the date in ``pos`` of ``sheet``, as
+    yyyymmdd numbers ("" when it is no date): WarekiDate.parse in formulas — every character NFKC makes part of
+    a date replaced, whitespace removed ("令和７年２月", "㍻31年4月30日", "Ｒ7.2.25"), then "<元号>(元|N)年[N月[N日]]" or
+    "<M T S H R>N[.N[.N]]" with one separator ("." "/" "-") throughout, the year at most 4 digits, month and day
+    at most 2; the period must exist (leap years by the Gregorian rule, not Excel's 1900) and overlap its era,
+    whose first and last days clip it (令和元年 starts on 1 May 2019). A number is an Excel date (its day)."""
+    cache = c.__dict__.setdefault("_date_cells", {})
+    key = (sheet.title, pos)
+    if key in cache:
+        return cache[key]
+
+    def cell(formula: Callable[[_Formula], str]) -> tuple[int, int]:
+        f = _Formula(CALC_SHEET)
+        return c.helper(f, formula(f)), HELPER_COL
+
+    def at(f: _Formula, h: tuple[int, int]) -> str:
+        return f.cell(CALC_SHEET, h)
+
+    reps = _date_replacements()
+    prev = None
+    for k in range(0, len(reps), _SUBS_PER_CELL):
+        def chain(f: _Formula, k=k, prev=prev) -> str:
+            x = f.cell(sheet, pos) if prev is None else at(f, prev)
+            for ch, to in reps[k:k + _SUBS_PER_CELL]:
+                x = f'SUBSTITUTE({x},{_char(ch)},"{to}")'
+            return x
+        prev = cell(chain)
+    n = prev
+    eras = "".join(e.name for e in ERAS)
+    letters = "".join(e.letter for e in ERAS) + "".join(e.letter.lower() for e in ERAS)
+    # 1–5: an era name, 11–15: its letter, 0: neither
+    kind = cell(lambda f: (
+        f'IF(AND(LEN({at(f, n)})>=2,ISNUMBER(FIND(LEFT({at(f, n)},2),"{eras}"))),'
+        f'IF(MOD(FIND(LEFT({at(f, n)},2),"{eras}"),2)=1,(FIND(LEFT({at(f, n)},2),"{eras}")+1)/2,0),'
+        f'IF(AND(LEN({at(f, n)})>=1,ISNUMBER(FIND(LEFT({at(f, n)},1),"{letters}"))),'
+        f'MOD(FIND(LEFT({at(f, n)},1),"{letters}")-1,{len(ERAS)})+11,0))'))
+    rest = cell(lambda f: f"MID({at(f, n)},IF({at(f, kind)}>10,2,3),LEN({at(f, n)}))")
+    # the year's end: 年, or the first separator (past the end: none)
+    p = cell(lambda f: (
+        f"IF({at(f, kind)}>10,MIN(" + ",".join(f'IFERROR(FIND("{sep}",{at(f, rest)}),LEN({at(f, rest)})+1)'
+                                             for sep in "./-")
+        + f'),IFERROR(FIND("年",{at(f, rest)}),0))'))
+    year_t = cell(lambda f: f'IF({at(f, p)}=0,"#",LEFT({at(f, rest)},{at(f, p)}-1))')
+    after = cell(lambda f: f"MID({at(f, rest)},{at(f, p)}+1,LEN({at(f, rest)}))")
+    q = cell(lambda f: (f'IF({at(f, kind)}>10,IF({at(f, p)}>LEN({at(f, rest)}),0,IFERROR(FIND(MID({at(f, rest)},'
+                         f'{at(f, p)},1),{at(f, after)}),0)),IFERROR(FIND("月",{at(f, after)}),0))'))
+    # month and day as "~" and their text, "" when not written
+    month_t = cell(lambda f: (
+        f'IF({at(f, kind)}>10,IF({at(f, p)}>LEN({at(f, rest)}),"","~"&IF({at(f, q)}=0,{at(f, after)},'
+        f'LEFT({at(f, after)},{at(f, q)}-1))),IF(LEN({at(f, after)})=0,"","~"&IF({at(f, q)}=0,"#",'
+        f'LEFT({at(f, after)},{at(f, q)}-1))))'))
+    day_t = cell(lambda f: (
+        f'IF({at(f, q)}=0,"",IF({at(f, kind)}>10,"~"&MID({at(f, after)},{at(f, q)}+1,LEN({at(f, after)})),'
+        f'IF({at(f, q)}=LEN({at(f, after)}),"","~"&IF(EXACT(RIGHT({at(f, after)},1),"日"),'
+        f'MID({at(f, after)},{at(f, q)}+1,LEN({at(f, after)})-{at(f, q)}-1),"#"))))'))
+    # the numbers: 0 not written, -1 not a number of the pattern (or 0)
+    year = cell(lambda f: (
+        f'IF(AND({at(f, kind)}<10,EXACT({at(f, year_t)},"元")),1,'
+        f'IF({_digits(at(f, year_t), 4)},VALUE({at(f, year_t)}),-1))'))
+
+    def part(t: tuple[int, int]):
+        def formula(f: _Formula) -> str:
+            x = f"MID({at(f, t)},2,LEN({at(f, t)}))"
+            return f'IF(LEN({at(f, t)})=0,0,IF({_digits(x, 2)},IF(VALUE({x})>0,VALUE({x}),-1),-1))'
+        return formula
+    month, day = cell(part(month_t)), cell(part(day_t))
+    e = "MOD({k},10)"
+    starts = ",".join(str(era.start.year) for era in ERAS)
+    # the Gregorian year, 0 when the text is no date of the pattern
+    greg = cell(lambda f: (
+        f"IF(OR({at(f, kind)}=0,{at(f, year)}<1,{at(f, month)}<0,{at(f, day)}<0),0,"
+        f"CHOOSE({e.format(k=at(f, kind))},{starts})+{at(f, year)}-1)"))
+    dim = cell(lambda f: (
+        f"IFERROR(CHOOSE({at(f, month)},31,IF(OR(AND(MOD({at(f, greg)},4)=0,MOD({at(f, greg)},100)<>0),"
+        f"MOD({at(f, greg)},400)=0),29,28),31,30,31,30,31,31,30,31,30,31),0)"))
+
+    def ymd(d) -> str:
+        return str(d.year * 10000 + d.month * 100 + d.day)
+    first_days = ",".join(ymd(era.start) for era in ERAS)
+    last_days = ",".join(ymd(era.end) for era in ERAS)
+
+    def bound(last: bool):
+        def formula(f: _Formula) -> str:
+            x, g, m, d, k = f.cell(sheet, pos), at(f, greg), at(f, month), at(f, day), at(f, kind)
+            lo = f"{g}*10000+IF({m}=0,101,{m}*100+IF({d}=0,1,{d}))"
+            hi = f"{g}*10000+IF({m}=0,1231,{m}*100+IF({d}=0,{at(f, dim)},{d}))"
+            era_lo, era_hi = f"CHOOSE({e.format(k=k)},{first_days})", f"CHOOSE({e.format(k=k)},{last_days})"
+            ok = f"AND({g}>0,{g}<={dt.MAXYEAR},{m}<=12,{d}<={at(f, dim)},{hi}>={era_lo},{lo}<={era_hi})"
+            day_ = f"YEAR({x})*10000+MONTH({x})*100+DAY({x})"
+            value = f"MIN({hi},{era_hi})" if last else f"MAX({lo},{era_lo})"
+            return f'IF(ISNUMBER({x}),IFERROR({day_},""),IF({g}=0,"",IF({ok},{value},"")))'
+        return formula
+    out = cell(bound(False)), cell(bound(True))
+    cache[key] = out
+    return out
+
+
+def _dates_after_kohyo(sheet: L.Sheet, rows: int, c: _Ctx) -> list[Target]:
+    """R301: a 実施日 (提出日, 承認日) certainly later than the 公表日 (its first day after the 公表日's last), at
+    the date; the 変更日 of the 変更箇所 rows, once, at the first late row (helper cells: each row late or not)."""
+    spec = c.spec
+    kohyo_sheet = _sheet_of(c, req.KOHYO_BI.split(".")[0], None)
+    kohyo = _at(kohyo_sheet, req.KOHYO_BI)
+    if kohyo is None:
+        return []
+    out = []
+
+    def late(f: _Formula, where: L.Sheet, pos: tuple[int, int]) -> str:
+        first, _ = _date_keys(c, where, pos)
+        _, k_last = _date_keys(c, kohyo_sheet, kohyo)
+        a, b = f.cell(CALC_SHEET, first), f.cell(CALC_SHEET, k_last)
+        return f"AND(ISNUMBER({a}),ISNUMBER({b}),N({a})>N({b}))"
+    for path, _ in req.dates_before_kohyo(c.form):
+        at = _at(sheet, path) if sheet.section.key == path.split(".")[0] else None
+        if at is not None:
+            f = _Formula(sheet)
+            out.append(f.target(at, late(f, sheet, at)))
+    if sheet.rows is not None and sheet.rows.item.path == spec.role("changes").path:
+        col = next(cell.col for cell in sheet.rows.cells if cell.role == L.TABLE_ROW and cell.field == "date")
+        _date_keys(c, kohyo_sheet, kohyo)
+        for r in range(sheet.rows.first_row, sheet.rows.first_row + rows):  # their helper cells first,
+            _date_keys(c, sheet, (r, col))
+        flags = []  # then the rows' flags, in a run of consecutive helper cells
+        for r in range(sheet.rows.first_row, sheet.rows.first_row + rows):
+            f = _Formula(CALC_SHEET)
+            flags.append(c.helper(f, f"IF({late(f, sheet, (r, col))},1,0)"))
+        assert flags == list(range(flags[0], flags[0] + len(flags)))
+        for i, r in enumerate(range(sheet.rows.first_row, sheet.rows.first_row + rows)):
+            f = _Formula(sheet)
+            cond = f"{f.cell(CALC_SHEET, (flags[i], HELPER_COL))}=1"
+            if i:
+                cond = (f"AND({cond},SUM({f.other_range(CALC_SHEET, (flags[0], HELPER_COL), (flags[i - 1], HELPER_COL))})"
+                        "=0)")
+            out.append(f.target((r, col), cond))
+    return out
+
+
+def _reassessment_due(sheet: L.Sheet, rows: int, c: _Ctx) -> list[Target]:
+    """R302: the 公表日, and the later of the two 実施日 (基礎項目評価 on a tie), whose last day plus
+    REASSESS_YEARS years (29 February: the 28th when that year has none) is before today — TODAY(), the date
+    of the PC, as ``validate`` takes the date of the machine it runs on."""
+    kohyo_sheet = _sheet_of(c, req.KOHYO_BI.split(".")[0], None)
+    jisshi = [p for p, _ in req.dates_before_kohyo(c.form)[:2]]
+    j_sheet = _sheet_of(c, jisshi[0].split(".")[0], None)
+    cells = [(kohyo_sheet, req.KOHYO_BI)] + [(j_sheet, p) for p in jisshi]
+    if not any(w is sheet for w, _ in cells) or any(_at(w, p) is None for w, p in cells):
+        return []
+    years = req.REASSESS_YEARS
+    today = "(YEAR(TODAY())*10000+MONTH(TODAY())*100+DAY(TODAY()))"
+
+    def due(x: str) -> str:
+        y = f"(INT(N({x})/10000)+{years})"
+        leap = f"OR(AND(MOD({y},4)=0,MOD({y},100)<>0),MOD({y},400)=0)"
+        return f"N({x})+{years * 10000}-IF(AND(MOD(N({x}),10000)=229,NOT({leap})),1,0)<{today}"
+    out = []
+    for i, (where, path) in enumerate(cells):
+        if where is not sheet:
+            continue
+        f = _Formula(sheet)
+        last = f.cell(CALC_SHEET, _date_keys(c, where, _at(where, path))[1])
+        conds = [f"ISNUMBER({last})"]
+        if i:  # the later 実施日 only
+            other = f.cell(CALC_SHEET, _date_keys(c, j_sheet, _at(j_sheet, jisshi[2 - i]))[1])
+            conds.append(f"OR(NOT(ISNUMBER({other})),N({last}){'>=' if i == 1 else '>'}N({other}))")
+        out.append(f.target(_at(where, path), "AND(" + ",".join(conds + [due(last)]) + ")"))
+    return out
+
+
 #: code, 重要度, what is counted, the compiler (sheet, data rows of its list or table → targets)
 CHECKS: list[tuple[str, str, str, Callable[[L.Sheet, int, L.Layout], list[Target]]]] = [
     ("R004", ERROR, "チェック欄に○以外の記号（×・－・なし等は○なしとして読む）", _odd_marks),
@@ -932,7 +1170,10 @@ CHECKS: list[tuple[str, str, str, Callable[[L.Sheet, int, L.Layout], list[Target
     ("R251", ERROR, "Ⅰ 対象人数とⅡ 対象となる本人の数の範囲が重ならない", _ninzu_vs_honnin),
     ("R260", WARNING, "「行っていない」「定めていない」などの回答なのに、その内容が記入されている",
      _negative("R260", explained=True)),
+    ("R301", ERROR, "日付の前後関係が誤っている（実施日・変更日が公表日より後）", _dates_after_kohyo),
+    ("R302", WARNING, "前回の評価から5年以上経過（再評価の時期）", _reassessment_due),
     ("R502", ERROR, "作成者向けの印（【要確認】など）が残っている", lambda s, n, lay: _markers(s, n)),
+    ("R602", ERROR, "変更箇所の行に変更日・項目・提出時期の記入漏れ", _table_row_gaps),
 ]
 #: the codes of the rules computed in the workbook (the catalogue's "live" rules)
 LIVE_CODES = frozenset(code for code, *_ in CHECKS)

@@ -4,20 +4,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Iterator
 
+from ..spec.requirements import REASSESS_YEARS, dates_before_kohyo
 from ..wareki import WarekiDate
 from .engine import WARNING, ERROR, Context, Hit, rule
-
-#: re-assessment is expected within this many years of the last one (特定個人情報保護評価指針)
-REASSESS_YEARS = 5
-
-
-def _dates_before_kohyo(ctx: Context) -> Iterator[tuple[str, str]]:
-    """(path, label) of the dates that cannot be later than the 公表日."""
-    yield ctx.role("kiso_jisshi_bi"), "基礎項目評価の実施日"
-    yield ctx.role("daisansha_jisshi_bi"), "第三者点検の実施日"
-    if ctx.form == "zenkomoku":
-        yield "VI.ppc_teishutsu_bi", "個人情報保護委員会への提出日"
-        yield "cover.ppc_shonin_bi", "個人情報保護委員会の承認日"
 
 
 def definitely_after(a: WarekiDate, b: WarekiDate) -> bool:
@@ -35,7 +24,7 @@ def dates_after_kohyo(ctx: Context) -> Iterator[Hit]:
     kohyo = ctx.doc.cover.kohyo_bi
     if kohyo is None:
         return
-    for path, label in _dates_before_kohyo(ctx):
+    for path, label in dates_before_kohyo(ctx.form):
         d = ctx.value(path)
         if isinstance(d, WarekiDate) and definitely_after(d, kohyo):
             yield Hit(path, {"label": label, "date": str(d), "kohyo": str(kohyo)})
@@ -50,6 +39,8 @@ def dates_after_kohyo(ctx: Context) -> Iterator[Hit]:
 
 
 def _years_later(d: dt.date, years: int) -> dt.date:
+    if d.year + years > dt.MAXYEAR:  # 令和7981年: never due
+        return dt.date.max
     try:
         return d.replace(year=d.year + years)
     except ValueError:  # 29 February
@@ -64,9 +55,7 @@ def reassessment_due(ctx: Context) -> Iterator[Hit]:
     injectable for tests: ``validate(..., today=…)``, CLI ``--today``)."""
     today = ctx.today
     candidates = [("cover.kohyo_bi", "公表日")]
-    jisshi = [(p, lbl) for p, lbl in ((ctx.role("kiso_jisshi_bi"), "基礎項目評価の実施日"),
-                                      (ctx.role("daisansha_jisshi_bi"), "第三者点検の実施日"))
-              if isinstance(ctx.value(p), WarekiDate)]
+    jisshi = [(p, lbl) for p, lbl in dates_before_kohyo(ctx.form)[:2] if isinstance(ctx.value(p), WarekiDate)]
     if jisshi:
         candidates.append(max(jisshi, key=lambda pl: ctx.value(pl[0]).last_date()))
     for path, label in candidates:

@@ -116,6 +116,23 @@ def explains(text: str) -> bool:
     text = text.strip()
     first = _TAG_RE.sub("", text).split(EXPLAINS[8])[0] + EXPLAINS[8]
     return bool(_EXPLAINS_RE.search(text) or _EXPLAINS_RE.search(first))
+# ---- dates (R301 / R302)
+#: the 公表日, which the other dates of the document cannot follow (R301) and which starts the 5 years (R302)
+KOHYO_BI = "cover.kohyo_bi"
+#: re-assessment is expected within this many years of the last one (特定個人情報保護評価指針)
+REASSESS_YEARS = 5
+
+
+def dates_before_kohyo(form: str) -> tuple[tuple[str, str], ...]:
+    """(template path, label) of the dates that cannot be later than the 公表日 (R301; the 変更日 of the 変更箇所
+    rows too); the first two are the 実施日 whose latest starts R302's 5 years."""
+    spec = load_spec(form)
+    out = ((spec.role("kiso_jisshi_bi").path, "基礎項目評価の実施日"),
+           (spec.role("daisansha_jisshi_bi").path, "第三者点検の実施日"))
+    if form == "zenkomoku":
+        out += (("VI.ppc_teishutsu_bi", "個人情報保護委員会への提出日"), ("cover.ppc_shonin_bi", "個人情報保護委員会の承認日"))
+    return out
+
 
 # ---- counts against the blocks filled in (R201 / R210)
 #: Ⅱ-4: the count cell of 委託する and the 委託事項 blocks it counts

@@ -212,3 +212,24 @@ def nfkc_variants(words: Iterable[str]) -> tuple[str, ...]:
             if compact(s) == want:
                 out.add(s)
     return tuple(sorted(out))
+
+
+#: characters an .xlsx cell cannot hold (XML 1.0), never in a workbook's text
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@lru_cache(maxsize=8)
+def compact_replacements(chars: str) -> tuple[tuple[str, str], ...]:
+    """(character, what :func:`compact` makes of it) for every character of the Basic Multilingual Plane that
+    compact changes into nothing but ``chars`` (whitespace into ""): replaced one by one, they read a text as
+    compact does wherever compact gives a text of ``chars`` alone — for formulas that cannot normalise
+    (excel/live.py). Characters an .xlsx cell cannot hold are left out."""
+    out = []
+    for cp in range(0x10000):
+        if 0xD800 <= cp < 0xE000:
+            continue
+        c = chr(cp)
+        t = compact(c)
+        if t != c and all(ch in chars for ch in t) and not _XML_ILLEGAL.match(c):
+            out.append((c, t))
+    return tuple(out)
