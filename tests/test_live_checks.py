@@ -36,6 +36,29 @@ def _python_results(path: Path) -> set:
     return {(f.code, f.sheet, f.cell) for f in validate(api.load(path).doc, codes=live.LIVE_CODES).findings}
 
 
+def _typed_steps(wb, steps, tmp_path: Path, recalculated=None):
+    """Type each step's edits ({(sheet, cell): value}) into the open workbook ``wb``, save it, have LibreOffice
+    recalculate it and check the live results equal validate's; yields (live results, counts per check, the step's
+    expectation). ``recalculated`` is called after each recalculation (e.g. to skip when the date changed)."""
+    typed = tmp_path / "typed.xlsx"
+    for n, (edits, expected) in enumerate(steps):
+        for (sheet, a1), v in edits.items():
+            wb[sheet][a1] = v
+        wb.save(typed)
+        after, counts = _live_results(typed, tmp_path / f"lo{n + 1}")
+        if recalculated is not None:
+            recalculated()
+        assert after == _python_results(typed)
+        yield after, counts, expected
+
+
+def _same_day(today):
+    def check() -> None:
+        if dt.date.today() != today:
+            pytest.skip("the date changed while LibreOffice recalculated")
+    return check
+
+
 def test_every_live_check_computes_a_rule_of_the_catalogue():
     for code, severity, what, _ in live.CHECKS:
         assert code in RULES and RULES[code].severity == severity and RULES[code].title == what
@@ -323,15 +346,9 @@ def test_count_beyond_slots_without_reference_appears_when_typed_and_goes_when_u
     bikou = value("II.itaku_jiko[2].itaku_naiyo")
     wb = load_workbook(src)
     undo = {where: wb[where[0]][where[1]].value for where in (note, itaku, bikou)}
-    typed = tmp_path / "typed.xlsx"
-    for n, (edits, flagged) in enumerate([({note: None, itaku: 21}, {itaku, teikyo}),
-                                          ({note: None, itaku: 21, bikou: f"{undo[bikou]}（別添2参照）"}, {teikyo}),
-                                          (undo, set())]):
-        for (sheet, a1), v in edits.items():
-            wb[sheet][a1] = v
-        wb.save(typed)
-        after, counts = _live_results(typed, tmp_path / f"lo{n + 1}")
-        assert after == _python_results(typed)
+    for after, counts, flagged in _typed_steps(wb, [({note: None, itaku: 21}, {itaku, teikyo}),
+                                                    ({note: None, itaku: 21, bikou: f"{undo[bikou]}（別添2参照）"}, {teikyo}),
+                                                    (undo, set())], tmp_path):
         assert {tuple(w) for c, *w in after if c == "R209"} == flagged
     assert after == before and counts == counts_before
 
@@ -353,14 +370,8 @@ def test_network_connection_appears_when_ticked_and_the_check_goes(tmp_path):
                  and c.item.options[c.option - 1].label == "情報提供ネットワークシステム")
     wb = load_workbook(src)
     undo = {where: wb[where[0]][where[1]].value for where in (system, hoho)}
-    typed = tmp_path / "typed.xlsx"
-    for n, (edits, flagged) in enumerate([({system: "✔"}, True), ({system: "✔", hoho: "〇"}, False),
-                                          (undo, True)]):
-        for (sheet, a1), v in edits.items():
-            wb[sheet][a1] = v
-        wb.save(typed)
-        after, counts = _live_results(typed, tmp_path / f"lo{n + 1}")
-        assert after == _python_results(typed)
+    for after, counts, flagged in _typed_steps(wb, [({system: "✔"}, True), ({system: "✔", hoho: "〇"}, False),
+                                                    (undo, True)], tmp_path):
         assert (("R222", *renkei) in after) == flagged
     assert after == before and counts == counts_before
 
@@ -433,15 +444,9 @@ def test_negative_answer_with_its_detail_appears_when_typed_and_goes_when_undone
     hoho = _cell(lay, "Ⅲ", lambda c: c.role == L.VALUE and c.path == "III.user_ninsho_hoho")
     wb = load_workbook(src)
     undo = {where: wb[where[0]][where[1]].value for where in (answer, hoho)}
-    typed = tmp_path / "typed.xlsx"
-    for n, (edits, flagged) in enumerate([({answer: "行っていない"}, True),
-                                          ({hoho: "紙の帳票のみで事務を行うため、ユーザ認証は行わない。"}, False),
-                                          (undo, False)]):
-        for (sheet, a1), v in edits.items():
-            wb[sheet][a1] = v
-        wb.save(typed)
-        after, counts = _live_results(typed, tmp_path / f"lo{n + 1}")
-        assert after == _python_results(typed)
+    for after, counts, flagged in _typed_steps(wb, [({answer: "行っていない"}, True),
+                                                    ({hoho: "紙の帳票のみで事務を行うため、ユーザ認証は行わない。"}, False),
+                                                    (undo, False)], tmp_path):
         assert (("R260", *hoho) in after) == flagged and counts["R260"] == int(flagged)
     assert after == before and counts == counts_before
 
@@ -544,16 +549,10 @@ def test_dates_after_kohyo_appear_when_typed_and_go_when_undone(tmp_path):
     d3, d5, d9 = (_table_cell(lay, n, "date") for n in (3, 5, 9))
     wb = load_workbook(src)
     undo = {where: wb[where[0]][where[1]].value for where in (kiso, kohyo, d3, d5, d9)}
-    typed = tmp_path / "typed.xlsx"
     steps = [({kiso: "令和７年３月", d3: "令和7年2月", d5: "R8.1.1", d9: "令和９年"}, {kiso, d5}),
              ({kohyo: dt.datetime(2026, 1, 10)}, {d9}),
              (undo, set())]
-    for n, (edits, flagged) in enumerate(steps):
-        for (sheet, a1), v in edits.items():
-            wb[sheet][a1] = v
-        wb.save(typed)
-        after, counts = _live_results(typed, tmp_path / f"lo{n + 1}")
-        assert after == _python_results(typed)
+    for after, counts, flagged in _typed_steps(wb, steps, tmp_path):
         assert {tuple(w) for c, *w in after if c == "R301"} == flagged
     assert after == before and counts == counts_before
 
@@ -580,19 +579,11 @@ def test_reassessment_due_follows_todays_date(tmp_path):
     wa = WarekiDate.from_date
     wb = load_workbook(src)
     undo = {where: wb[where[0]][where[1]].value for where in (kohyo, kiso, dai)}
-    typed = tmp_path / "typed.xlsx"
     year_before = wa(five.replace(year=five.year - 1, day=1))
     steps = [({kohyo: str(wa(older)), kiso: str(wa(five)), dai: f"{year_before.era}{year_before.year}年"},
               {kohyo} if (today.month, today.day) != (2, 29) else {kohyo, kiso}),
              ({kiso: str(wa(older)), dai: dt.datetime(older.year, older.month, older.day)}, {kohyo, kiso}),
              (undo, {tuple(where) for code, *where in before if code == "R302"})]
-    for n, (edits, flagged) in enumerate(steps):
-        for (sheet, a1), v in edits.items():
-            wb[sheet][a1] = v
-        wb.save(typed)
-        after, counts = _live_results(typed, tmp_path / f"lo{n + 1}")
-        if dt.date.today() != today:
-            pytest.skip("the date changed while LibreOffice recalculated")
-        assert after == _python_results(typed)
+    for after, counts, flagged in _typed_steps(wb, steps, tmp_path, recalculated=_same_day(today)):
         assert {tuple(w) for c, *w in after if c == "R302"} == {tuple(x) for x in flagged}
     assert after == before and counts == counts_before
