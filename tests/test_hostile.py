@@ -187,3 +187,66 @@ def test_an_own_sheet_is_skipped_only_when_plainly_named(tmp_path, edit):
         path = hf._rewrite(path, tmp_path / "b.xlsx", rewrite)
     with pytest.raises(WorkbookError, match="PIA_EXCEL_MAX_SHEET_CELLS"):
         check_package_skipping(path, OWN_SHEETS)
+
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def _after_sheet_data(tmp_path, name: str, extra: str) -> Path:
+    def edit(member, data):
+        if member == hf.COVER:
+            data = data.replace(b"</sheetData>", b"</sheetData>" + extra.encode(), 1)
+        return data
+    return hf._rewrite(hf.SAMPLE, tmp_path / name, edit)
+
+
+@pytest.mark.parametrize("chunk", [61, 997, 1 << 20])
+def test_cells_are_searched_in_every_sheet_data_whatever_the_chunks(tmp_path, monkeypatch, chunk):
+    """The scan looks for cells and formulas inside <sheetData> only (what follows it — conditional formats,
+    merges — is a third of a form sheet), but in every one: a far cell in a second, prefixed <sheetData> after the
+    first is found, however the part is cut into chunks; so is a formula."""
+    import pia_excel.excel.limits as limits
+
+    monkeypatch.setattr(limits, "_CHUNK", chunk)
+    second = (f'<x:sheetData xmlns:x="{MAIN_NS}"><x:row r="1048576"><x:c r="XFD1048576"><x:v>1</x:v></x:c>'
+              f'</x:row></x:sheetData>')
+    with pytest.raises(WorkbookError, match="PIA_EXCEL_MAX_SHEET_CELLS"):
+        check_package(_after_sheet_data(tmp_path, "second.xlsx", second))
+    with pytest.raises(WorkbookError, match="PIA_EXCEL_MAX_SHEET_CELLS"):
+        check_package(hf.far_cell(tmp_path / "far.xlsx"))
+    formula = hf._rewrite(hf.SAMPLE, tmp_path / "f.xlsx", lambda m, d: d.replace(
+        b"</sheetData>", b'<row r="99"><c r="A99"><f>1+1</f><v>2</v></c></row></sheetData>', 1) if m == hf.COVER else d)
+    assert hf.COVER in check_package(formula)
+
+
+def test_what_follows_the_sheet_data_is_not_taken_for_cells(tmp_path):
+    """Text after the last </sheetData> that looks like a far cell is no cell for the readers either: python-calamine
+    reads the sheet as it was, so the scan lets it pass."""
+    path = _after_sheet_data(tmp_path, "ext.xlsx", '<extLst><ext uri="x"><c r="XFD1048576"><f>1</f></c></ext></extLst>')
+    assert hf.COVER not in check_package(path)
+    book = open_cells(path)
+    assert len(book.grid("表紙")) == len(open_cells(hf.SAMPLE).grid("表紙"))
+
+
+@pytest.mark.parametrize("size", [1, 4096, 1 << 20])
+def test_member_chunks_inflate_as_zipfile_reads(tmp_path, size):
+    from pia_excel.excel.parts import INFLATE_ERRORS, member_chunks
+
+    stored = tmp_path / "stored.xlsx"
+    with zipfile.ZipFile(hf.SAMPLE) as zin, zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as zout:
+        for info in zin.infolist()[:6]:
+            zout.writestr(info.filename, zin.read(info))
+    for path in (hf.SAMPLE, stored):
+        with open(path, "rb") as fh, zipfile.ZipFile(fh) as z:
+            for info in z.infolist()[:6]:
+                chunks = list(member_chunks(z, fh, info, size))
+                assert b"".join(chunks) == z.read(info) and all(len(c) <= size for c in chunks)
+    cut = tmp_path / "cut.xlsx"  # the first member's data cut short, the directory left as it was
+    data = bytearray(hf.SAMPLE.read_bytes())
+    with zipfile.ZipFile(hf.SAMPLE) as z:
+        info = max(z.infolist(), key=lambda i: i.compress_size)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    cut.write_bytes(bytes(data[:start + info.compress_size // 2]) + bytes(data[start + info.compress_size:]))
+    with open(cut, "rb") as fh, zipfile.ZipFile(fh) as z:
+        with pytest.raises((EOFError, zipfile.BadZipFile, *INFLATE_ERRORS)):
+            b"".join(member_chunks(z, fh, z.getinfo(info.filename), size))

@@ -220,10 +220,10 @@ class SheetRows:
 class WorkbookCells(SheetRows):
     """Values of every sheet (rows of plain values, 0-based) and the defined names of one workbook file."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, workbook_xml: bytes | None = None):
         self.path = Path(path)
-        #: xl/workbook.xml as stored (UTF-8); its defined names are parsed when first asked for
-        self.workbook_xml = read_workbook_xml(self.path)
+        #: xl/workbook.xml as stored (UTF-8; read here unless given); its defined names are parsed when first asked
+        self.workbook_xml = workbook_xml if workbook_xml is not None else read_workbook_xml(self.path)
         self._defined_names: dict[str, str] | None = None
         self._rows: dict[str, list[list[Any]]] = {}
         self._grids: dict[str, list[list[Any]]] = {}

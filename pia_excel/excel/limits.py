@@ -34,17 +34,19 @@ workbook.xml with the defined names, 13 MB; the most compressed, 35:1), has 305 
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import zipfile
 import zlib
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import BinaryIO, Iterator, NamedTuple
 
 from ..errors import WorkbookError
-from .parts import relationships, sheet_ids, sheets_element
+from .parts import INFLATE_ERRORS, member_chunks, relationships, sheet_ids, sheets_element
 
-__all__ = ["Limits", "limits", "check_package", "check_package_skipping", "check_part"]
+__all__ = ["Limits", "PackageScan", "limits", "check_package", "check_package_skipping", "check_part"]
 
 _MIB = 1 << 20
 
@@ -114,6 +116,18 @@ def _fmt(n: int) -> str:
     return f"{n:,}"
 
 
+class PackageScan(NamedTuple):
+    """What :func:`check_package_skipping` found besides the limits."""
+
+    #: worksheet parts holding a formula element
+    formula_parts: frozenset[str]
+    #: sheets left unchecked (title → part): :func:`check_part` before anything parses them
+    unchecked: dict[str, str]
+    #: xl/workbook.xml as read to find them (None when nothing was to be left out or it was unreadable): the reader
+    #: need not read it again
+    workbook_xml: bytes | None
+
+
 def check_package(path: Path, lim: Limits | None = None) -> frozenset[str]:
     """Raise :class:`WorkbookError` when the package at ``path`` (a zip) exceeds a limit; otherwise return the
     worksheet parts that hold a formula (``<f>`` element: the reader reports formulas in value cells).
@@ -122,49 +136,66 @@ def check_package(path: Path, lim: Limits | None = None) -> frozenset[str]:
     positions of its cells); nothing is parsed as XML and nothing is allocated in proportion to what a part
     claims. A zip that cannot be read is left to the reader's own messages.
     """
-    return check_package_skipping(path, frozenset(), lim)[0]
+    return check_package_skipping(path, frozenset(), lim).formula_parts
 
 
 def check_package_skipping(path: Path, skip: frozenset[str], lim: Limits | None = None
-                           ) -> tuple[frozenset[str], dict[str, str]]:
+                           ) -> PackageScan:
     """:func:`check_package`, leaving out the worksheets titled in ``skip`` that the caller will not parse;
-    return the formula parts and the sheets left unchecked (title → part), which must go through
-    :func:`check_part` before anything parses them (``cells.WorkbookCells`` does so).
+    return the formula parts, the sheets left unchecked (title → part), which must go through :func:`check_part`
+    before anything parses them (``cells.WorkbookCells`` does so), and workbook.xml (:class:`PackageScan`).
 
     Used by the reader for pia-excel's own sheets (the live checks' チェック計算: 1.5 MB of formulas in a 3-file
     全項目 workbook, more than the sheets read): a sheet is left out only when the workbook names it plainly — one
     <sheet> element with that title, one relationship to its part, no other sheet on that part, no comment in
     either list — so the part skipped is the one any reader would open under that title."""
     lim = lim or limits()
-    try:
-        z = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return frozenset(), {}  # the reader reports it in its own words
-    with z:
-        return _check(z, path, lim, skip)
+    with _opened(path) as (z, fh):
+        if z is None:
+            return PackageScan(frozenset(), {}, None)  # the reader reports it in its own words
+        return _check(z, fh, path, lim, skip)
 
 
 def check_part(path: Path, part: str, lim: Limits | None = None) -> None:
     """Check one worksheet part left out by :func:`check_package_skipping` (raise when over a limit)."""
     lim = lim or limits()
-    try:
-        z = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return
-    with z:
-        for info in z.infolist():
+    with _opened(path) as (z, fh):
+        for info in z.infolist() if z is not None else ():
             if info.filename == part:
-                _stream(z, info, path, lim, part)
+                _stream(z, fh, info, path, lim, part)
 
 
-def _skippable(z: zipfile.ZipFile, skip: frozenset[str]) -> dict[str, str]:
-    """Title → worksheet part of the sheets of ``skip`` that are named plainly (see :func:`check_package_skipping`);
-    anything unusual leaves the sheet checked."""
+@contextlib.contextmanager
+def _opened(path: Path) -> Iterator[tuple[zipfile.ZipFile | None, BinaryIO | None]]:
+    """The package as a zip and the file it is read from (members are inflated straight from the file:
+    parts.member_chunks); (None, None) when it is no readable zip."""
     try:
-        wb = sheets_element(z.read("xl/workbook.xml"))
+        fh = open(path, "rb")
+    except OSError:
+        yield None, None
+        return
+    with fh:
+        try:
+            z = zipfile.ZipFile(fh)
+        except (zipfile.BadZipFile, OSError, ValueError):
+            yield None, None
+            return
+        with z:
+            yield z, fh
+
+
+def _skippable(z: zipfile.ZipFile, skip: frozenset[str]) -> tuple[dict[str, str], bytes | None]:
+    """Title → worksheet part of the sheets of ``skip`` that are named plainly (see :func:`check_package_skipping`),
+    anything unusual leaving the sheet checked; and xl/workbook.xml as read for it (None when unreadable)."""
+    try:
+        workbook_xml = z.read("xl/workbook.xml")
         rels = z.read("xl/_rels/workbook.xml.rels")
     except (KeyError, zipfile.BadZipFile, zlib.error, OSError, ValueError, NotImplementedError, RuntimeError):
-        return {}
+        return {}, None
+    return _plainly_named(z, skip, sheets_element(workbook_xml), rels), workbook_xml
+
+
+def _plainly_named(z: zipfile.ZipFile, skip: frozenset[str], wb: bytes, rels: bytes) -> dict[str, str]:
     if b"<!" in wb or b"<!" in rels or b"&" in rels:
         return {}
     targets: dict[str, list[str]] = {}
@@ -187,8 +218,7 @@ def _skippable(z: zipfile.ZipFile, skip: frozenset[str]) -> dict[str, str]:
 _PLAIN_PART = re.compile(r"xl/worksheets/[A-Za-z0-9_]+\.xml\Z")
 
 
-def _check(z: zipfile.ZipFile, path: Path, lim: Limits, skip: frozenset[str]
-           ) -> tuple[frozenset[str], dict[str, str]]:
+def _check(z: zipfile.ZipFile, fh: BinaryIO, path: Path, lim: Limits, skip: frozenset[str]) -> PackageScan:
     infos = z.infolist()
     total = 0
     sheets = []
@@ -206,30 +236,34 @@ def _check(z: zipfile.ZipFile, path: Path, lim: Limits, skip: frozenset[str]
             sheets.append(info)
         elif info.compress_size * _DEFLATE_MAX_RATIO > lim.max_part_bytes and info.compress_type != zipfile.ZIP_STORED:
             # a directory may lie about a member's size: inflate the few members large enough to matter
-            _stream(z, info, path, lim, None)
+            _stream(z, fh, info, path, lim, None)
     if total > lim.max_total_bytes:
         raise _over(path, f"展開すると合計 {_fmt(total)} バイトになります", "PIA_EXCEL_MAX_TOTAL_BYTES", lim.max_total_bytes)
     if len(sheets) > lim.max_sheets:
         raise _over(path, f"シートが {len(sheets):,} 枚あります", "PIA_EXCEL_MAX_SHEETS", lim.max_sheets)
     # the sizes are checked: workbook.xml and its rels can be read to find the sheets to leave out
-    unchecked = _skippable(z, skip) if skip else {}
+    unchecked, workbook_xml = _skippable(z, skip) if skip else ({}, None)
     skipped = set(unchecked.values())
     cells = 0
     formulas: set[str] = set()
     for info in sheets:
         if info.filename in skipped:
             continue
-        cells += _stream(z, info, path, lim, info.filename, formulas)
+        cells += _stream(z, fh, info, path, lim, info.filename, formulas)
         if cells > lim.max_cells:
             raise _over(path, f"シートの使用範囲が合計 {cells:,} セルを超えます", "PIA_EXCEL_MAX_CELLS", lim.max_cells)
-    return frozenset(formulas), unchecked
+    return PackageScan(frozenset(formulas), unchecked, workbook_xml)
 
 
-def _stream(z: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, lim: Limits, sheet: str | None,
+def _stream(z: zipfile.ZipFile, fh: BinaryIO, info: zipfile.ZipInfo, path: Path, lim: Limits, sheet: str | None,
             formulas: set[str] | None = None) -> int:
     """Inflate one member chunk by chunk (never more than its limit); for a worksheet, return its used range from
     A1 in cells (the larger of its <dimension> and the cells present) and raise when it is over the limit, and add
-    its name to ``formulas`` when it holds a formula element."""
+    its name to ``formulas`` when it holds a formula element.
+
+    Cells and formulas are looked for inside <sheetData> only, where every reader takes them from (the conditional
+    formats, merges and validations after it are a third of a form sheet's XML); a sheet whose elements have a
+    namespace prefix is searched whole."""
     rows = cols = 0
     dim = _SMALL
     exact = False
@@ -237,40 +271,58 @@ def _stream(z: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, lim: Limits, 
     tail = b""
     first = True
     plain = True
+    inside = True  # in a <sheetData> element, or before the first one: searched
     try:
-        with z.open(info) as fh:
-            while True:
-                chunk = fh.read(_CHUNK)
-                if not chunk:
-                    break
-                seen += len(chunk)
-                if seen > lim.max_part_bytes:
-                    raise _over(path, f"{info.filename} が展開すると {_fmt(lim.max_part_bytes)} バイトを超えます",
-                                "PIA_EXCEL_MAX_PART_BYTES", lim.max_part_bytes)
-                if sheet is None:
-                    continue
-                data = tail + chunk
-                if first:
-                    first = False
-                    plain = b"<worksheet" in data[:65536]  # else its elements have a namespace prefix (rare)
-                    m = _DIMENSION.search(data, 0, 65536)
-                    ext = _extent(m.group(1).decode("ascii", "replace")) if m else None
-                    if ext:
-                        _check_sheet(path, sheet, ext[0], ext[1], lim, "dimension")
-                        dim = (min(ext[0], _SMALL[0]), min(ext[1], _SMALL[1]))
+        for chunk in member_chunks(z, fh, info, _CHUNK):
+            seen += len(chunk)
+            if seen > lim.max_part_bytes:
+                raise _over(path, f"{info.filename} が展開すると {_fmt(lim.max_part_bytes)} バイトを超えます",
+                            "PIA_EXCEL_MAX_PART_BYTES", lim.max_part_bytes)
+            if sheet is None:
+                continue
+            data = tail + chunk
+            if first:
+                first = False
+                plain = b"<worksheet" in data[:65536]  # else its elements have a namespace prefix (rare)
+                m = _DIMENSION.search(data, 0, 65536)
+                ext = _extent(m.group(1).decode("ascii", "replace")) if m else None
+                if ext:
+                    _check_sheet(path, sheet, ext[0], ext[1], lim, "dimension")
+                    dim = (min(ext[0], _SMALL[0]), min(ext[1], _SMALL[1]))
+            span, inside = _sheet_data(data, inside) if plain else ((0, len(data)), True)
+            if span is not None:
+                start, stop = span
                 if formulas is not None and info.filename not in formulas and (
-                        b"</f>" in data if plain else _PREFIXED_F.search(data) is not None):
+                        data.find(b"</f>", start, stop) >= 0 if plain else
+                        _PREFIXED_F.search(data, start, stop) is not None):
                     formulas.add(info.filename)
-                if exact or _OUTLIER.search(data):
+                if exact or _OUTLIER.search(data, start, stop):
                     exact = True
-                    cols = max(cols, max(map(_col, set(_CELL_COL.findall(data))), default=0))
-                    rows = max(rows, max(map(int, set(_CELL_ROW.findall(data))), default=0))
+                    cols = max(cols, max(map(_col, set(_CELL_COL.findall(data, start, stop))), default=0))
+                    rows = max(rows, max(map(int, set(_CELL_ROW.findall(data, start, stop))), default=0))
                     _check_sheet(path, sheet, rows, cols, lim, "cells")
-                cut = data.rfind(b"<", max(0, len(data) - 256))
-                tail = data[cut:] if cut >= 0 else b""
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError):
+            cut = data.rfind(b"<", max(0, len(data) - 256))
+            tail = data[cut:] if cut >= 0 else b""
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, RuntimeError) + INFLATE_ERRORS:
         return 0  # a bad CRC, a truncated or encrypted member, an unknown compression: the reader reports it
     return rows * cols if exact else dim[0] * dim[1]
+
+
+def _sheet_data(data: bytes, inside: bool) -> tuple[tuple[int, int] | None, bool]:
+    """The span of ``data`` (one chunk of a worksheet part) from the first <sheetData> start tag to the last end
+    tag (from the chunk's start when ``inside`` one, as at the part's start; to its end when "sheetData" occurs
+    anywhere after the last end tag, prefixed or not), and whether the chunk ends inside one; None when nothing of
+    it is in one. A tag cut by the chunk's end is found whole with the next chunk (which starts with this one's
+    tail): bytes may be searched twice, never skipped."""
+    start = 0
+    if not inside:
+        start = data.find(b"sheetData")
+        if start < 0:
+            return None, False
+    end = data.rfind(b"</sheetData>")  # near the end of the part: searched from there
+    if end < start or data.find(b"sheetData", end + 12) >= 0:
+        return (start, len(data)), True
+    return (start, end), False
 
 
 #: a formula in a sheet whose elements have a namespace prefix; in a plain one, b"</f>" is searched: the end tag

@@ -1,13 +1,28 @@
-"""Which worksheet part holds which sheet: the <sheet> elements of ``xl/workbook.xml`` and the relationships of
-``xl/_rels/workbook.xml.rels``, read with regular expressions (workbook.xml may hold megabytes of defined names;
-only its <sheets> element is searched). Used by the package limits (before anything parses the workbook) and by
-the reader's cells."""
+"""Reading a workbook package's parts before anything parses it.
+
+- Which worksheet part holds which sheet: the <sheet> elements of ``xl/workbook.xml`` and the relationships of
+  ``xl/_rels/workbook.xml.rels``, read with regular expressions (workbook.xml may hold megabytes of defined names;
+  only its <sheets> element is searched).
+- A member inflated chunk by chunk (:func:`member_chunks`), for the package limits' scan.
+
+Used by the package limits and by the reader's cells."""
 from __future__ import annotations
 
 import html
 import re
+import zipfile
+import zlib
+from typing import BinaryIO, Iterator
 
-__all__ = ["sheets_element", "sheet_ids", "relationships"]
+try:  # ISA-L inflates ~4x faster than zlib (bench/README.md: the limits scan of every workbook read)
+    from isal import isal_zlib as _inflater
+except ImportError:  # pragma: no cover - python-isal is a dependency; zlib does the same, slower
+    _inflater = zlib
+
+__all__ = ["sheets_element", "sheet_ids", "relationships", "member_chunks", "INFLATE_ERRORS"]
+
+#: what :func:`member_chunks` raises on a damaged member besides zipfile.BadZipFile, EOFError and OSError
+INFLATE_ERRORS: tuple[type[Exception], ...] = (zlib.error, _inflater.error)
 
 _SHEET_ELEMENT = re.compile(rb"<(?:\w+:)?sheet\s([^>]*?)/?>")
 _NAME_ATTR = re.compile(rb'\bname="([^"]*)"')
@@ -49,3 +64,42 @@ def relationships(rels: bytes) -> list[tuple[str, str]]:
             t = _text(target.group(1))
             out.append((_text(rid.group(1)), t.lstrip("/") if t.startswith("/") else "xl/" + t))
     return out
+
+
+def member_chunks(z: zipfile.ZipFile, fh: BinaryIO, info: zipfile.ZipInfo, size: int) -> Iterator[bytes]:
+    """A member of the zip ``z`` (opened on the file ``fh``) inflated, in chunks of at most ``size`` bytes.
+
+    A stored or deflated member is read straight from ``fh`` after its local header and inflated here (with
+    ISA-L when installed); its CRC is not checked, as the parser that reads it later checks it (python-calamine,
+    openpyxl). Anything else (encrypted, another compression method) goes through zipfile. A damaged member raises
+    zipfile.BadZipFile, EOFError (truncated), OSError or one of :data:`INFLATE_ERRORS`."""
+    if info.flag_bits & 1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        with z.open(info) as member:
+            while chunk := member.read(size):
+                yield chunk
+        return
+    fh.seek(info.header_offset)
+    head = fh.read(30)
+    if len(head) < 30 or head[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"bad local file header: {info.filename}")
+    fh.seek(info.header_offset + 30 + int.from_bytes(head[26:28], "little") + int.from_bytes(head[28:30], "little"))
+    left = info.compress_size
+    if info.compress_type == zipfile.ZIP_STORED:
+        while left > 0:
+            chunk = fh.read(min(left, size))
+            if not chunk:
+                raise EOFError(f"truncated member: {info.filename}")
+            left -= len(chunk)
+            yield chunk
+        return
+    inflate = _inflater.decompressobj(-15)
+    while not inflate.eof:
+        data = inflate.unconsumed_tail
+        if not data and left > 0:
+            data = fh.read(min(left, size))
+            left -= len(data)
+        chunk = inflate.decompress(data, size)  # with no input left, what the inflater still holds
+        if chunk:
+            yield chunk
+        elif not data:
+            raise EOFError(f"truncated member: {info.filename}")

@@ -87,13 +87,13 @@ def open_cells(path: Path) -> WorkbookCells:
     _check_kind(path)
     # pia-excel's own sheets are not read as values (the live checks' チェック計算 is the largest part of the
     # workbook): their limits are checked only if something asks for their cells (WorkbookCells.grid)
-    formula_parts, unchecked = check_package_skipping(path, OWN_SHEETS)
+    scan = check_package_skipping(path, OWN_SHEETS)
     try:
-        book = WorkbookCells(path)
+        book = WorkbookCells(path, scan.workbook_xml)
     except Exception as e:  # zipfile, XML and calamine errors
         raise _unreadable(path, e) from None
-    book.formula_parts = formula_parts
-    book.unchecked = unchecked
+    book.formula_parts = scan.formula_parts
+    book.unchecked = scan.unchecked
     return book
 
 
