@@ -27,6 +27,7 @@ import importlib.util
 import io
 import os
 import re
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
@@ -307,12 +308,14 @@ def template_path(form: str, directory: Path | None = None) -> Path:
 
 
 def template_bytes(doc: Document) -> bytes:
+    """The template as saved by :func:`write_xlsm` (strings shared, as Excel saves them)."""
     wb, problems = build_xlsm(doc)
     if problems:  # pragma: no cover - empty documents always fit
         raise PlacementError(problems)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "template.xlsm"
+        save_atomic(wb, path)
+        return path.read_bytes()
 
 
 @dataclass

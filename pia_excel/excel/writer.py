@@ -549,17 +549,20 @@ def write_workbook(doc: Document, path: str | os.PathLike, *, strict: bool = Tru
 
 
 def save_atomic(wb: Workbook, path: Path) -> None:
+    """Save as openpyxl does, then finish the package as Excel would save it: the formulas of the document with
+    their computed values (:func:`write_formulas`) and the strings in a shared string table
+    (:meth:`Package.share_strings`)."""
     with atomic_path(path) as tmp:
         save_quietly(wb, tmp)
-        formulas = getattr(wb, "pia_formulas", None)
-        if formulas:
-            write_formulas(tmp, formulas)
+        pkg = Package.open(tmp)
+        write_formulas(pkg, getattr(wb, "pia_formulas", None) or [])
+        pkg.share_strings()
+        pkg.save(tmp)
 
 
-def write_formulas(path: Path, formulas: list[tuple[str, str, str, Any]]) -> None:
+def write_formulas(pkg: Package, formulas: list[tuple[str, str, str, Any]]) -> None:
     """Put formulas into the cells of a saved workbook, each with the value it computed as its cached value
     (what Excel saves with a formula, and what readers of values see): openpyxl writes a formula without one."""
-    pkg = Package.open(path)
     by_sheet: dict[str, list] = {}
     for sheet, a1, formula, value in formulas:
         by_sheet.setdefault(sheet, []).append((a1, formula, value))
@@ -569,7 +572,6 @@ def write_formulas(path: Path, formulas: list[tuple[str, str, str, Any]]) -> Non
         for a1, formula, value in cells:
             edit.formula_cell(a1, formula, value)
         pkg.write(info.part, edit.render())
-    pkg.save(path)
 
 
 def save_quietly(wb: Workbook, path: Path) -> None:
