@@ -283,7 +283,7 @@ def _stream(z: zipfile.ZipFile, fh: BinaryIO, info: zipfile.ZipInfo, path: Path,
             data = tail + chunk
             if first:
                 first = False
-                plain = b"<worksheet" in data[:65536]  # else its elements have a namespace prefix (rare)
+                plain = data.find(b"<worksheet", 0, 65536) >= 0  # else its elements have a namespace prefix (rare)
                 m = _DIMENSION.search(data, 0, 65536)
                 ext = _extent(m.group(1).decode("ascii", "replace")) if m else None
                 if ext:

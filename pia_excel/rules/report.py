@@ -101,8 +101,17 @@ def json_findings(d: dict) -> tuple[str, dict]:
     ``findings`` list (each with its ``file``), and its row of ``files``. Runs in a worker."""
     for f in d["findings"]:
         f["file"] = d["file"]
-    chunk = ",\n".join(_indented(json.dumps(f, ensure_ascii=False, indent=2), 4) for f in d["findings"])
-    return chunk, {k: d[k] for k in ("file", "form", "errors", "warnings")}
+    return _list_items(d["findings"], 4), {k: d[k] for k in ("file", "form", "errors", "warnings")}
+
+
+def _list_items(items: list, n: int) -> str:
+    """``items`` as they appear in a JSON list indented by ``n`` (each item's lines, joined by ",\n"): one
+    ``json.dumps`` of the list, as an encoder with ``indent`` is built of closures that refer to each other — a
+    reference cycle per call, left for the cyclic garbage collector — and its lines moved over."""
+    if not items:
+        return ""
+    text = json.dumps(items, ensure_ascii=False, indent=2)
+    return _indented(text[2:-2], n - 2)  # without "[\n" and "\n]"
 
 
 def _indented(text: str, n: int, first: bool = True) -> str:
@@ -131,8 +140,9 @@ class JsonStream:
     def end(self, unreadable: Iterable[tuple[str, str]] = (), more: Iterable[dict] = ()) -> None:
         """Close the report; ``more`` are findings that come after those of the files (the folder checks of
         ``validate --across``), each a :meth:`Issue.to_dict` with its ``file``."""
-        for f in more:
-            self._write((",\n" if self._any else "\n") + _indented(json.dumps(f, ensure_ascii=False, indent=2), 4))
+        more = list(more)
+        if more:
+            self._write((",\n" if self._any else "\n") + _list_items(more, 4))
             self._any = True
         tail = "\n  ],\n" if self._any else "],\n"
         rows = [{"file": f, "message": m} for f, m in unreadable]
