@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import os
 import re
 import signal
@@ -239,15 +240,32 @@ def _call(fn: Callable[[Any], T], item: Any) -> Outcome[T]:
     return Outcome(item, value=value, seconds=time.perf_counter() - start)
 
 
+def _call_each(fn: Callable[[Any], T], items: list) -> list[Outcome[T]]:
+    """:func:`_call` for each of a chunk of items (one task of the pool: one round trip for several files)."""
+    return [_call(fn, item) for item in items]
+
+
+#: files per task of a pool: one task is a round trip between this process and a worker (~1 ms of this process's
+#: time per file when each file is its own task); small batches and slow tasks (PDFs) keep one file per task so
+#: that the workers finish together
+MAX_CHUNK = 8
+
+
+def chunk_size(items: int, jobs: int) -> int:
+    """Files per task: up to :data:`MAX_CHUNK`, with at least 32 tasks per worker."""
+    return max(1, min(MAX_CHUNK, items // (jobs * 32)))
+
+
 def run_batch(items: Sequence[P], fn: Callable[[P], T], jobs: int | None = None,
               progress: Callable[[Outcome[T]], None] | None = None, *,
               max_pending: int | None = None) -> list[Outcome[T]]:
     """``fn`` over ``items`` in ``jobs`` worker processes; outcomes in the order of ``items``.
 
     ``jobs`` defaults to :func:`default_jobs`; with ``jobs=1`` (or a single item) everything runs in this process.
-    ``progress`` is called in this process with each outcome as it completes (completion order). At most
-    ``max_pending`` items (default ``4 × jobs``) are in flight at once. The list holds every outcome: for
-    thousands of inputs whose results are printed and dropped, use :func:`iter_batch`.
+    ``progress`` is called in this process with each outcome as it completes (completion order). Large batches
+    send a worker several items per task (:func:`chunk_size`). At most ``max_pending`` items (default 4 tasks per
+    worker) are in flight at once. The list holds every outcome: for thousands of inputs whose results are printed
+    and dropped, use :func:`iter_batch`.
     """
     return list(iter_batch(items, fn, jobs, progress, max_pending=max_pending))
 
@@ -259,7 +277,7 @@ def iter_batch(items: Sequence[P], fn: Callable[[P], T], jobs: int | None = None
     it are done, so a caller that prints and drops them keeps its memory flat in the number of items.
 
     Items done ahead of a slower earlier one wait here; together with those in flight they are at most
-    ``max_pending`` (default ``4 × jobs``), so the stream never holds more than that many outcomes.
+    ``max_pending`` (default 4 tasks per worker), so the stream never holds more than that many outcomes.
     """
     items = list(items)
     jobs = default_jobs() if jobs is None else max(1, int(jobs))
@@ -286,8 +304,9 @@ def iter_batch(items: Sequence[P], fn: Callable[[P], T], jobs: int | None = None
             state["next"] += 1
 
     lost: list[int] = []
-    yield from _run_pool(items, range(len(items)), fn, min(jobs, len(items)), max_pending or 4 * jobs, done,
-                         ready, lambda: len(held), lost)
+    chunk = chunk_size(len(items), jobs)
+    yield from _run_pool(items, range(len(items)), fn, min(jobs, len(items)), max_pending or 4 * jobs * chunk, done,
+                         ready, lambda: len(held), lost, chunk)
     # A worker died (killed, out of memory, a crash in a C extension): the pool is unusable and the files in
     # flight are lost. Retry those alone, one fresh process each, so one bad file cannot fail its neighbours.
     for i in sorted(set(lost)):
@@ -301,9 +320,9 @@ def iter_batch(items: Sequence[P], fn: Callable[[P], T], jobs: int | None = None
 
 def _run_pool(items: Sequence[P], indexes: Iterable[int], fn: Callable[[P], T], jobs: int, max_pending: int,
               done: Callable[[int, Outcome[T]], None], ready: Callable[[], Iterator[Outcome[T]]],
-              held: Callable[[], int], lost: list[int]) -> Iterator[Outcome[T]]:
-    """Run ``fn`` over ``items[indexes]``, yielding what ``ready`` releases as outcomes arrive; the indexes lost
-    to a broken pool are appended to ``lost``."""
+              held: Callable[[], int], lost: list[int], chunk: int = 1) -> Iterator[Outcome[T]]:
+    """Run ``fn`` over ``items[indexes]``, ``chunk`` items per task, yielding what ``ready`` releases as outcomes
+    arrive; the indexes lost to a broken pool are appended to ``lost`` (all those of a task that was lost)."""
     # multiprocessing: slow import kept off the cold path (one file, --help, an Excel button run in this process)
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
@@ -312,33 +331,36 @@ def _run_pool(items: Sequence[P], indexes: Iterable[int], fn: Callable[[P], T], 
     broken: list[int] = []
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
     try:
-        pending: dict = {}
+        pending: dict = {}  # future → the indexes of its items
 
         def submit_more() -> None:
             # outcomes waiting for an earlier one count against the window too: memory stays bounded
-            while not broken and (len(pending) + held() < max_pending or not pending):
-                i = next(todo, None)
-                if i is None:
+            while not broken and (len(pending) * chunk + held() < max_pending or not pending):
+                task = list(itertools.islice(todo, chunk))
+                if not task:
                     return
                 try:
-                    pending[pool.submit(_call, fn, items[i])] = i
+                    pending[pool.submit(_call_each, fn, [items[i] for i in task])] = task
                 except BrokenProcessPool:
-                    broken.append(i)
+                    broken.extend(task)
 
         submit_more()
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for fut in finished:
-                i = pending.pop(fut)
+                task = pending.pop(fut)
                 try:
-                    done(i, fut.result())
+                    outcomes = fut.result()
                 except BrokenProcessPool:
-                    broken.append(i)
+                    broken.extend(task)
+                    continue
+                for i, outcome in zip(task, outcomes):
+                    done(i, outcome)
             if broken:
                 # nothing more can run in this pool; everything still queued is lost too
-                for fut, i in pending.items():
+                for fut, task in pending.items():
                     fut.cancel()
-                    broken.append(i)
+                    broken.extend(task)
                 pending.clear()
                 broken.extend(todo)
                 break

@@ -33,6 +33,22 @@ def die_on_two(n: int) -> int:
     return n
 
 
+def square_or_fail(n: int) -> int:
+    if n % 7 == 0:
+        raise ValueError(f"{n}は7の倍数です")
+    return n * n
+
+
+def with_pid(n: int) -> tuple[int, int]:
+    return n, os.getpid()
+
+
+def die_on_150(n: int) -> int:
+    if n == 150:
+        os._exit(1)
+    return n
+
+
 def read_form(path: Path) -> str:
     return api.load(path).doc.form
 
@@ -225,3 +241,24 @@ def test_an_in_process_batch_collects_less_and_restores_the_collector():
         seen.append(outcome.value[0])
     assert seen == [GC_THRESHOLD] * 3
     assert gc.get_threshold() == before and gc.get_freeze_count() == frozen
+
+
+def test_a_large_batch_sends_several_items_per_task_and_keeps_order():
+    """Thousands of files go to the workers a few per task (one round trip each), small batches one by one; the
+    outcomes come back one per item, in order, each with its own failure."""
+    from pia_excel.batch import MAX_CHUNK, chunk_size
+
+    assert chunk_size(20, 2) == 1 and chunk_size(2000, 2) == MAX_CHUNK and chunk_size(200, 2) == 3
+    items = list(range(300))
+    outcomes = run_batch(items, square_or_fail, jobs=2)
+    assert [o.item for o in outcomes] == items
+    assert [o.value for o in outcomes if o.ok] == [n * n for n in items if n % 7]
+    assert all("7の倍数" in o.error for o in outcomes if not o.ok) and sum(not o.ok for o in outcomes) == 43
+    assert len({o.value[1] for o in run_batch(items, with_pid, jobs=2)}) == 2  # both workers took part
+
+
+def test_a_crash_in_a_task_of_several_items_fails_only_its_own_item():
+    outcomes = run_batch(list(range(300)), die_on_150, 2)
+    assert [o.item for o in outcomes] == list(range(300))
+    assert [o.value for o in outcomes if o.ok] == [n for n in range(300) if n != 150]
+    assert not outcomes[150].ok and "異常終了" in outcomes[150].error
