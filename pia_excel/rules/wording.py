@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from functools import partial
 from typing import Callable, Iterator
 
 from ..excel.layout import TABLE_COLUMNS, TABLE_HEADS
@@ -83,29 +82,29 @@ def author_markers(text: str | None) -> list[str]:
     return list(dict.fromkeys(m.group(0) for m in _MARKER.finditer(nfkc(text))))
 
 
-def _texts(ctx: Context) -> Iterator[tuple[str, Callable[[], str], str]]:
-    """(path of the cell, its label, text) of every text the author wrote: values, （　） details, list entries,
-    変更箇所 rows. The label comes as a function (naming an item takes time, and most texts hold no marker)."""
+def _texts(ctx: Context) -> Iterator[tuple[str, str, str | None, str]]:
+    """(path of the cell, path of its item, its label, text) of every text the author wrote: values, （　）
+    details, list entries, 変更箇所 rows. The label is None where it is the item's: naming an item takes time, and
+    most texts hold no marker."""
     for path, item, value in ctx.instances():
-        label = partial(ctx.label, path)
         if isinstance(value, str):
-            yield path, label, value
+            yield path, path, None, value
         elif isinstance(value, list):
             for n, v in enumerate(value, start=1):
                 if isinstance(v, str):
-                    yield f"{path}[{n}]", label, v
+                    yield f"{path}[{n}]", path, None, v
                 elif hasattr(v, "detail") and hasattr(v, "label"):  # a tick: its （　） detail
                     idx = ctx.option_index(item, v.label) if item is not None else None
                     if isinstance(v.detail, str) and idx is not None:
-                        yield f"{path}.o{idx}.detail", label, v.detail
+                        yield f"{path}.o{idx}.detail", path, None, v.detail
     table, rows = ctx.changes()
     for n, row in enumerate(rows, start=1):
         for fld, head in zip(TABLE_COLUMNS, TABLE_HEADS):
             v = getattr(row, fld, None)
             if isinstance(v, str):
-                yield f"{table}[{n}].{fld}", partial(str, f"変更箇所 {n}行目 {head}"), v
+                yield f"{table}[{n}].{fld}", table, f"変更箇所 {n}行目 {head}", v
     for path, raw in (ctx.doc.invalid_values or {}).items():
-        yield path, partial(ctx.label, path), raw
+        yield path, path, None, raw
 
 
 MARKER_CODE = "R502"
@@ -121,10 +120,10 @@ def author_marker_left(ctx: Context) -> Iterator[Hit]:
     # one search over all texts for the characters a marker can open with (~1,000 texts in a 全項目評価書, a few
     # dozen with a 【 in them): only those texts are searched for markers
     starts, pos = [], 0
-    for _, _, text in texts:
+    for t in texts:
         starts.append(pos)
-        pos += len(text) + 1
-    joined = "\n".join(text for _, _, text in texts)
+        pos += len(t[3]) + 1
+    joined = "\n".join([t[3] for t in texts])
     found = set()
     for ch in _OPENERS:  # str.find per character: ~20x faster than a regex character class over the whole text
         at = joined.find(ch)
@@ -133,8 +132,8 @@ def author_marker_left(ctx: Context) -> Iterator[Hit]:
             at = joined.find(ch, at + 1)
     seen = set()
     for i in sorted(found):
-        path, label, text = texts[i]
+        path, item_path, label, text = texts[i]
         markers = author_markers(text)
         if markers and path not in seen:
             seen.add(path)
-            yield Hit(path, {"label": label(), "markers": "」「".join(markers)})
+            yield Hit(path, {"label": label or ctx.label(item_path), "markers": "」「".join(markers)})
