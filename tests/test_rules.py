@@ -943,3 +943,40 @@ def test_r107_opinion_period_under_30_days_needs_a_reason():
     assert found(doc, "R107") == []
     doc.VI.iken_kikan, doc.VI.iken_tanshuku_riyu = "令和2年6月15日～7月14日", None  # 30 days (seed 003)
     assert found(doc, "R107") == []
+
+
+def test_vague_phrases_are_found_the_same_with_their_literal_prefix():
+    """R510 rules a text out when none of the phrases' literal prefixes is in it ("定期的", "適切" after its
+    lookbehind …): the same answers as the phrases' regular expressions alone, on every text of the fixtures and
+    near misses."""
+    import json
+    from pathlib import Path
+
+    from pia_excel.rules import adequacy
+
+    assert [adequacy.literal_prefix(p) for p in ("定期的?に", "(定期|随時)", "[定]期", "定期.に", "ab{2}", r"\d回")] == \
+        ["定期", "", "", "定期", "a", ""]
+    phrases = adequacy.vague_phrases()["phrases"]
+    assert all(p["needle"] for p in phrases)  # every phrase of vague.yaml has one: the fast path is taken
+    texts = ["不適切な取扱い", "適切に管理する。", "定期的な点検を行う", "必要に応じて確認", "適宜、", "適切", ""]
+    for fixture in sorted(Path(__file__).with_name("fixtures").glob("*.json")):
+        def walk(v):
+            if isinstance(v, str):
+                texts.append(v)
+            elif isinstance(v, dict):
+                for x in v.values():
+                    walk(x)
+            elif isinstance(v, list):
+                for x in v:
+                    walk(x)
+        walk(json.loads(fixture.read_text(encoding="utf-8")))
+    fast = [adequacy.vague_in(t) for t in texts]
+    saved = [p["needle"] for p in phrases]
+    try:
+        for p in phrases:
+            p["needle"] = ""
+        assert [adequacy.vague_in(t) for t in texts] == fast
+    finally:
+        for p, needle in zip(phrases, saved):
+            p["needle"] = needle
+    assert sum(f is not None for f in fast) >= 5
