@@ -173,27 +173,35 @@ def test_reader_reports_overlong_text_written_by_other_tools(tmp_path):
 
 
 def test_strings_are_shared_as_excel_saves_them(tmp_path):
-    """The writer stores text in a shared string table, as Excel does (openpyxl writes each string inline): the
-    form's labels repeat in every repeat slot. Text with spaces, line breaks and XML's special characters reads
-    back the same through python-calamine (the reader) and openpyxl."""
+    """The writer stores the form's text in a shared string table, as Excel does (openpyxl writes each string
+    inline): the form's labels repeat in every repeat slot. pia-excel's own sheets (使い方, チェック, チェック計算,
+    選択肢), which reading never parses, keep their strings inline: the table is parsed whole on opening. Text with
+    spaces, line breaks and XML's special characters reads back the same through python-calamine (the reader) and
+    openpyxl."""
     import re
     import zipfile
 
     from openpyxl import load_workbook
+
+    from pia_excel.excel.cells import sheet_parts
+    from pia_excel.excel.layout import OWN_SHEETS
 
     doc = api.load(FIXTURES[0]).doc
     doc.I.jimu_naiyo = "  先頭と末尾に空白 <&> \"引用\"\n二行目  "
     path = tmp_path / "s.xlsx"
     write_workbook(doc, path)
     with zipfile.ZipFile(path) as z:
-        sheets = {n: z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/sheet")}
+        parts = sheet_parts(z, z.read("xl/workbook.xml"))
+        sheets = {name: z.read(part).decode() for name, part in parts.items()}
         sst = z.read("xl/sharedStrings.xml").decode()
         assert "sharedStrings" in z.read("xl/_rels/workbook.xml.rels").decode()
         assert "/xl/sharedStrings.xml" in z.read("[Content_Types].xml").decode()
-    assert not any("inlineStr" in x for x in sheets.values())
+    form = {name: x for name, x in sheets.items() if name not in OWN_SHEETS}
+    assert len(form) >= 8 and not any("inlineStr" in x for x in form.values())
+    assert all("inlineStr" in x for name, x in sheets.items() if name in ("使い方", "チェック", "選択肢"))
     assert not any(re.search(r' t="n" ?/>', x) for x in sheets.values())
-    labels = sum(x.count(' t="s"><v>') for x in sheets.values())
-    assert labels > 2 * int(re.search(r'uniqueCount="(\d+)"', sst).group(1))  # each text stored once
+    shared = sum(x.count(' t="s"><v>') for x in form.values())
+    assert shared > 2 * int(re.search(r'uniqueCount="(\d+)"', sst).group(1))  # the labels stored once
     assert read_workbook(path).doc.I.jimu_naiyo == doc.I.jimu_naiyo
     info = api.describe("I.jimu_naiyo", doc.form)
     assert load_workbook(path)[info.sheet][info.cell].value == doc.I.jimu_naiyo

@@ -550,13 +550,14 @@ def write_workbook(doc: Document, path: str | os.PathLike, *, strict: bool = Tru
 
 def save_atomic(wb: Workbook, path: Path) -> None:
     """Save as openpyxl does, then finish the package as Excel would save it: the formulas of the document with
-    their computed values (:func:`write_formulas`) and the strings in a shared string table
-    (:meth:`Package.share_strings`)."""
+    their computed values (:func:`write_formulas`) and the form's strings in a shared string table
+    (:meth:`Package.share_strings`; pia-excel's own sheets — 使い方, the live checks, 選択肢 — keep theirs
+    inline: reading never parses those sheets, and the live checks' ~6,000 strings would triple the table)."""
     with atomic_path(path) as tmp:
         save_quietly(wb, tmp)
         pkg = Package.open(tmp)
         write_formulas(pkg, getattr(wb, "pia_formulas", None) or [])
-        pkg.share_strings()
+        pkg.share_strings(inline=L.OWN_SHEETS)
         pkg.save(tmp)
 
 
