@@ -24,6 +24,7 @@ def vague_phrases() -> dict:
         p["regex"] = re.compile(p["pattern"])
         p["needle"] = literal_prefix(p["pattern"])
     d["any"] = re.compile("|".join(f"(?:{p['pattern']})" for p in d["phrases"]))
+    d["needles"] = all(p["needle"] for p in d["phrases"])
     return d
 
 
@@ -64,7 +65,7 @@ def vague_in(text: str) -> tuple[str, str] | None:
     """(phrase, what to ask) of the first vague phrase of a measure text, or None."""
     d = vague_phrases()
     phrases = d["phrases"]
-    if all(p["needle"] for p in phrases):
+    if d["needles"]:
         phrases = [p for p in phrases if p["needle"] in text]
         if not phrases:
             return None

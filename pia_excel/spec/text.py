@@ -121,7 +121,7 @@ def text_value(value: Any) -> Any:
     or date given as such (an Excel cell, a YAML scalar) as its text: 5.0 → "5", True → "TRUE", a date → its 和暦.
     Other values (lists, mappings) are returned as they are, for the model to refuse."""
     if value is None or isinstance(value, str):
-        if value:
+        if value and "\r" in value:
             value = value.replace("\r\n", "\n").replace("\r", "\n")
         return value or None
     if isinstance(value, bool):
