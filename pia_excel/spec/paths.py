@@ -155,17 +155,23 @@ def walk(spec: "FormSpec", doc: Any, *, sections: Iterable[str] | None = None
         yield from walk_fields(sec.fields(), model, prefix)
 
 
+@lru_cache(maxsize=1 << 16)
+def _steps(path: str) -> tuple[str | int, ...]:
+    """The steps of an instance path: attribute names, and 0-based list indexes ("[2]" → 1). Cached: the same
+    paths are asked for in every document."""
+    return tuple(int(part[1:-1]) - 1 if part.startswith("[") else part for part in _PARTS.findall(path))
+
+
 def value_at(doc: Any, path: str) -> Any:
     """The model value at an instance path (None when the path does not exist)."""
     node: Any = doc
-    for part in _PARTS.findall(path):
-        if part.startswith("["):
-            i = int(part[1:-1]) - 1
-            if not isinstance(node, list) or not 0 <= i < len(node):
+    for step in _steps(path):
+        if step.__class__ is int:
+            if not isinstance(node, list) or not 0 <= step < len(node):
                 return None
-            node = node[i]
+            node = node[step]
         else:
-            node = getattr(node, part, None)
+            node = getattr(node, step, None)
             if node is None:
                 return None
     return node
