@@ -113,20 +113,13 @@ def test_checks_appear_when_the_user_types_a_violation_and_go_when_it_is_undone(
     edits = {other: "○", none: "○", jiko: "発生あり"}
     wb = load_workbook(src)
     undo = {where: wb[where[0]][where[1]].value for where in [*edits, text]}
-    for (sheet, a1), v in edits.items():
-        wb[sheet][a1] = v
-    wb[text[0]][text[1]] = f"{undo[text]}【要確認】"
-    typed = tmp_path / "typed.xlsx"
-    wb.save(typed)
-    after, counts = _live_results(typed, tmp_path / "lo1")
-    assert after == _python_results(typed)
+    edits[text] = f"{undo[text]}【要確認】"
+    steps = _typed_steps(wb, [(edits, "typed"), (undo, "undone")], tmp_path)
+    after, counts, _ = next(steps)
     assert counts["R104"] == 1 and counts["R211"] == 1 and counts["R230"] == 2 and counts["R502"] == 1
     assert ("R502", *text) in after and ("R211", *none) in after
 
-    for (sheet, a1), v in undo.items():
-        wb[sheet][a1] = v
-    wb.save(typed)
-    again, counts = _live_results(typed, tmp_path / "lo2")
+    again, counts, _ = next(steps)
     assert again == before and counts == counts_before
 
 
@@ -179,21 +172,14 @@ def test_new_live_checks_appear_when_typed_and_go_when_undone(tmp_path):
              ninzu: "1,000人未満"}
     wb = load_workbook(src)
     undo = {where: wb[where[0]][where[1]].value for where in edits}
-    for (sheet, a1), v in edits.items():
-        wb[sheet][a1] = v
-    typed = tmp_path / "typed.xlsx"
-    wb.save(typed)
-    after, counts = _live_results(typed, tmp_path / "lo1")
-    assert after == _python_results(typed)
+    steps = _typed_steps(wb, [(edits, "typed"), (undo, "undone")], tmp_path)
+    after, counts, _ = next(steps)
     assert ("R203", *box) not in after and counts["R204"] == 6  # ticked: Ⅲ-4 must stay empty either way
     assert ("R004", *mark) in after and ("R101", *name) in after and ("R231", *naiyo) in after
     assert ("R220", *teikyo) in after and counts["R220"] == 1  # 接続しない(入手) is ticked, (提供) is not
     assert ("R240", *shikiichi) in after and ("R240", *shikiichi) not in before  # under 1,000: no obligation
 
-    for (sheet, a1), v in undo.items():
-        wb[sheet][a1] = v
-    wb.save(typed)
-    again, counts = _live_results(typed, tmp_path / "lo2")
+    again, counts, _ = next(steps)
     assert again == before and counts == counts_before
 
 
@@ -267,20 +253,13 @@ def test_block_fields_and_details_after_answers_appear_when_typed_and_go_when_un
     edits = {naiyo: None, fifth: "窓口業務", saiitaku: "再委託する", ninsho: "　", iken: "提出された意見は\nなかった"}
     wb = load_workbook(src)
     undo = {where: wb[where[0]][where[1]].value for where in edits}
-    for (sheet, a1), v in edits.items():
-        wb[sheet][a1] = v
-    typed = tmp_path / "typed.xlsx"
-    wb.save(typed)
-    after, counts = _live_results(typed, tmp_path / "lo1")
-    assert after == _python_results(typed)
+    steps = _typed_steps(wb, [(edits, "typed"), (undo, "undone")], tmp_path)
+    after, counts, _ = next(steps)
     assert {("R102", *naiyo), ("R103", *kyodaku), ("R103", *jiko), ("R103", *ninsho), ("R103", *hanei)} <= after
     fifth_block = {tuple(w) for c, *w in after - before if c == "R102" and w[0] == fifth[0]} - {tuple(naiyo)}
     assert len(fifth_block) >= 5 and tuple(fifth) not in fifth_block
 
-    for (sheet, a1), v in undo.items():
-        wb[sheet][a1] = v
-    wb.save(typed)
-    again, counts = _live_results(typed, tmp_path / "lo2")
+    again, counts, _ = next(steps)
     assert again == before and counts == counts_before
 
 
@@ -314,14 +293,10 @@ def test_ninzu_against_honnin_appears_when_typed_and_goes_when_undone(tmp_path):
     honnin = _cell(lay, "Ⅱ", lambda c: c.role == L.VALUE and c.path == "II.taisho_honnin_su")
     wb = load_workbook(src)
     undo = {where: wb[where[0]][where[1]].value for where in (ninzu, honnin)}
-    typed = tmp_path / "typed.xlsx"
-    for n, (ninzu_value, honnin_value, flagged) in enumerate([("1,000人以上1万人未満", undo[honnin], True),
-                                                               ("1,000人以上1万人未満", "1万人未満", False),
-                                                               (undo[ninzu], undo[honnin], False)]):
-        wb[ninzu[0]][ninzu[1]], wb[honnin[0]][honnin[1]] = ninzu_value, honnin_value
-        wb.save(typed)
-        after, counts = _live_results(typed, tmp_path / f"lo{n + 1}")
-        assert after == _python_results(typed)
+    steps = [({ninzu: "1,000人以上1万人未満", honnin: undo[honnin]}, True),
+             ({ninzu: "1,000人以上1万人未満", honnin: "1万人未満"}, False),
+             (undo, False)]
+    for after, counts, flagged in _typed_steps(wb, steps, tmp_path):
         assert (("R251", *honnin) in after) == flagged and counts["R251"] == int(flagged)
     assert after == before and counts == counts_before
 
@@ -477,19 +452,12 @@ def test_table_row_gaps_appear_when_typed_and_go_when_undone(tmp_path):
     edits = {date1: None, item3: "　", timing3: None, after23: "追記", timing24: "　"}
     wb = load_workbook(src)
     undo = {where: wb[where[0]][where[1]].value for where in edits}
-    for (sheet, a1), v in edits.items():
-        wb[sheet][a1] = v
-    typed = tmp_path / "typed.xlsx"
-    wb.save(typed)
-    after, counts = _live_results(typed, tmp_path / "lo1")
-    assert after == _python_results(typed)
+    steps = _typed_steps(wb, [(edits, "typed"), (undo, "undone")], tmp_path)
+    after, counts, _ = next(steps)
     assert {tuple(w) for c, *w in after if c == "R602"} == {date1, item3, item23}
     assert counts["R602"] == 3
 
-    for (sheet, a1), v in undo.items():
-        wb[sheet][a1] = v
-    wb.save(typed)
-    again, counts = _live_results(typed, tmp_path / "lo2")
+    again, counts, _ = next(steps)
     assert again == before and counts == counts_before
 
 
