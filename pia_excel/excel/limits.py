@@ -305,7 +305,7 @@ def _stream(z: zipfile.ZipFile, fh: BinaryIO, info: zipfile.ZipInfo, path: Path,
             cut = data.rfind(b"<", max(0, len(data) - 256))
             tail = data[cut:] if cut >= 0 else b""
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, RuntimeError) + INFLATE_ERRORS:
-        return 0  # a bad CRC, a truncated or encrypted member, an unknown compression: the reader reports it
+        return 0  # a truncated or damaged member, an unknown compression: left to the reader
     return rows * cols if exact else dim[0] * dim[1]
 
 
