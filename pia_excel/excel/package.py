@@ -29,6 +29,7 @@ from xml.etree import ElementTree as ET
 
 from ..atomic import atomic_path, check_writable, target_of
 from ..errors import PiaError
+from ..spec.text import XML_ILLEGAL
 from .cells import column_index, column_letter
 
 __all__ = ["DrawnShapes", "LockError", "Package", "PackageError", "SheetEdit", "Styles", "drawn_shapes", "edit_workbook",
@@ -46,8 +47,6 @@ DRAWING_NS = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawin
 SHARED_STRINGS_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
 SHARED_STRINGS_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 
-#: XML 1.0 cannot hold these (a cell value with them would make the part unreadable)
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 
 
@@ -73,7 +72,7 @@ def split_ref(ref: str) -> tuple[int, int]:
 
 
 def escape(text: str) -> str:
-    text = _ILLEGAL.sub("", text)
+    text = XML_ILLEGAL.sub("", text)  # XML 1.0 cannot hold them: the part would be unreadable
     return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;"))
 
 

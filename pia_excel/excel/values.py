@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,12 +11,12 @@ from typing import Any
 from ..errors import Issue
 from ..models import Document
 from ..spec import Item
-from ..spec.text import count_value, date_value, match_choice, nfkc, text_value
+from ..spec.text import XML_ILLEGAL, count_value, date_value, match_choice, nfkc, text_value
 from ..wareki import WarekiDate
 
 MAX_CELL = 32767
 #: control characters Excel cannot hold in a cell (the same set as openpyxl's, which refuses to write them)
-ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+ILLEGAL_CHARACTERS_RE = XML_ILLEGAL
 #: codes of the rules that report reader notices (rules/typecheck.py): a mark that is neither ○ nor a "no" mark,
 #: anything else noticed. Invalid values carry no code: the rules file them by the kind of item (R001-R005).
 ODD_MARK_CODE = "R004"

@@ -214,8 +214,9 @@ def nfkc_variants(words: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(out))
 
 
-#: characters an .xlsx cell cannot hold (XML 1.0), never in a workbook's text
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: control characters an .xlsx cell cannot hold (XML 1.0), never in a workbook's text (the reader reports them,
+#: the package writer drops them)
+XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 @lru_cache(maxsize=8)
@@ -230,6 +231,6 @@ def compact_replacements(chars: str) -> tuple[tuple[str, str], ...]:
             continue
         c = chr(cp)
         t = compact(c)
-        if t != c and all(ch in chars for ch in t) and not _XML_ILLEGAL.match(c):
+        if t != c and all(ch in chars for ch in t) and not XML_ILLEGAL.match(c):
             out.append((c, t))
     return tuple(out)
