@@ -1,9 +1,10 @@
 """Fast read access to a workbook's cell values and defined names.
 
-Reading is what batch validation spends its time on, so values come from python-calamine (a Rust xlsx reader,
-also pandas' ``engine="calamine"``) and defined names straight from ``xl/workbook.xml``; openpyxl's read-only
-mode is the fallback when python-calamine is not installed. Both give the same plain values (str, int/float,
-bool, datetime); an empty cell is ``None``.
+Reading is what batch validation spends its time on. Values come from the sheets' XML as the package limits
+scan inflated it (:mod:`.sheetxml`, for the shapes Excel, LibreOffice and pia-excel write) and otherwise from
+python-calamine (a Rust xlsx reader, also pandas' ``engine="calamine"``); defined names straight from
+``xl/workbook.xml``. openpyxl's read-only mode is the fallback when python-calamine is not installed. All give the
+same plain values (str, float, bool, datetime); an empty cell is ``None``.
 """
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import WorkbookError
+from . import sheetxml
 from .limits import check_part
-from .parts import relationships, sheet_ids
+from .parts import relationships, sheet_ids, sheet_states, sheets_element
 
 _CELL = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 _REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!(\$?[A-Z]+\$?\d+(?::\$?[A-Z]+\$?\d+)?)$")
@@ -181,6 +183,21 @@ def formula_cells(xml: bytes) -> dict[str, str]:
     return out
 
 
+def _from_a1(g: list[list[Any]], start: tuple[int, int] | None, end: tuple[int, int] | None) -> list[list[Any]]:
+    """python-calamine's rows of a sheet whose used range runs from ``start`` to ``end`` (0-based) as rows from A1.
+    ``to_python(skip_empty_area=False)`` gives them from A1 already (python-calamine 0.9: a sheet starting at B3
+    has two empty rows first); rows that start at ``start`` are padded here."""
+    if not g or start is None or end is None or (len(g) == end[0] + 1 and len(g[0]) == end[1] + 1):
+        return g
+    r0, c0 = start
+    width = c0 + len(g[0])
+    return [[""] * width for _ in range(r0)] + [[""] * c0 + row for row in g]
+
+
+def _ends(xml: bytes, end_tag: bytes) -> bool:
+    return xml[-len(end_tag) - 64:].rstrip().endswith(end_tag)
+
+
 class SheetRows:
     """Random access on top of ``rows(sheet)`` (rows of plain values from A1)."""
 
@@ -218,9 +235,13 @@ class SheetRows:
 
 
 class WorkbookCells(SheetRows):
-    """Values of every sheet (rows of plain values, 0-based) and the defined names of one workbook file."""
+    """Values of every sheet (rows of plain values, 0-based) and the defined names of one workbook file.
 
-    def __init__(self, path: Path, workbook_xml: bytes | None = None):
+    Given the parts the limits scan inflated (``limits.PackageScan.parts``), a sheet's values are taken from its
+    XML by :mod:`.sheetxml` when it is in the shapes that reader takes, and python-calamine is opened only for the
+    other sheets (never, for a workbook pia-excel wrote and nobody broke); both give the same values."""
+
+    def __init__(self, path: Path, workbook_xml: bytes | None = None, parts: dict[str, bytes] | None = None):
         self.path = Path(path)
         #: xl/workbook.xml as stored (UTF-8; read here unless given); its defined names are parsed when first asked
         self.workbook_xml = workbook_xml if workbook_xml is not None else read_workbook_xml(self.path)
@@ -232,17 +253,65 @@ class WorkbookCells(SheetRows):
         #: sheets whose package limits were not checked on opening (title → part, limits.check_package_skipping):
         #: checked when first parsed
         self.unchecked: dict[str, str] = {}
-        if CalamineWorkbook is not None:
-            self._book = CalamineWorkbook.from_path(str(self.path))
-            self.sheetnames = list(self._book.sheet_names)
-            self._visible = {m.name: str(m.visible).endswith("Visible") and not str(m.visible).endswith("Hidden")
-                             for m in self._book.sheets_metadata}
-        else:  # pragma: no cover
-            from openpyxl import load_workbook  # only without python-calamine: slow import kept off the cold path
+        self._book = None
+        #: inflated parts not parsed yet (member → XML), and the shared strings and plain number styles once parsed
+        self._xml = parts if parts and CalamineWorkbook is not None else {}
+        self._strings: list[str | None] | None = None
+        self._styles: frozenset[int] | None = None
+        #: sheets whose rows came from :mod:`.sheetxml` (empty cells None: :meth:`rows` is :meth:`grid`)
+        self._from_xml: set[str] = set()
+        listing = self._listing() if self._xml else None
+        #: the workbook was listed from its XML: python-calamine is opened only if a sheet needs it
+        self._lazy = listing is not None
+        if listing is not None:
+            self.sheetnames, self._visible = listing
+        else:
+            self._xml = {}
+            book = self._open_book()
+            if CalamineWorkbook is not None:
+                self.sheetnames = list(book.sheet_names)
+                self._visible = {m.name: str(m.visible).endswith("Visible") and not str(m.visible).endswith("Hidden")
+                                 for m in book.sheets_metadata}
+            else:  # pragma: no cover
+                self.sheetnames = list(book.sheetnames)
+                self._visible = {ws.title: ws.sheet_state == "visible" for ws in book.worksheets}
 
-            self._book = load_workbook(self.path, read_only=True, data_only=True, keep_links=False)
-            self.sheetnames = list(self._book.sheetnames)
-            self._visible = {ws.title: ws.sheet_state == "visible" for ws in self._book.worksheets}
+    def _listing(self) -> tuple[list[str], dict[str, bool]] | None:
+        """The sheets and whether each is visible, from workbook.xml, when every sheet is named plainly and links to
+        a part (as python-calamine needs to open the workbook); None otherwise (calamine is opened, and tells)."""
+        rels = self._xml.get("xl/_rels/workbook.xml.rels")
+        package_rels = self._xml.get("_rels/.rels")
+        if (rels is None or package_rels is None or b"<!" in sheets_element(self.workbook_xml) or b"<!" in rels
+                or not _ends(self.workbook_xml, b"</workbook>") or not _ends(rels, b"</Relationships>")
+                or not _ends(package_rels, b"</Relationships>")):
+            return None  # missing or cut short: python-calamine refuses the workbook on opening
+        targets = dict(relationships(rels))
+        names: list[str] = []
+        visible: dict[str, bool] = {}
+        for (name, rid), state in zip(sheet_ids(self.workbook_xml), sheet_states(self.workbook_xml)):
+            if (name is None or "\ufffd" in name or rid not in targets or name in visible
+                    or state not in (None, "visible", "hidden", "veryHidden")):
+                return None  # no name, one that is not UTF-8, no part, twice the same, a state calamine refuses
+            names.append(name)
+            visible[name] = state in (None, "visible")
+        self._parts = {name: targets[rid] for name, rid in sheet_ids(self.workbook_xml)}
+        return names, visible
+
+    def _open_book(self):
+        """python-calamine's workbook (openpyxl's without it), opened when first needed."""
+        if self._book is None:
+            if CalamineWorkbook is not None:
+                try:
+                    self._book = CalamineWorkbook.from_path(str(self.path))
+                except Exception as e:  # calamine's errors have no common base class
+                    if not self._lazy:
+                        raise  # opening: the reader names the file and the error
+                    raise WorkbookError(f"{self.path}: Excelブックとして読めません（{type(e).__name__}: {e}）") from None
+            else:  # pragma: no cover
+                from openpyxl import load_workbook  # only without python-calamine: slow import kept off the cold path
+
+                self._book = load_workbook(self.path, read_only=True, data_only=True, keep_links=False)
+        return self._book
 
     @property
     def defined_names(self) -> dict[str, str]:
@@ -310,34 +379,51 @@ class WorkbookCells(SheetRows):
         return self._rows[sheet]
 
     def grid(self, sheet: str) -> list[list[Any]]:
-        """Rows of values from A1 as python-calamine gives them (empty cells are ""); each sheet is parsed once,
-        for :meth:`rows` too."""
+        """Rows of values from A1 as python-calamine gives them (empty cells are "", or None when read by
+        :mod:`.sheetxml`); each sheet is parsed once, for :meth:`rows` too."""
         if CalamineWorkbook is None:  # pragma: no cover
             return self.rows(sheet)
         g = self._grids.get(sheet)
         if g is None:
             self._limits_checked(sheet)
+            g = self._xml_grid(sheet) if self._xml else None
+            if g is not None:
+                self._from_xml.add(sheet)
+                self._grids[sheet] = g
+                return g
+            book = self._open_book()
             try:  # a sheet is parsed when first asked for: its XML errors come here, not when the file is opened
-                s = self._book.get_sheet_by_name(sheet)
+                s = book.get_sheet_by_name(sheet)
                 g = s.to_python(skip_empty_area=False)
             except Exception as e:  # calamine's XmlError, ZipError, ... (no common base class)
                 raise WorkbookError(f"{self.path}: シート「{sheet}」が読めません（{type(e).__name__}: "
                                     f"{str(e).splitlines()[0] if str(e) else ''}）") from None
-            r0, c0 = s.start or (0, 0)
-            if r0 or c0:  # a sheet whose used range does not start at A1
-                width = c0 + (len(g[0]) if g else 0)
-                g = [[""] * width for _ in range(r0)] + [[""] * c0 + row for row in g]
+            g = _from_a1(g, s.start, s.end)
             g = self._grids[sheet] = g
         return g
 
+    def _xml_grid(self, sheet: str) -> list[list[Any]] | None:
+        part = self._parts.get(sheet) if self._parts is not None else None
+        xml = self._xml.pop(part, None) if part is not None else None
+        if xml is None:
+            return None
+        if self._strings is None:
+            self._strings = sheetxml.shared_strings(self._xml.get("xl/sharedStrings.xml"))
+            self._styles = sheetxml.plain_number_styles(self._xml.get("xl/styles.xml"))
+        if self._strings is None or self._styles is None:
+            return None
+        return sheetxml.cell_grid(xml, self._strings, self._styles)
+
     def _load(self, sheet: str) -> list[list[Any]]:
         if CalamineWorkbook is not None:
-            return [[None if v == "" else v for v in row] for row in self.grid(sheet)]
+            g = self.grid(sheet)
+            return g if sheet in self._from_xml else [[None if v == "" else v for v in row] for row in g]
         self._limits_checked(sheet)  # pragma: no cover
         ws = self._book[sheet]  # pragma: no cover
         return [list(r) for r in ws.iter_rows(values_only=True)]  # pragma: no cover
 
     def close(self) -> None:
+        self._xml = {}
         close = getattr(self._book, "close", None)
         if close is not None:
             close()

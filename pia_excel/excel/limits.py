@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import BinaryIO, Iterator, NamedTuple
 
 from ..errors import WorkbookError
-from .parts import INFLATE_ERRORS, member_chunks, relationships, sheet_ids, sheets_element
+from .parts import INFLATE_ERRORS, crc32, member_chunks, relationships, sheet_ids, sheets_element
 
 __all__ = ["Limits", "PackageScan", "limits", "check_package", "check_package_skipping", "check_part"]
 
@@ -127,6 +127,10 @@ class PackageScan(NamedTuple):
     #: xl/workbook.xml as read to find them (None when nothing was to be left out or it was unreadable): the reader
     #: need not read it again
     workbook_xml: bytes | None
+    #: with ``keep``: the worksheet parts checked, xl/sharedStrings.xml, xl/styles.xml and the package's and
+    #: workbook's relationships as inflated by the scan
+    #: (member → bytes; at most :data:`KEEP_BYTES` in all), for the reader's own cell parser (``sheetxml``)
+    parts: dict[str, bytes] = {}
 
 
 def check_package(path: Path, lim: Limits | None = None) -> frozenset[str]:
@@ -140,11 +144,12 @@ def check_package(path: Path, lim: Limits | None = None) -> frozenset[str]:
     return check_package_skipping(path, frozenset(), lim).formula_parts
 
 
-def check_package_skipping(path: Path, skip: frozenset[str], lim: Limits | None = None
+def check_package_skipping(path: Path, skip: frozenset[str], lim: Limits | None = None, *, keep: bool = False
                            ) -> PackageScan:
     """:func:`check_package`, leaving out the worksheets titled in ``skip`` that the caller will not parse;
     return the formula parts, the sheets left unchecked (title → part), which must go through :func:`check_part`
-    before anything parses them (``cells.WorkbookCells`` does so), and workbook.xml (:class:`PackageScan`).
+    before anything parses them (``cells.WorkbookCells`` does so), and workbook.xml (:class:`PackageScan`); with
+    ``keep``, also the parts inflated on the way, so that the reader need not inflate them again.
 
     Used by the reader for pia-excel's own sheets (the live checks' チェック計算: 1.5 MB of formulas in a 3-file
     全項目 workbook, more than the sheets read): a sheet is left out only when the workbook names it plainly — one
@@ -154,7 +159,7 @@ def check_package_skipping(path: Path, skip: frozenset[str], lim: Limits | None 
     with _opened(path) as (z, fh):
         if z is None:
             return PackageScan(frozenset(), {}, None)  # the reader reports it in its own words
-        return _check(z, fh, path, lim, skip)
+        return _check(z, fh, path, lim, skip, keep)
 
 
 def check_part(path: Path, part: str, lim: Limits | None = None) -> None:
@@ -219,10 +224,19 @@ def _plainly_named(z: zipfile.ZipFile, skip: frozenset[str], wb: bytes, rels: by
 _PLAIN_PART = re.compile(r"xl/worksheets/[A-Za-z0-9_]+\.xml\Z")
 
 
-def _check(z: zipfile.ZipFile, fh: BinaryIO, path: Path, lim: Limits, skip: frozenset[str]) -> PackageScan:
+#: the most :func:`check_package_skipping` keeps of the parts it inflates (a 3-file 全項目 workbook: ~2 MB; the
+#: 99-file one: ~45 MB); parts beyond are read again by whoever parses them
+KEEP_BYTES = 64 * _MIB
+#: the parts besides the worksheets that the reader's cell parser needs
+_KEPT_PARTS = ("xl/sharedStrings.xml", "xl/styles.xml", "xl/_rels/workbook.xml.rels", "_rels/.rels")
+
+
+def _check(z: zipfile.ZipFile, fh: BinaryIO, path: Path, lim: Limits, skip: frozenset[str], keep: bool
+           ) -> PackageScan:
     infos = z.infolist()
     total = 0
     sheets = []
+    others = []
     for info in infos:
         size = info.file_size
         total += size
@@ -235,7 +249,10 @@ def _check(z: zipfile.ZipFile, fh: BinaryIO, path: Path, lim: Limits, skip: froz
         name = info.filename.lower()
         if name.startswith("xl/worksheets/") and name.endswith(".xml") and "/_rels/" not in name:
             sheets.append(info)
-        elif info.compress_size * _DEFLATE_MAX_RATIO > lim.max_part_bytes and info.compress_type != zipfile.ZIP_STORED:
+            continue
+        if keep and info.filename in _KEPT_PARTS:
+            others.append(info)
+        if info.compress_size * _DEFLATE_MAX_RATIO > lim.max_part_bytes and info.compress_type != zipfile.ZIP_STORED:
             # a directory may lie about a member's size: inflate the few members large enough to matter
             _stream(z, fh, info, path, lim, None)
     if total > lim.max_total_bytes:
@@ -247,20 +264,58 @@ def _check(z: zipfile.ZipFile, fh: BinaryIO, path: Path, lim: Limits, skip: froz
     skipped = set(unchecked.values())
     cells = 0
     formulas: set[str] = set()
+    kept = _Kept(path, infos) if keep else None
     for info in sheets:
         if info.filename in skipped:
             continue
-        cells += _stream(z, fh, info, path, lim, info.filename, formulas)
+        chunks = kept.start(info) if kept is not None else None
+        cells += _stream(z, fh, info, path, lim, info.filename, formulas, chunks)
         if cells > lim.max_cells:
             raise _over(path, f"シートの使用範囲が合計 {cells:,} セルを超えます", "PIA_EXCEL_MAX_CELLS", lim.max_cells)
-    return PackageScan(frozenset(formulas), unchecked, workbook_xml)
+        if kept is not None:
+            kept.done(info, chunks)
+    for info in others:
+        chunks = kept.start(info)
+        _stream(z, fh, info, path, lim, None, None, chunks)
+        kept.done(info, chunks)
+    return PackageScan(frozenset(formulas), unchecked, workbook_xml, kept.parts if kept is not None else {})
+
+
+class _Kept:
+    """The parts :func:`_check` keeps as it inflates them: at most :data:`KEEP_BYTES` in all, each only when its
+    name is unique in the package (which of two members of one name a reader takes is its own choice) and it
+    inflated whole to the size the zip directory gives. A part kept is checked against its CRC (python-calamine
+    does not check it): a damaged file is refused rather than read as whatever its bytes inflate to."""
+
+    def __init__(self, path: Path, infos: list[zipfile.ZipInfo]):
+        self.path = path
+        self.parts: dict[str, bytes] = {}
+        self.budget = KEEP_BYTES
+        seen: set[str] = set()
+        self.twice = {i.filename for i in infos if i.filename in seen or seen.add(i.filename)}
+
+    def start(self, info: zipfile.ZipInfo) -> list[bytes] | None:
+        if info.filename in self.twice or info.file_size > self.budget:
+            return None
+        self.budget -= info.file_size
+        return []
+
+    def done(self, info: zipfile.ZipInfo, chunks: list[bytes] | None) -> None:
+        if chunks is not None and chunks[-1:] != [None]:
+            data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+            if len(data) == info.file_size:
+                if crc32(data) != info.CRC:
+                    raise WorkbookError(f"{self.path}: ファイルが壊れています（{info.filename} の CRC が一致しません）",
+                                        path=self.path)
+                self.parts[info.filename] = data
 
 
 def _stream(z: zipfile.ZipFile, fh: BinaryIO, info: zipfile.ZipInfo, path: Path, lim: Limits, sheet: str | None,
-            formulas: set[str] | None = None) -> int:
+            formulas: set[str] | None = None, chunks: list | None = None) -> int:
     """Inflate one member chunk by chunk (never more than its limit); for a worksheet, return its used range from
     A1 in cells (the larger of its <dimension> and the cells present) and raise when it is over the limit, and add
-    its name to ``formulas`` when it holds a formula element.
+    its name to ``formulas`` when it holds a formula element. The chunks are appended to ``chunks`` when given,
+    and None after them when the member is damaged.
 
     Cells and formulas are looked for inside <sheetData> only, where every reader takes them from (the conditional
     formats, merges and validations after it are a third of a form sheet's XML); a sheet whose elements have a
@@ -279,6 +334,8 @@ def _stream(z: zipfile.ZipFile, fh: BinaryIO, info: zipfile.ZipInfo, path: Path,
             if seen > lim.max_part_bytes:
                 raise _over(path, f"{info.filename} が展開すると {_fmt(lim.max_part_bytes)} バイトを超えます",
                             "PIA_EXCEL_MAX_PART_BYTES", lim.max_part_bytes)
+            if chunks is not None:
+                chunks.append(chunk)
             if sheet is None:
                 continue
             data = tail + chunk
@@ -305,6 +362,8 @@ def _stream(z: zipfile.ZipFile, fh: BinaryIO, info: zipfile.ZipInfo, path: Path,
             cut = data.rfind(b"<", max(0, len(data) - 256))
             tail = data[cut:] if cut >= 0 else b""
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, RuntimeError) + INFLATE_ERRORS:
+        if chunks is not None:
+            chunks.append(None)
         return 0  # a truncated or damaged member, an unknown compression: left to the reader
     return rows * cols if exact else dim[0] * dim[1]
 

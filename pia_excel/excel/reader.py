@@ -87,9 +87,9 @@ def open_cells(path: Path) -> WorkbookCells:
     _check_kind(path)
     # pia-excel's own sheets are not read as values (the live checks' チェック計算 is the largest part of the
     # workbook): their limits are checked only if something asks for their cells (WorkbookCells.grid)
-    scan = check_package_skipping(path, OWN_SHEETS)
+    scan = check_package_skipping(path, OWN_SHEETS, keep=True)
     try:
-        book = WorkbookCells(path, scan.workbook_xml)
+        book = WorkbookCells(path, scan.workbook_xml, scan.parts)
     except Exception as e:  # zipfile, XML and calamine errors
         raise _unreadable(path, e) from None
     book.formula_parts = scan.formula_parts

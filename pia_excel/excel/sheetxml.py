@@ -1,0 +1,252 @@
+"""Cell values read straight from a worksheet's XML, for the shapes Excel, LibreOffice and pia-excel write.
+
+python-calamine parses every element of a sheet, the ~15,000 empty styled cells of a 全項目 workbook's hidden
+slots included, and builds a Python object for each of them (~14 ms per workbook, half of validating one). The
+limits scan has already inflated each sheet (``limits.PackageScan.parts``); here the few thousand cells that hold
+a value are taken from that XML with one regular expression, and the grid is built with None for empty cells.
+
+This reader is strict on purpose: it gives exactly what python-calamine gives (rows from A1, numbers as float,
+shared strings with phonetic runs left out, the used range bounded by the cells that hold a value) or None, and
+then python-calamine reads that sheet. None is given for anything outside the common shapes: a valued cell
+whose attributes are not ``r``, ``s``, ``t`` in that order or that is not written on one line, an inline string,
+an error or ISO date cell, a number in a date or time format (or any format not plainly numeric), a shared
+string with ``_x…_`` escapes, CDATA, a raw CR or edge whitespace calamine would trim, a worksheet or shared
+string table whose elements have a namespace prefix. tests/test_sheetxml.py compares both readers on the
+workbooks of calamine's own tests, on pia-excel's, LibreOffice's and XlsxWriter's, and on sheets edited by hand
+into each shape.
+
+Not looked for, as no spreadsheet program writes them inside <sheetData> and each would cost a search of the
+whole sheet: XML comments and processing instructions, and cells with a namespace prefix in a sheet whose other
+elements have none. A cell written inside a comment would be read; a prefixed cell would not.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+from xml.parsers import expat
+
+__all__ = ["shared_strings", "plain_number_styles", "cell_grid"]
+
+#: one shared string that is a single plain text (pia-excel's writer, XlsxWriter, LibreOffice for plain text)
+_PLAIN_SI = re.compile(r'<si><t>([^<]*)</t></si>|<si><t xml:space="preserve">([^<]*)</t></si>')
+_SI = re.compile(r"<si>(.*?)</si>", re.S)
+#: a phonetic run (振り仮名 Excel keeps for text typed through the IME): calamine leaves it out
+_RPH = re.compile(r"<rPh\b[^>]*>.*?</rPh>", re.S)
+_T = re.compile(r'<t(?: xml:space="(preserve)")?>([^<]*)</t>')
+_ANY_T = re.compile(r"<t\b")
+_ENTITY = re.compile(r"&(?:(amp|lt|gt|quot|apos)|#([0-9]{1,7})|#x([0-9A-Fa-f]{1,6}));")
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+_EDGE = " \t\r\n"
+#: characters XML 1.0 does not allow raw (calamine refuses the part)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _unescape(text: str) -> str | None:
+    """The text of an XML text node with its character references decoded; None when it holds something else
+    (an unknown entity, a character XML does not allow)."""
+    out = []
+    pos = 0
+    for m in _ENTITY.finditer(text):
+        out.append(text[pos:m.start()])
+        name, dec, hexa = m.groups()
+        if name:
+            out.append(_NAMED[name])
+        else:
+            code = int(dec) if dec else int(hexa, 16)
+            if not (code in (9, 10, 13) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
+                    or 0x10000 <= code <= 0x10FFFF):
+                return None
+            out.append(chr(code))
+        pos = m.end()
+    rest = text[pos:]
+    if "&" in rest or any("&" in part for part in out[::2]):
+        return None  # an "&" that starts no reference the pattern knows
+    out.append(rest)
+    return "".join(out)
+
+
+def _text_node(preserve: bool, raw: str) -> str | None:
+    """The text of a <t> (or <v>) element; None for what calamine reads in ways that differ between versions: raw
+    CRs (line ends normalised), ``_xHHHH_`` escapes, and edge whitespace of a <t> without xml:space="preserve"
+    (trimmed, after the references are decoded); and for raw characters XML does not allow."""
+    if "\r" in raw or "_x" in raw or _CONTROL.search(raw):
+        return None
+    text = _unescape(raw) if "&" in raw else raw
+    if text and not preserve and (text[0] in _EDGE or text[-1] in _EDGE):
+        return None
+    return text
+
+
+def _well_formed(xml: bytes) -> bool:
+    """Whether expat parses the part (no DOCTYPE: callers refuse "<!" first). python-calamine parses the shared
+    strings and styles whole when it opens a workbook and refuses it when they are not well-formed."""
+    try:
+        expat.ParserCreate().Parse(xml, True)
+    except expat.ExpatError:
+        return False
+    return True
+
+
+def shared_strings(xml: bytes | None) -> list[str | None] | None:
+    """The shared string table (xl/sharedStrings.xml) as python-calamine reads it: each item's text runs joined,
+    phonetic runs left out; [] when the workbook has none. An item this reader leaves to calamine (see
+    :func:`_text_node`) is None, and a sheet showing it goes to calamine; the whole table is None when its items
+    cannot be counted as calamine counts them (``<si/>``, comments, CDATA) or it is not well-formed UTF-8 XML."""
+    if xml is None:
+        return []
+    if b"<!" in xml or b"<sst" not in xml or not _well_formed(xml):
+        return None
+    try:
+        text = xml.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    n = text.count("<si")
+    plain = _PLAIN_SI.findall(text)
+    if len(plain) == n:  # every item one <t>: Excel for text typed without the IME, LibreOffice, XlsxWriter
+        out: list[str | None] = []
+        for a, b in plain:
+            raw = b or a
+            if "&" in raw or "_x" in raw or "\r" in raw or (not b and raw and (raw[0] in _EDGE or raw[-1] in _EDGE)):
+                raw = _text_node(bool(b), raw)
+            out.append(raw)
+        return out if not _CONTROL.search(text) else [None if x is None or _CONTROL.search(x) else x for x in out]
+    items = _SI.findall(text)
+    if len(items) != n:
+        return None  # <si/>, <si attr="…">: calamine skips or reads these differently
+    out = []
+    for item in items:
+        if "<rPh" in item:
+            item = _RPH.sub("", item)
+        runs = _T.findall(item)
+        texts = [_text_node(bool(p), raw) for p, raw in runs]
+        # <t/> or a <t> with other attributes: left to calamine
+        out.append(None if None in texts or len(runs) != len(_ANY_T.findall(item)) else "".join(texts))
+    return out
+
+
+_XF = re.compile(rb"<xf\b([^>]*?)/?>")
+_NUMFMT = re.compile(rb'<numFmt numFmtId="(\d+)" formatCode="([^"]*)"\s*/>')
+_NUMFMT_ID = re.compile(rb'\bnumFmtId="(\d+)"')
+#: built-in number formats every calamine version reads as plain numbers: General, 0, 0.00, #,##0, #,##0.00,
+#: currency, percent, scientific, fractions, accounting, text (14-22, 45-47 are dates and times; 27-36 and
+#: 50-58 are Japanese date formats some versions may read as dates)
+_PLAIN_BUILTIN = frozenset(range(0, 14)) | frozenset(range(37, 45)) | {48, 49}
+#: quoted text and escaped characters of a format code, which never make it a date
+_LITERALS = re.compile(r'"[^"]*"|\\.|_.|\*.')
+#: what may make a format code a date, time or duration for some reader
+_DATE_TOKENS = re.compile(r"[dmhysegbaDMHYSEGBA\[]")
+
+
+def plain_number_styles(xml: bytes | None) -> frozenset[int] | None:
+    """The cell formats (indexes of <cellXfs>) whose number format is plainly not a date, time or duration, so a
+    number in them is read as a float by every python-calamine version; None when styles.xml is not in the
+    common shape."""
+    if xml is None:
+        return frozenset()
+    if b"<!" in xml or not _well_formed(xml):
+        return None
+    start, end = xml.find(b"<cellXfs"), xml.find(b"</cellXfs>")
+    if start < 0 or end < start or xml.find(b"<cellXfs", start + 1) >= 0:
+        return None
+    formats = {}
+    fmts_end = xml.find(b"</numFmts>")
+    if fmts_end >= 0:
+        block = xml[xml.find(b"<numFmts"):fmts_end]
+        found = _NUMFMT.findall(block)
+        if len(found) != block.count(b"<numFmt "):
+            return None
+        for fid, code in found:
+            try:
+                formats[int(fid)] = _unescape(code.decode("utf-8")) or "["
+            except UnicodeDecodeError:
+                return None
+    plain = set()
+    for i, attrs in enumerate(_XF.findall(xml, start, end)):
+        m = _NUMFMT_ID.search(attrs)
+        fid = int(m.group(1)) if m else 0
+        code = formats.get(fid)
+        if code is None and fid not in formats:
+            if fid in _PLAIN_BUILTIN:
+                plain.add(i)
+        elif not _DATE_TOKENS.search(_LITERALS.sub("", code)):
+            plain.add(i)
+    return frozenset(plain)
+
+
+#: a cell that holds a value, written backwards (the XML is searched reversed: searched forwards, every one of the
+#: ~20,000 empty cells of a 全項目 workbook would start a match attempt; backwards only "</c>" does): ``<c r="B2"
+#: s="5" t="s">`` then an optional <f> formula, then ``<v>…</v></c>``; anything else ending in "</c>" matches the
+#: empty last alternative, and the sheet goes to calamine
+_CELL_REVERSED = re.compile(
+    rb'>c/<(?:>v/<([^<>&]+)>v<(?:>f/<[^<>]*>[^<>]*f<|>/[^<>]*f<)?>(?:"(s|n|rts|b)"=t )?(?:"(\d{1,6})"=s )?'
+    rb'"(\d{1,7})([A-Z]{1,3})"=r c<|())')
+_NUMBER = re.compile(rb"-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d{1,3})?")
+_COLUMNS: dict[bytes, int] = {}
+
+
+def _column(reversed_letters: bytes) -> int:
+    n = 0
+    for ch in reversed(reversed_letters):
+        n = n * 26 + ch - 64
+    return n
+
+
+def cell_grid(xml: bytes, strings: list[str | None], plain_styles: frozenset[int]) -> list[list[Any]] | None:
+    """Rows of values from A1 of a worksheet part, as python-calamine gives them but with None for every empty
+    cell (an empty text included); None when the sheet is not in the shapes this reader takes (see the module
+    docstring)."""
+    root = xml.find(b"<worksheet")
+    if root < 0 or xml.find(b"<!", 0, root) >= 0:
+        return None  # a prefixed root, a DOCTYPE
+    start = xml.find(b"<sheetData>", root)
+    if start < 0:
+        return [] if xml.find(b"<sheetData/>", root) >= 0 else None
+    try:
+        xml[:start].decode("utf-8")  # what calamine parses before the cells (after them it reads nothing)
+    except UnicodeDecodeError:
+        return None
+    end = xml.find(b"</sheetData>", start)
+    if end < 0:
+        return None
+    columns = _COLUMNS
+    values = []
+    last_row = last_col = 0
+    for v, t, s, r, c, other in _CELL_REVERSED.findall(xml[end - 1:start - 1:-1]):
+        if not r:
+            return None
+        v = v[::-1]
+        if t == b"s":
+            i = int(v) if v.isdigit() else -1
+            if not 0 <= i < len(strings):
+                return None
+            x = strings[i]
+            if x is None:
+                return None
+        elif not t or t == b"n":
+            if s and int(s[::-1]) not in plain_styles or _NUMBER.fullmatch(v) is None:
+                return None
+            x = float(v)
+        elif t == b"rts":
+            try:
+                x = _text_node(True, v.decode("utf-8"))
+            except UnicodeDecodeError:
+                return None
+            if x is None:
+                return None
+        else:  # b
+            x = v != b"0"
+        row = int(r[::-1])
+        if row == 0:
+            return None
+        col = columns.get(c)
+        if col is None:
+            col = columns[c] = _column(c)
+        values.append((row, col, x))
+        if row > last_row:
+            last_row = row
+        if col > last_col:
+            last_col = col
+    grid = [[None] * last_col for _ in range(last_row)]
+    for row, col, x in reversed(values):  # in the order of the XML: of two cells at one place, the later counts
+        grid[row - 1][col - 1] = None if x == "" else x
+    return grid
