@@ -66,3 +66,23 @@ def test_missing_labels_are_reported_not_guessed(tmp_path):
     assert "事務の名称" in result.issues[0].message
     assert result.doc.I.jimu_meisho is None
     assert result.doc.I.jimu_naiyo == doc.I.jimu_naiyo
+
+
+
+def test_a_sheet_whose_first_row_is_empty_is_read_at_its_own_cells(tmp_path):
+    """python-calamine gives a sheet's rows from A1 even when its first value is further down: the reader used to
+    pad them a second time, so every cell found by label on such a sheet was named a row too far."""
+    fixture = next(p for p in FIXTURES if p.stem.startswith("adachi"))
+    doc = api.load(fixture).doc
+    api.save(doc, tmp_path / "named.xlsx")
+    strip_names(tmp_path / "named.xlsx", tmp_path / "plain.xlsx")
+    wb = load_workbook(tmp_path / "plain.xlsx")
+    sheet = "別添1 事務の内容"
+    assert wb[sheet]["A1"].value == wb[sheet]["A2"].value == "（別添１） 事務の内容"
+    wb[sheet]["A1"].value = None  # the first value is now in row 2
+    wb.save(tmp_path / "row1_empty.xlsx")
+    result = read_workbook(tmp_path / "row1_empty.xlsx")
+    named = read_workbook(tmp_path / "named.xlsx")
+    assert api.to_data(result.doc) == api.to_data(doc)
+    on_sheet = {p: c for p, c in result.cells.items() if c[0] == sheet and p in named.cells}
+    assert on_sheet and on_sheet == {p: named.cells[p] for p in on_sheet}

@@ -88,6 +88,17 @@ def test_reading_a_pia_excel_workbook_never_opens_calamine(path):
         book.close()
 
 
+def test_workbooks_saved_by_openpyxl_read_the_same(tmp_path):
+    """openpyxl writes every string inline (t="inlineStr"): what a script that edits a workbook leaves."""
+    from openpyxl import load_workbook
+
+    for sample in SAMPLES:
+        wb = load_workbook(sample)
+        wb.save(tmp_path / sample.name)
+        book = assert_same_as_calamine(tmp_path / sample.name)
+        assert set(book.sheetnames) - OWN_SHEETS <= _xml_sheets(book), sample.name
+
+
 @pytest.mark.skipif(find_soffice() is None, reason="LibreOffice is installed by scripts/install_system_deps.sh")
 def test_workbooks_saved_by_libreoffice_read_the_same(tmp_path):
     from lo_calc import through_libreoffice
@@ -187,7 +198,12 @@ EDITS = [
     ("attributes in another order", SHEET, lambda x: x.replace('<c r="B2" s="1"><v>3</v></c>',
                                                                '<c s="1" r="B2"><v>3</v></c>'), False),
     ("inline string", SHEET, lambda x: x.replace(
-        '<c r="B2" s="1"><v>3</v></c>', '<c r="B2" t="inlineStr"><is><t>インライン</t></is></c>'), False),
+        '<c r="B2" s="1"><v>3</v></c>', '<c r="B2" t="inlineStr"><is><t>インライン</t></is></c>'), True),
+    ("inline string kept spaces", SHEET, lambda x: x.replace(
+        '<c r="B2" s="1"><v>3</v></c>', '<c r="B2" s="1" t="inlineStr"><is><t xml:space="preserve"> 空白 </t></is></c>'),
+     True),
+    ("inline string of rich text runs", SHEET, lambda x: x.replace(
+        '<c r="B2" s="1"><v>3</v></c>', '<c r="B2" t="inlineStr"><is><r><t>a</t></r><r><t>b</t></r></is></c>'), False),
     ("error value", SHEET, lambda x: x.replace('<c r="B2" s="1"><v>3</v></c>', '<c r="B2" t="e"><v>#N/A</v></c>'), False),
     ("boolean", SHEET, lambda x: x.replace('<c r="B2" s="1"><v>3</v></c>', '<c r="B2" t="b"><v>1</v></c>'), True),
     ("formula text result", SHEET, lambda x: x.replace(

@@ -8,8 +8,8 @@ a value are taken from that XML with one regular expression, and the grid is bui
 This reader is strict on purpose: it gives exactly what python-calamine gives (rows from A1, numbers as float,
 shared strings with phonetic runs left out, the used range bounded by the cells that hold a value) or None, and
 then python-calamine reads that sheet. None is given for anything outside the common shapes: a valued cell
-whose attributes are not ``r``, ``s``, ``t`` in that order or that is not written on one line, an inline string,
-an error or ISO date cell, a number in a date or time format (or any format not plainly numeric), a shared
+whose attributes are not ``r``, ``s``, ``t`` in that order or that is not written on one line, an inline string
+of rich text runs (one of a single text is taken: openpyxl writes every string so), an error or ISO date cell, a number in a date or time format (or any format not plainly numeric), a shared
 string with ``_x…_`` escapes, CDATA, a raw CR or edge whitespace calamine would trim, a worksheet or shared
 string table whose elements have a namespace prefix. tests/test_sheetxml.py compares both readers on the
 workbooks of calamine's own tests, on pia-excel's, LibreOffice's and XlsxWriter's, and on sheets edited by hand
@@ -176,9 +176,14 @@ def plain_number_styles(xml: bytes | None) -> frozenset[int] | None:
 #: a cell that holds a value, written backwards (the XML is searched reversed: searched forwards, every one of the
 #: ~20,000 empty cells of a 全項目 workbook would start a match attempt; backwards only "</c>" does): ``<c r="B2"
 #: s="5" t="s">`` then an optional <f> formula, then ``<v>…</v></c>``; anything else ending in "</c>" matches the
-#: empty last alternative, and the sheet goes to calamine
-_CELL_REVERSED = re.compile(
-    rb'>c/<(?:>v/<([^<>&]+)>v<(?:>f/<[^<>]*>[^<>]*f<|>/[^<>]*f<)?>(?:"(s|n|rts|b)"=t )?(?:"(\d{1,6})"=s )?'
+#: empty last alternative
+_VALUE = (rb'>v/<([^<>&]+)>v<(?:>f/<[^<>]*>[^<>]*f<|>/[^<>]*f<)?>(?:"(s|n|rts|b)"=t )?(?:"(\d{1,6})"=s )?'
+          rb'"(\d{1,7})([A-Z]{1,3})"=r c<')
+_CELL_REVERSED = re.compile(rb">c/<(?:" + _VALUE + rb"|())")
+#: the same, and an inline string of one text (``<c r="A1" s="5" t="inlineStr"><is><t>…</t></is></c>``, as
+#: openpyxl writes every string): tried when the first pattern finds a cell it does not take
+_CELL_OR_INLINE_REVERSED = re.compile(
+    rb">c/<(?:" + _VALUE + rb'|>si/<>t/<([^<>]*)(>t<|>"evreserp"=ecaps:lmx t<)>si<>"rtSenilni"=t (?:"(\d{1,6})"=s )?'
     rb'"(\d{1,7})([A-Z]{1,3})"=r c<|())')
 _NUMBER = re.compile(rb"-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d{1,3})?")
 _COLUMNS: dict[bytes, int] = {}
@@ -208,14 +213,39 @@ def cell_grid(xml: bytes, strings: list[str | None], plain_styles: frozenset[int
     end = xml.find(b"</sheetData>", start)
     if end < 0:
         return None
+    backwards = xml[end - 1:start - 1:-1]
+    values = _values(_CELL_REVERSED.findall(backwards), strings, plain_styles)
+    if values is None:
+        values = _values(_CELL_OR_INLINE_REVERSED.findall(backwards), strings, plain_styles)
+        if values is None:
+            return None
+    last_row = max((row for row, _, _ in values), default=0)
+    last_col = max((col for _, col, _ in values), default=0)
+    grid = [[None] * last_col for _ in range(last_row)]
+    for row, col, x in reversed(values):  # in the order of the XML: of two cells at one place, the later counts
+        grid[row - 1][col - 1] = None if x == "" else x
+    return grid
+
+
+def _values(found: list[tuple], strings: list[str | None], plain_styles: frozenset[int]
+            ) -> list[tuple[int, int, Any]] | None:
+    """(row, column, value) of each cell :func:`cell_grid`'s pattern found (last first); None when one is not
+    taken."""
     columns = _COLUMNS
     values = []
-    last_row = last_col = 0
-    for v, t, s, r, c, other in _CELL_REVERSED.findall(xml[end - 1:start - 1:-1]):
-        if not r:
-            return None
-        v = v[::-1]
-        if t == b"s":
+    for v, t, s, r, c, *inline in found:
+        if not r:  # an inline string, or a cell the pattern does not take (its last group matched)
+            if len(inline) < 6 or not inline[3]:
+                return None
+            text, tag, s, r, c, _ = inline
+            try:
+                x = _text_node(tag != b">t<", text[::-1].decode("utf-8"))
+            except UnicodeDecodeError:
+                return None
+            if x is None:
+                return None
+        elif t == b"s":
+            v = v[::-1]
             i = int(v) if v.isdigit() else -1
             if not 0 <= i < len(strings):
                 return None
@@ -223,12 +253,13 @@ def cell_grid(xml: bytes, strings: list[str | None], plain_styles: frozenset[int
             if x is None:
                 return None
         elif not t or t == b"n":
+            v = v[::-1]
             if s and int(s[::-1]) not in plain_styles or _NUMBER.fullmatch(v) is None:
                 return None
             x = float(v)
         elif t == b"rts":
             try:
-                x = _text_node(True, v.decode("utf-8"))
+                x = _text_node(True, v[::-1].decode("utf-8"))
             except UnicodeDecodeError:
                 return None
             if x is None:
@@ -242,11 +273,4 @@ def cell_grid(xml: bytes, strings: list[str | None], plain_styles: frozenset[int
         if col is None:
             col = columns[c] = _column(c)
         values.append((row, col, x))
-        if row > last_row:
-            last_row = row
-        if col > last_col:
-            last_col = col
-    grid = [[None] * last_col for _ in range(last_row)]
-    for row, col, x in reversed(values):  # in the order of the XML: of two cells at one place, the later counts
-        grid[row - 1][col - 1] = None if x == "" else x
-    return grid
+    return values
