@@ -216,11 +216,15 @@ def cell_grid(xml: bytes, strings: list[str | None], plain_styles: frozenset[int
     backwards = xml[end - 1:start - 1:-1]
     values = _values(_CELL_REVERSED.findall(backwards), strings, plain_styles)
     if values is None:
-        values = _values(_CELL_OR_INLINE_REVERSED.findall(backwards), strings, plain_styles)
+        values = _values_or_inline(_CELL_OR_INLINE_REVERSED.findall(backwards), strings, plain_styles)
         if values is None:
             return None
-    last_row = max((row for row, _, _ in values), default=0)
-    last_col = max((col for _, col, _ in values), default=0)
+    last_row = last_col = 0
+    for row, col, _ in values:
+        if row > last_row:
+            last_row = row
+        if col > last_col:
+            last_col = col
     grid = [[None] * last_col for _ in range(last_row)]
     for row, col, x in reversed(values):  # in the order of the XML: of two cells at one place, the later counts
         grid[row - 1][col - 1] = None if x == "" else x
@@ -229,48 +233,73 @@ def cell_grid(xml: bytes, strings: list[str | None], plain_styles: frozenset[int
 
 def _values(found: list[tuple], strings: list[str | None], plain_styles: frozenset[int]
             ) -> list[tuple[int, int, Any]] | None:
-    """(row, column, value) of each cell :func:`cell_grid`'s pattern found (last first); None when one is not
-    taken."""
+    """(row, column, value) of each cell :data:`_CELL_REVERSED` found (last first); None when one is not taken.
+    This loop runs for every cell that holds a value: a shared string is tried first, rows are parsed once."""
     columns = _COLUMNS
-    values = []
-    for v, t, s, r, c, *inline in found:
-        if not r:  # an inline string, or a cell the pattern does not take (its last group matched)
-            if len(inline) < 6 or not inline[3]:
-                return None
-            text, tag, s, r, c, _ = inline
-            try:
-                x = _text_node(tag != b">t<", text[::-1].decode("utf-8"))
-            except UnicodeDecodeError:
-                return None
-            if x is None:
-                return None
-        elif t == b"s":
+    rows: dict[bytes, int] = {}
+    values: list[tuple[int, int, Any]] = []
+    append = values.append
+    for v, t, s, r, c, _ in found:
+        if t == b"s":
             v = v[::-1]
-            i = int(v) if v.isdigit() else -1
-            if not 0 <= i < len(strings):
+            if not v.isdigit() or int(v) >= len(strings):
                 return None
-            x = strings[i]
+            x = strings[int(v)]
             if x is None:
                 return None
-        elif not t or t == b"n":
-            v = v[::-1]
-            if s and int(s[::-1]) not in plain_styles or _NUMBER.fullmatch(v) is None:
-                return None
-            x = float(v)
-        elif t == b"rts":
-            try:
-                x = _text_node(True, v[::-1].decode("utf-8"))
-            except UnicodeDecodeError:
-                return None
+        elif not r:
+            return None  # a cell the pattern does not take
+        else:
+            x = _other_value(v, t, s, plain_styles)
             if x is None:
                 return None
-        else:  # b
-            x = v != b"0"
-        row = int(r[::-1])
-        if row == 0:
-            return None
+        row = rows.get(r)
+        if row is None:
+            row = rows[r] = int(r[::-1])
+            if row == 0:
+                return None
         col = columns.get(c)
         if col is None:
             col = columns[c] = _column(c)
-        values.append((row, col, x))
+        append((row, col, x))
+    return values
+
+
+def _other_value(v: bytes, t: bytes, s: bytes, plain_styles: frozenset[int]) -> Any:
+    """The value of a number, boolean or formula text cell (``v``, ``t``, ``s`` as matched, reversed); None when
+    not taken."""
+    v = v[::-1]
+    if not t or t == b"n":
+        if s and int(s[::-1]) not in plain_styles or _NUMBER.fullmatch(v) is None:
+            return None
+        return float(v)
+    if t == b"rts":
+        try:
+            return _text_node(True, v.decode("utf-8"))
+        except UnicodeDecodeError:
+            return None
+    return v != b"0"  # b
+
+
+def _values_or_inline(found: list[tuple], strings: list[str | None], plain_styles: frozenset[int]
+                      ) -> list[tuple[int, int, Any]] | None:
+    """:func:`_values` for the matches of :data:`_CELL_OR_INLINE_REVERSED` (inline strings too)."""
+    values = []
+    for v, t, s, r, c, text, tag, inline_s, inline_r, inline_c, other in found:
+        if r:
+            cell = _values([(v, t, s, r, c, other)], strings, plain_styles)
+            if cell is None:
+                return None
+            values += cell
+            continue
+        if not inline_r:
+            return None
+        try:
+            x = _text_node(tag != b">t<", text[::-1].decode("utf-8"))
+        except UnicodeDecodeError:
+            return None
+        row = int(inline_r[::-1])
+        if x is None or row == 0:
+            return None
+        values.append((row, _column(inline_c), x))
     return values
