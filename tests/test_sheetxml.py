@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from pia_excel.errors import WorkbookError
 from pia_excel.excel import sheetxml
 from pia_excel.excel.cells import WorkbookCells
 from pia_excel.excel.layout import OWN_SHEETS
@@ -273,3 +274,21 @@ def test_a_damaged_sheet_is_left_to_calamine(small, tmp_path):
     scan = check_package_skipping(path, frozenset(), keep=True)
     assert SHEET not in scan.parts
     assert STRINGS in scan.parts
+
+
+def test_a_sheet_whose_bytes_do_not_match_its_crc_is_refused(small, tmp_path):
+    """A value changed on disk under an intact zip directory (bit rot, a broken copy): the scan that keeps the
+    sheet checks its CRC (python-calamine's zip reader checks it only when a part is read to its end, and calamine
+    stops after </sheetData>)."""
+    stored = tmp_path / "stored.xlsx"
+    with zipfile.ZipFile(small) as zin, zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, zin.read(info), compress_type=zipfile.ZIP_STORED)
+    data = stored.read_bytes()
+    at = data.index(b'<c r="B2" s="1"><v>3</v>') + len(b'<c r="B2" s="1"><v>')
+    damaged = tmp_path / "damaged.xlsx"
+    damaged.write_bytes(data[:at] + b"4" + data[at + 1:])
+    with pytest.raises(WorkbookError, match=r"damaged\.xlsx: ファイルが壊れています（xl/worksheets/sheet1\.xml の CRC"):
+        check_package_skipping(damaged, frozenset(), keep=True)
+    with pytest.raises(WorkbookError, match="damaged.xlsx"):
+        open_cells(damaged)

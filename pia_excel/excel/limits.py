@@ -29,6 +29,10 @@ The reader leaves out pia-excel's own sheets that it never reads as values (:fun
 sheet XML) and checks such a sheet only if something asks for its cells; opening for editing (openpyxl parses
 every sheet) checks them all.
 
+For the reader, the scan also keeps what it inflated (``keep``: the sheets, shared strings, styles and
+relationships, up to :data:`KEEP_BYTES`), each checked against its zip CRC, so that the reader takes the values
+from that XML (``sheetxml``) instead of inflating and parsing every sheet again with python-calamine.
+
 Real workbooks are far below: the 99-file workbook (6.5 MB) unpacks to 57 MB in 313 members (its largest,
 workbook.xml with the defined names, 13 MB; the most compressed, 35:1), has 305 sheets, and its used ranges total
 ~200,000 cells. Checking it streams its 44 MB of sheet XML once (~0.2 s); a 全項目 workbook of 3 files, ~4 ms.
@@ -284,8 +288,9 @@ def _check(z: zipfile.ZipFile, fh: BinaryIO, path: Path, lim: Limits, skip: froz
 class _Kept:
     """The parts :func:`_check` keeps as it inflates them: at most :data:`KEEP_BYTES` in all, each only when its
     name is unique in the package (which of two members of one name a reader takes is its own choice) and it
-    inflated whole to the size the zip directory gives. A part kept is checked against its CRC (python-calamine
-    does not check it): a damaged file is refused rather than read as whatever its bytes inflate to."""
+    inflated whole to the size the zip directory gives. A part kept is checked against its CRC (python-calamine's
+    zip reader checks it only when it reads a part to its end, and calamine stops after </sheetData>): a damaged
+    file is refused rather than read as whatever its bytes inflate to."""
 
     def __init__(self, path: Path, infos: list[zipfile.ZipInfo]):
         self.path = path

@@ -83,9 +83,8 @@ def member_chunks(z: zipfile.ZipFile, fh: BinaryIO, info: zipfile.ZipInfo, size:
     """A member of the zip ``z`` (opened on the file ``fh``) inflated, in chunks of at most ``size`` bytes.
 
     A stored or deflated member is read straight from ``fh`` after its local header and inflated here (with
-    ISA-L when installed); its CRC is not checked: the limits scan needs sizes and cell positions only, and when
-    its check failed it let the member through to the reader anyway (python-calamine does not check a
-    worksheet's CRC either; openpyxl does). Anything else (encrypted, another compression method) goes through
+    ISA-L when installed); its CRC is not checked here: the limits scan checks those it keeps for the reader
+    (:data:`crc32`), and needs nothing but sizes and cell positions of the others. Anything else (encrypted, another compression method) goes through
     zipfile. A damaged member raises zipfile.BadZipFile, EOFError (truncated), OSError or one of
     :data:`INFLATE_ERRORS`."""
     if info.flag_bits & 1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
