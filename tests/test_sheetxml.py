@@ -260,6 +260,11 @@ def test_sheetxml_gives_none_rather_than_guess():
         b'\xe4\xbb\xb6&quot;"/><numFmt numFmtId="165" formatCode="yyyy&quot;\xe5\xb9\xb4&quot;"/></numFmts>'
         b'<cellXfs count="4"><xf numFmtId="164"/><xf numFmtId="165"/><xf numFmtId="14"/><xf numFmtId="49"/>'
         b"</cellXfs></styleSheet>") == frozenset({0, 3})
+    # numFmt attributes in another order: no style is taken as plain (numbers with a style go to calamine)
+    assert sheetxml.plain_number_styles(
+        b'<styleSheet><numFmts count="1"><numFmt formatCode="0" numFmtId="164"/></numFmts>'
+        b'<cellXfs count="1"><xf numFmtId="0"/></cellXfs></styleSheet>') == frozenset()
+    assert sheetxml.plain_number_styles(b"<styleSheet><cellXfs><xf numFmtId=\"0\"/></styleSheet>") is None
 
 
 def test_a_damaged_sheet_is_left_to_calamine(small, tmp_path):

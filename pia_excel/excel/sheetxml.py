@@ -139,27 +139,28 @@ _DATE_TOKENS = re.compile(r"[dmhysegbaDMHYSEGBA\[]")
 
 def plain_number_styles(xml: bytes | None) -> frozenset[int] | None:
     """The cell formats (indexes of <cellXfs>) whose number format is plainly not a date, time or duration, so a
-    number in them is read as a float by every python-calamine version; None when styles.xml is not in the
-    common shape."""
+    number in them is read as a float by every python-calamine version (none when styles.xml is not in the
+    common shape: then only numbers without a style are read here); None when it is not well-formed XML, which
+    python-calamine refuses."""
     if xml is None:
         return frozenset()
     if b"<!" in xml or not _well_formed(xml):
         return None
     start, end = xml.find(b"<cellXfs"), xml.find(b"</cellXfs>")
     if start < 0 or end < start or xml.find(b"<cellXfs", start + 1) >= 0:
-        return None
+        return frozenset()
     formats = {}
     fmts_end = xml.find(b"</numFmts>")
     if fmts_end >= 0:
         block = xml[xml.find(b"<numFmts"):fmts_end]
         found = _NUMFMT.findall(block)
         if len(found) != block.count(b"<numFmt "):
-            return None
+            return frozenset()
         for fid, code in found:
             try:
                 formats[int(fid)] = _unescape(code.decode("utf-8")) or "["
             except UnicodeDecodeError:
-                return None
+                return frozenset()
     plain = set()
     for i, attrs in enumerate(_XF.findall(xml, start, end)):
         m = _NUMFMT_ID.search(attrs)
