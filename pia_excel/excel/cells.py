@@ -288,13 +288,14 @@ class WorkbookCells(SheetRows):
         targets = dict(relationships(rels))
         names: list[str] = []
         visible: dict[str, bool] = {}
-        for (name, rid), state in zip(sheet_ids(self.workbook_xml), sheet_states(self.workbook_xml)):
+        ids = sheet_ids(self.workbook_xml)
+        for (name, rid), state in zip(ids, sheet_states(self.workbook_xml)):
             if (name is None or "\ufffd" in name or rid not in targets or name in visible
                     or state not in (None, "visible", "hidden", "veryHidden")):
                 return None  # no name, one that is not UTF-8, no part, twice the same, a state calamine refuses
             names.append(name)
             visible[name] = state in (None, "visible")
-        self._parts = {name: targets[rid] for name, rid in sheet_ids(self.workbook_xml)}
+        self._parts = {name: targets[rid] for name, rid in ids}
         return names, visible
 
     def _open_book(self):
