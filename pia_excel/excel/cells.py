@@ -18,7 +18,7 @@ from typing import Any
 from ..errors import WorkbookError
 from . import sheetxml
 from .limits import check_part
-from .parts import relationships, sheet_ids, sheet_states, sheets_element
+from .parts import relationships, sheet_entries, sheet_ids, sheets_element
 
 _CELL = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 _REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!(\$?[A-Z]+\$?\d+(?::\$?[A-Z]+\$?\d+)?)$")
@@ -288,14 +288,14 @@ class WorkbookCells(SheetRows):
         targets = dict(relationships(rels))
         names: list[str] = []
         visible: dict[str, bool] = {}
-        ids = sheet_ids(self.workbook_xml)
-        for (name, rid), state in zip(ids, sheet_states(self.workbook_xml)):
+        entries = sheet_entries(self.workbook_xml)
+        for name, rid, state in entries:
             if (name is None or "\ufffd" in name or rid not in targets or name in visible
                     or state not in (None, "visible", "hidden", "veryHidden")):
                 return None  # no name, one that is not UTF-8, no part, twice the same, a state calamine refuses
             names.append(name)
             visible[name] = state in (None, "visible")
-        self._parts = {name: targets[rid] for name, rid in ids}
+        self._parts = {name: targets[rid] for name, rid, _ in entries}
         return names, visible
 
     def _open_book(self):

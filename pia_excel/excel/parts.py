@@ -19,7 +19,7 @@ try:  # ISA-L inflates ~4x faster than zlib (bench/README.md: the limits scan of
 except ImportError:  # pragma: no cover - python-isal is a dependency; zlib does the same, slower
     _inflater = zlib
 
-__all__ = ["sheets_element", "sheet_ids", "sheet_states", "relationships", "member_chunks", "crc32", "INFLATE_ERRORS"]
+__all__ = ["sheets_element", "sheet_ids", "sheet_entries", "relationships", "member_chunks", "crc32", "INFLATE_ERRORS"]
 
 #: what :func:`member_chunks` raises on a damaged member besides zipfile.BadZipFile, EOFError and OSError
 INFLATE_ERRORS: tuple[type[Exception], ...] = (zlib.error, _inflater.error)
@@ -46,25 +46,23 @@ def sheets_element(workbook_xml: bytes) -> bytes:
     return workbook_xml[start:end] if 0 <= start < end else workbook_xml
 
 
-def sheet_ids(workbook_xml: bytes) -> list[tuple[str | None, str | None]]:
-    """(title, relationship id) of each <sheet> element, in order; None for an attribute that is missing."""
+def sheet_entries(workbook_xml: bytes) -> list[tuple[str | None, str | None, str | None]]:
+    """(title, relationship id, state) of each <sheet> element, in order; None for an attribute that is missing
+    (the state is "hidden" or "veryHidden" when there is one)."""
     out = []
     for m in _SHEET_ELEMENT.finditer(sheets_element(workbook_xml)):
         attrs = m.group(1)
         name = _NAME_ATTR.search(attrs)
         rid = _RID_ATTR.search(attrs.replace(name.group(0), b"") if name else attrs)
-        out.append((_text(name.group(1)) if name else None, _text(rid.group(1)) if rid else None))
+        state = _STATE_ATTR.search(attrs)
+        out.append((_text(name.group(1)) if name else None, _text(rid.group(1)) if rid else None,
+                    _text(state.group(1)) if state else None))
     return out
 
 
-def sheet_states(workbook_xml: bytes) -> list[str | None]:
-    """The ``state`` attribute of each <sheet> element ("hidden", "veryHidden"; None when it has none), in the
-    order of :func:`sheet_ids`."""
-    out = []
-    for m in _SHEET_ELEMENT.finditer(sheets_element(workbook_xml)):
-        state = _STATE_ATTR.search(m.group(1))
-        out.append(_text(state.group(1)) if state else None)
-    return out
+def sheet_ids(workbook_xml: bytes) -> list[tuple[str | None, str | None]]:
+    """(title, relationship id) of each <sheet> element, in order; None for an attribute that is missing."""
+    return [(name, rid) for name, rid, _ in sheet_entries(workbook_xml)]
 
 
 def relationships(rels: bytes) -> list[tuple[str, str]]:
