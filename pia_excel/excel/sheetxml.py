@@ -109,7 +109,7 @@ def shared_strings(xml: bytes | None) -> list[str | None] | None:
             if "&" in raw or "_x" in raw or "\r" in raw or (not b and raw and (raw[0] in _EDGE or raw[-1] in _EDGE)):
                 raw = _text_node(bool(b), raw)
             out.append(raw)
-        return out if not _CONTROL.search(text) else [None if x is None or _CONTROL.search(x) else x for x in out]
+        return out  # (expat refused raw characters XML does not allow: only references are checked, above)
     items = _SI.findall(text)
     if len(items) != n:
         return None  # <si/>, <si attr="…">: calamine skips or reads these differently
@@ -177,23 +177,47 @@ def plain_number_styles(xml: bytes | None) -> frozenset[int] | None:
 #: a cell that holds a value, written backwards (the XML is searched reversed: searched forwards, every one of the
 #: ~20,000 empty cells of a 全項目 workbook would start a match attempt; backwards only "</c>" does): ``<c r="B2"
 #: s="5" t="s">`` then an optional <f> formula, then ``<v>…</v></c>``; anything else ending in "</c>" matches the
-#: empty last alternative
+#: empty last alternative. Groups: the value, the type, the style, the reference ("2B"), all reversed
 _VALUE = (rb'>v/<([^<>&]+)>v<(?:>f/<[^<>]*>[^<>]*f<|>/[^<>]*f<)?>(?:"(s|n|rts|b)"=t )?(?:"(\d{1,6})"=s )?'
-          rb'"(\d{1,7})([A-Z]{1,3})"=r c<')
+          rb'"(\d{1,7}[A-Z]{1,3})"=r c<')
 _CELL_REVERSED = re.compile(rb">c/<(?:" + _VALUE + rb"|())")
 #: the same, and an inline string of one text (``<c r="A1" s="5" t="inlineStr"><is><t>…</t></is></c>``, as
 #: openpyxl writes every string): tried when the first pattern finds a cell it does not take
 _CELL_OR_INLINE_REVERSED = re.compile(
     rb">c/<(?:" + _VALUE + rb'|>si/<>t/<([^<>]*)(>t<|>"evreserp"=ecaps:lmx t<)>si<>"rtSenilni"=t (?:"(\d{1,6})"=s )?'
-    rb'"(\d{1,7})([A-Z]{1,3})"=r c<|())')
+    rb'"(\d{1,7}[A-Z]{1,3})"=r c<|())')
 _NUMBER = re.compile(rb"-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d{1,3})?")
-_COLUMNS: dict[bytes, int] = {}
+#: reversed cell reference → 0-based (row, column), and reversed digits → int: the same few thousand recur in
+#: every workbook of a form; kept across workbooks, emptied when they grow past :data:`_CACHE_MAX`
+_PLACES: dict[bytes, tuple[int, int]] = {}
+_INTS: dict[bytes, int] = {}
+_CACHE_MAX = 200_000
 
 
-def _column(reversed_letters: bytes) -> int:
-    n = 0
-    for ch in reversed(reversed_letters):
-        n = n * 26 + ch - 64
+def _place(ref: bytes) -> tuple[int, int] | None:
+    """``b"21BA"`` (AB12 reversed) → (11, 27); None for row 0."""
+    i = 0
+    while ref[i] < 65:
+        i += 1
+    row = int(ref[i - 1::-1])
+    if row == 0:
+        return None
+    col = 0
+    for ch in ref[:i - 1:-1]:
+        col = col * 26 + ch - 64
+    if len(_PLACES) > _CACHE_MAX:
+        _PLACES.clear()
+    place = _PLACES[ref] = (row - 1, col - 1)
+    return place
+
+
+def _int(digits: bytes) -> int:
+    """Reversed decimal digits → their value; -1 when they are not digits."""
+    if not digits.isdigit():
+        return -1
+    if len(_INTS) > _CACHE_MAX:
+        _INTS.clear()
+    n = _INTS[digits] = int(digits[::-1])
     return n
 
 
@@ -220,50 +244,50 @@ def cell_grid(xml: bytes, strings: list[str | None], plain_styles: frozenset[int
         values = _values_or_inline(_CELL_OR_INLINE_REVERSED.findall(backwards), strings, plain_styles)
         if values is None:
             return None
-    last_row = last_col = 0
-    for row, col, _ in values:
-        if row > last_row:
-            last_row = row
-        if col > last_col:
-            last_col = col
-    grid = [[None] * last_col for _ in range(last_row)]
-    for row, col, x in reversed(values):  # in the order of the XML: of two cells at one place, the later counts
-        grid[row - 1][col - 1] = None if x == "" else x
+    places, xs = values
+    if not places:
+        return []
+    last_row = max(places)[0]
+    last_col = max([c for _, c in places])
+    grid = [[None] * (last_col + 1) for _ in range(last_row + 1)]
+    for (row, col), x in zip(reversed(places), reversed(xs)):  # in the order of the XML: of two cells at one
+        grid[row][col] = None if x == "" else x                 # place, the later counts
     return grid
 
 
 def _values(found: list[tuple], strings: list[str | None], plain_styles: frozenset[int]
-            ) -> list[tuple[int, int, Any]] | None:
-    """(row, column, value) of each cell :data:`_CELL_REVERSED` found (last first); None when one is not taken.
-    This loop runs for every cell that holds a value: a shared string is tried first, rows are parsed once."""
-    columns = _COLUMNS
-    rows: dict[bytes, int] = {}
-    values: list[tuple[int, int, Any]] = []
-    append = values.append
-    for v, t, s, r, c, _ in found:
+            ) -> tuple[list[tuple[int, int]], list[Any]] | None:
+    """The 0-based places and the values of the cells :data:`_CELL_REVERSED` found (last first); None when one is
+    not taken. This loop runs for every cell that holds a value: a shared string is tried first."""
+    places_of, ints = _PLACES, _INTS
+    n = len(strings)
+    places: list[tuple[int, int]] = []
+    xs: list[Any] = []
+    place_append, x_append = places.append, xs.append
+    for v, t, s, ref, _ in found:
         if t == b"s":
-            v = v[::-1]
-            if not v.isdigit() or int(v) >= len(strings):
+            i = ints.get(v)
+            if i is None:
+                i = _int(v)
+            if not 0 <= i < n:
                 return None
-            x = strings[int(v)]
+            x = strings[i]
             if x is None:
                 return None
-        elif not r:
+        elif not ref:
             return None  # a cell the pattern does not take
         else:
             x = _other_value(v, t, s, plain_styles)
             if x is None:
                 return None
-        row = rows.get(r)
-        if row is None:
-            row = rows[r] = int(r[::-1])
-            if row == 0:
+        place = places_of.get(ref)
+        if place is None:
+            place = _place(ref)
+            if place is None:
                 return None
-        col = columns.get(c)
-        if col is None:
-            col = columns[c] = _column(c)
-        append((row, col, x))
-    return values
+        place_append(place)
+        x_append(x)
+    return places, xs
 
 
 def _other_value(v: bytes, t: bytes, s: bytes, plain_styles: frozenset[int]) -> Any:
@@ -283,24 +307,27 @@ def _other_value(v: bytes, t: bytes, s: bytes, plain_styles: frozenset[int]) -> 
 
 
 def _values_or_inline(found: list[tuple], strings: list[str | None], plain_styles: frozenset[int]
-                      ) -> list[tuple[int, int, Any]] | None:
+                      ) -> tuple[list[tuple[int, int]], list[Any]] | None:
     """:func:`_values` for the matches of :data:`_CELL_OR_INLINE_REVERSED` (inline strings too)."""
-    values = []
-    for v, t, s, r, c, text, tag, inline_s, inline_r, inline_c, other in found:
-        if r:
-            cell = _values([(v, t, s, r, c, other)], strings, plain_styles)
+    places: list[tuple[int, int]] = []
+    xs: list[Any] = []
+    for v, t, s, ref, text, tag, inline_s, inline_ref, other in found:
+        if ref:
+            cell = _values([(v, t, s, ref, other)], strings, plain_styles)
             if cell is None:
                 return None
-            values += cell
+            places += cell[0]
+            xs += cell[1]
             continue
-        if not inline_r:
+        if not inline_ref:
             return None
         try:
             x = _text_node(tag != b">t<", text[::-1].decode("utf-8"))
         except UnicodeDecodeError:
             return None
-        row = int(inline_r[::-1])
-        if x is None or row == 0:
+        place = _PLACES.get(inline_ref) or _place(inline_ref)
+        if x is None or place is None:
             return None
-        values.append((row, _column(inline_c), x))
-    return values
+        places.append(place)
+        xs.append(x)
+    return places, xs
