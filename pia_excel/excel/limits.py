@@ -43,13 +43,12 @@ import contextlib
 import os
 import re
 import zipfile
-import zlib
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import BinaryIO, Iterator, NamedTuple
 
 from ..errors import WorkbookError
-from .parts import INFLATE_ERRORS, crc32, member_chunks, relationships, sheet_ids, sheets_element
+from .parts import INFLATE_ERRORS, crc32, member_chunks, read_member, relationships, sheet_ids, sheets_element
 
 __all__ = ["Limits", "PackageScan", "limits", "check_package", "check_package_skipping", "check_part"]
 
@@ -194,13 +193,14 @@ def _opened(path: Path) -> Iterator[tuple[zipfile.ZipFile | None, BinaryIO | Non
             yield z, fh
 
 
-def _skippable(z: zipfile.ZipFile, skip: frozenset[str]) -> tuple[dict[str, str], bytes | None]:
+def _skippable(z: zipfile.ZipFile, fh: BinaryIO, skip: frozenset[str]) -> tuple[dict[str, str], bytes | None]:
     """Title → worksheet part of the sheets of ``skip`` that are named plainly (see :func:`check_package_skipping`),
     anything unusual leaving the sheet checked; and xl/workbook.xml as read for it (None when unreadable)."""
     try:
-        workbook_xml = z.read("xl/workbook.xml")
-        rels = z.read("xl/_rels/workbook.xml.rels")
-    except (KeyError, zipfile.BadZipFile, zlib.error, OSError, ValueError, NotImplementedError, RuntimeError):
+        workbook_xml = read_member(z, fh, "xl/workbook.xml")
+        rels = read_member(z, fh, "xl/_rels/workbook.xml.rels")
+    except (KeyError, zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, RuntimeError
+            ) + INFLATE_ERRORS:
         return {}, None
     return _plainly_named(z, skip, sheets_element(workbook_xml), rels), workbook_xml
 
@@ -264,7 +264,7 @@ def _check(z: zipfile.ZipFile, fh: BinaryIO, path: Path, lim: Limits, skip: froz
     if len(sheets) > lim.max_sheets:
         raise _over(path, f"シートが {len(sheets):,} 枚あります", "PIA_EXCEL_MAX_SHEETS", lim.max_sheets)
     # the sizes are checked: workbook.xml and its rels can be read to find the sheets to leave out
-    unchecked, workbook_xml = _skippable(z, skip) if skip else ({}, None)
+    unchecked, workbook_xml = _skippable(z, fh, skip) if skip else ({}, None)
     skipped = set(unchecked.values())
     cells = 0
     formulas: set[str] = set()
