@@ -250,3 +250,64 @@ def test_member_chunks_inflate_as_zipfile_reads(tmp_path, size):
     with open(cut, "rb") as fh, zipfile.ZipFile(fh) as z:
         with pytest.raises((EOFError, zipfile.BadZipFile, *INFLATE_ERRORS)):
             b"".join(member_chunks(z, fh, z.getinfo(info.filename), size))
+
+
+def _cover_edit(tmp_path, name: str, cells: str) -> Path:
+    """The sample with ``cells`` (rows of <c> elements) added at the end of its cover sheet's <sheetData>."""
+    return hf._rewrite(hf.SAMPLE, tmp_path / name, lambda m, d: d.replace(
+        b"</sheetData>", cells.encode() + b"</sheetData>", 1) if m == hf.COVER else d)
+
+
+def test_the_reader_looks_for_far_cells_where_something_would_allocate_them(tmp_path):
+    """The reader takes values from the XML the scan kept (sheetxml), which makes rows only up to the last cell
+    holding a value: there the scan does not look for cells (the regex over every cell was ~1.3 ms per 全項目
+    workbook). An empty styled cell at XFD1048576 costs sheetxml nothing, and the document is read as it was; a
+    far cell holding a value is refused before any row is made. Opening for editing (openpyxl) and a sheet that
+    python-calamine reads are checked as before."""
+    empty_far = _cover_edit(tmp_path, "empty_far.xlsx", '<row r="1048576"><c r="XFD1048576" s="1"/></row>')
+    assert hf.COVER in check_package_skipping(empty_far, OWN_SHEETS, keep=True).deferred
+    from pia_excel import api
+
+    assert api.load(empty_far).doc == api.load(hf.SAMPLE).doc
+    with pytest.raises(WorkbookError, match="PIA_EXCEL_MAX_SHEET_CELLS"):
+        check_file(empty_far)  # openpyxl would make every cell of the range: refused when opening for editing
+    with pytest.raises(WorkbookError, match="PIA_EXCEL_MAX_SHEET_CELLS"):
+        check_package(empty_far)
+
+    # the same empty cell on a sheet sheetxml leaves to python-calamine (an error value): checked before calamine
+    calamine_far = _cover_edit(tmp_path, "calamine_far.xlsx",
+                               '<row r="99"><c r="A99" t="e"><v>#N/A</v></c></row>'
+                               '<row r="1048576"><c r="XFD1048576" s="1"/></row>')
+    with pytest.raises(WorkbookError, match="PIA_EXCEL_MAX_SHEET_CELLS") as e:
+        open_cells(calamine_far).grid("表紙")
+    assert str(calamine_far) in str(e.value)
+    with pytest.raises(WorkbookError, match="PIA_EXCEL_MAX_SHEET_CELLS"):
+        api.load(calamine_far)
+    near = _cover_edit(tmp_path, "calamine_near.xlsx", '<row r="99"><c r="A99" t="e"><v>#N/A</v></c></row>')
+    book = open_cells(near)
+    assert len(book.grid("表紙")) == 99 and "表紙" not in book._from_xml  # read by python-calamine
+
+
+def test_deferred_sheets_count_against_the_total_when_their_values_reach_far(tmp_path, monkeypatch):
+    """A sheet whose cells holding a value reach beyond A1:Z9999 counts in full against PIA_EXCEL_MAX_CELLS, as
+    when the scan looked at its cells."""
+    path = _cover_edit(tmp_path, "wide.xlsx", '<row r="20000"><c r="AZ20000" t="n"><v>1</v></c></row>')
+    book = open_cells(path)
+    assert len(book.grid("表紙")) == 20000  # 20,000 rows × 52 columns: under the sheet's limit
+    monkeypatch.setenv("PIA_EXCEL_MAX_CELLS", str(20000 * 52))
+    with pytest.raises(WorkbookError, match="PIA_EXCEL_MAX_CELLS"):
+        open_cells(path).grid("表紙")
+
+
+def test_a_formula_in_a_sheet_read_from_the_kept_xml_is_found(tmp_path):
+    """The scan does not look for formulas in the parts it defers; sheetxml meets every formula of a sheet it
+    reads, and an unread deferred part is searched when the formulas are asked for."""
+    path = _cover_edit(tmp_path, "f.xlsx", '<row r="99"><c r="A99"><f>1+1</f><v>2</v></c></row>')
+    scan = check_package_skipping(path, OWN_SHEETS, keep=True)
+    assert hf.COVER in scan.deferred and hf.COVER not in scan.formula_parts
+    book = open_cells(path)
+    book.grid("表紙")
+    assert hf.COVER in book.formula_parts
+    unread = open_cells(path)
+    assert hf.COVER in unread.formula_parts and "表紙" in unread.formula_sheets()
+    assert hf.COVER not in open_cells(hf.SAMPLE).formula_parts

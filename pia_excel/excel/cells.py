@@ -17,7 +17,7 @@ from typing import Any
 
 from ..errors import WorkbookError
 from . import sheetxml
-from .limits import check_part
+from .limits import COUNTED_AT_MOST, cells_over_total, check_cells, check_part, limits
 from .parts import relationships, sheet_entries, sheet_ids, sheets_element
 
 _CELL = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
@@ -253,6 +253,15 @@ class WorkbookCells(SheetRows):
         #: sheets whose package limits were not checked on opening (title → part, limits.check_package_skipping):
         #: checked when first parsed
         self.unchecked: dict[str, str] = {}
+        #: worksheet parts that hold a formula, as far as known (:attr:`formula_parts` completes it)
+        self._formulas: set[str] = set()
+        #: parts kept by the limits scan whose cells and formulas it left to this reader (part → its XML;
+        #: limits.PackageScan.deferred): a part's are looked for before python-calamine parses it
+        #: (limits.check_cells; sheetxml bounds the cells holding a value itself)
+        self.deferred: dict[str, bytes] = {}
+        #: the used ranges counted against the limit on all sheets (limits.PackageScan.cells), and the limits
+        self.cells_counted = 0
+        self._limits = None
         self._book = None
         #: inflated parts not parsed yet (member → XML), and the shared strings and plain number styles once parsed
         self._xml = parts if parts and CalamineWorkbook is not None else {}
@@ -353,6 +362,39 @@ class WorkbookCells(SheetRows):
             self._parts = sheet_parts(z, self.workbook_xml)
         return self._parts
 
+    @property
+    def formula_parts(self) -> frozenset[str]:
+        """The worksheet parts that hold a formula element (as found by the limits scan, by sheetxml, or looked
+        for now in the XML kept of a part not parsed yet)."""
+        for part in list(self.deferred):
+            self._check_deferred(part)
+        return frozenset(self._formulas)
+
+    @formula_parts.setter
+    def formula_parts(self, parts) -> None:
+        self._formulas = set(parts)
+
+    def _check_deferred(self, part: str) -> None:
+        """The limits scan's search of a part it kept and deferred (limits.check_cells): raise when its cells are
+        over a limit; note whether it holds a formula."""
+        cells, formula = check_cells(self.path, part, self.deferred[part], self._lim())
+        self._deferred_done(part, formula, cells)
+
+    def _deferred_done(self, part: str, formula: bool, cells: int) -> None:
+        del self.deferred[part]
+        if formula:
+            self._formulas.add(part)
+        if cells > COUNTED_AT_MOST:  # beyond what the scan counted for the sheet without looking at its cells:
+            lim = self._lim()        # counted again, in full
+            self.cells_counted += cells
+            if self.cells_counted > lim.max_cells:
+                raise cells_over_total(self.path, self.cells_counted, lim)
+
+    def _lim(self):
+        if self._limits is None:
+            self._limits = limits()
+        return self._limits
+
     def formula_sheets(self) -> list[str]:
         if not self.formula_parts:
             return []
@@ -392,6 +434,11 @@ class WorkbookCells(SheetRows):
                 self._from_xml.add(sheet)
                 self._grids[sheet] = g
                 return g
+            if self.deferred:
+                with zipfile.ZipFile(self.path) as z:
+                    part = self._sheet_parts(z).get(sheet)
+                if part in self.deferred:
+                    self._check_deferred(part)
             book = self._open_book()
             try:  # a sheet is parsed when first asked for: its XML errors come here, not when the file is opened
                 s = book.get_sheet_by_name(sheet)
@@ -404,16 +451,25 @@ class WorkbookCells(SheetRows):
         return g
 
     def _xml_grid(self, sheet: str) -> list[list[Any]] | None:
+        """The sheet's rows read by sheetxml from the XML the limits scan kept; None when it is to be read by
+        python-calamine (after the scan's search of a part it deferred)."""
         part = self._parts.get(sheet) if self._parts is not None else None
-        xml = self._xml.pop(part, None) if part is not None else None
+        xml = self._xml.get(part) if part is not None else None
         if xml is None:
             return None
         if self._strings is None:
             self._strings = sheetxml.shared_strings(self._xml.get("xl/sharedStrings.xml"))
             self._styles = sheetxml.plain_number_styles(self._xml.get("xl/styles.xml"))
+        del self._xml[part]
         if self._strings is None or self._styles is None:
             return None
-        return sheetxml.cell_grid(xml, self._strings, self._styles)
+        read = sheetxml.read_cells(xml, self._strings, self._styles, self._lim().max_sheet_cells)
+        if read is None:
+            return None
+        grid, formula = read
+        if part in self.deferred:
+            self._deferred_done(part, formula, len(grid) * len(grid[0]) if grid else 0)
+        return grid
 
     def _load(self, sheet: str) -> list[list[Any]]:
         if CalamineWorkbook is not None:
@@ -425,6 +481,7 @@ class WorkbookCells(SheetRows):
 
     def close(self) -> None:
         self._xml = {}
+        self.deferred = {}
         close = getattr(self._book, "close", None)
         if close is not None:
             close()

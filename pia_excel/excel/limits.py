@@ -50,7 +50,8 @@ from typing import BinaryIO, Iterator, NamedTuple
 from ..errors import WorkbookError
 from .parts import INFLATE_ERRORS, crc32, member_chunks, read_member, relationships, sheet_ids, sheets_element
 
-__all__ = ["Limits", "PackageScan", "limits", "check_package", "check_package_skipping", "check_part"]
+__all__ = ["Limits", "PackageScan", "limits", "check_package", "check_package_skipping", "check_part", "check_cells",
+           "cells_over_total"]
 
 _MIB = 1 << 20
 
@@ -98,6 +99,8 @@ _CELL_COL = re.compile(rb' r="([A-Z]{1,3})\d')
 _CELL_ROW = re.compile(rb' r="[A-Z]{1,3}(\d{1,7})"')
 #: the used range of a sheet whose cells all lie within A1:Z9999 when its <dimension> says nothing smaller
 _SMALL = (9999, 26)
+#: the most a sheet counts against ``PIA_EXCEL_MAX_CELLS`` when its cells were not looked for (only its <dimension>)
+COUNTED_AT_MOST = _SMALL[0] * _SMALL[1]
 _REF = re.compile(r"\$?([A-Z]{1,3})\$?(\d{1,7})$")
 
 
@@ -134,6 +137,12 @@ class PackageScan(NamedTuple):
     #: workbook's relationships as inflated by the scan
     #: (member → bytes; at most :data:`KEEP_BYTES` in all), for the reader's own cell parser (``sheetxml``)
     parts: dict[str, bytes] = {}
+    #: with ``keep``: the worksheet parts kept whose cells and formulas were not looked for (only their size and
+    #: <dimension> were checked): the reader runs :func:`check_cells` on one before anything but ``sheetxml``
+    #: parses it, and ``sheetxml`` bounds the cells holding a value itself; not in ``formula_parts`` either way
+    deferred: frozenset[str] = frozenset()
+    #: the used ranges of the sheets checked, in cells (as counted against ``PIA_EXCEL_MAX_CELLS``)
+    cells: int = 0
 
 
 def check_package(path: Path, lim: Limits | None = None) -> frozenset[str]:
@@ -269,20 +278,45 @@ def _check(z: zipfile.ZipFile, fh: BinaryIO, path: Path, lim: Limits, skip: froz
     cells = 0
     formulas: set[str] = set()
     kept = _Kept(path, infos) if keep else None
+    deferred: set[str] = set()
     for info in sheets:
         if info.filename in skipped:
             continue
         chunks = kept.start(info) if kept is not None else None
-        cells += _stream(z, fh, info, path, lim, info.filename, formulas, chunks)
-        if cells > lim.max_cells:
-            raise _over(path, f"シートの使用範囲が合計 {cells:,} セルを超えます", "PIA_EXCEL_MAX_CELLS", lim.max_cells)
-        if kept is not None:
+        # a part kept for the reader: its cells and formulas are looked for in the XML kept (check_cells), and
+        # only if something other than sheetxml parses it (sheetxml reads cells holding a value, and bounds them)
+        later = chunks is not None
+        n = _stream(z, fh, info, path, lim, info.filename, formulas, chunks, look=not later)
+        if later:
             kept.done(info, chunks)
+            if info.filename in kept.parts:
+                deferred.add(info.filename)
+            else:  # damaged or cut short: not kept after all, so checked now
+                n = _stream(z, fh, info, path, lim, info.filename, formulas)
+        cells += n
+        if cells > lim.max_cells:
+            raise cells_over_total(path, cells, lim)
     for info in others:
         chunks = kept.start(info)
         _stream(z, fh, info, path, lim, None, None, chunks)
         kept.done(info, chunks)
-    return PackageScan(frozenset(formulas), unchecked, workbook_xml, kept.parts if kept is not None else {})
+    return PackageScan(frozenset(formulas), unchecked, workbook_xml, kept.parts if kept is not None else {},
+                       frozenset(deferred), cells)
+
+
+def cells_over_total(path: Path, cells: int, lim: Limits) -> WorkbookError:
+    """The error for a workbook whose sheets' used ranges total more than ``PIA_EXCEL_MAX_CELLS``."""
+    return _over(path, f"シートの使用範囲が合計 {cells:,} セルを超えます", "PIA_EXCEL_MAX_CELLS", lim.max_cells)
+
+
+def check_cells(path: Path, part: str, xml: bytes, lim: Limits | None = None) -> tuple[int, bool]:
+    """The search :func:`check_package` makes in a worksheet part, on one the scan kept and deferred
+    (:attr:`PackageScan.deferred`): raise when its cells lie beyond the limit; otherwise return its used range
+    from A1 in cells (as counted against ``PIA_EXCEL_MAX_CELLS``) and whether it holds a formula element."""
+    lim = lim or limits()
+    cells = _Cells(path, part, lim, set())
+    cells.feed(xml)
+    return cells.count(), bool(cells.formulas)
 
 
 class _Kept:
@@ -316,23 +350,18 @@ class _Kept:
 
 
 def _stream(z: zipfile.ZipFile, fh: BinaryIO, info: zipfile.ZipInfo, path: Path, lim: Limits, sheet: str | None,
-            formulas: set[str] | None = None, chunks: list | None = None) -> int:
+            formulas: set[str] | None = None, chunks: list | None = None, *, look: bool = True) -> int:
     """Inflate one member chunk by chunk (never more than its limit); for a worksheet, return its used range from
     A1 in cells (the larger of its <dimension> and the cells present) and raise when it is over the limit, and add
     its name to ``formulas`` when it holds a formula element. The chunks are appended to ``chunks`` when given,
-    and None after them when the member is damaged.
+    and None after them when the member is damaged. Without ``look``, a worksheet's cells and formulas are not
+    looked for (:func:`check_cells` does it later): its used range is what its <dimension> says, at most A1:Z9999.
 
     Cells and formulas are looked for inside <sheetData> only, where every reader takes them from (the conditional
     formats, merges and validations after it are a third of a form sheet's XML); a sheet whose elements have a
     namespace prefix is searched whole."""
-    rows = cols = 0
-    dim = _SMALL
-    exact = False
     seen = 0
-    tail = b""
-    first = True
-    plain = True
-    inside = True  # in a <sheetData> element, or before the first one: searched
+    cells = _Cells(path, sheet, lim, formulas if formulas is not None else set(), look) if sheet is not None else None
     try:
         for chunk in member_chunks(z, fh, info, _CHUNK):
             seen += len(chunk)
@@ -341,36 +370,60 @@ def _stream(z: zipfile.ZipFile, fh: BinaryIO, info: zipfile.ZipInfo, path: Path,
                             "PIA_EXCEL_MAX_PART_BYTES", lim.max_part_bytes)
             if chunks is not None:
                 chunks.append(chunk)
-            if sheet is None:
-                continue
-            data = tail + chunk
-            if first:
-                first = False
-                plain = data.find(b"<worksheet", 0, 65536) >= 0  # else its elements have a namespace prefix (rare)
-                m = _DIMENSION.search(data, 0, 65536)
-                ext = _extent(m.group(1).decode("ascii", "replace")) if m else None
-                if ext:
-                    _check_sheet(path, sheet, ext[0], ext[1], lim, "dimension")
-                    dim = (min(ext[0], _SMALL[0]), min(ext[1], _SMALL[1]))
-            span, inside = _sheet_data(data, inside) if plain else ((0, len(data)), True)
-            if span is not None:
-                start, stop = span
-                if formulas is not None and info.filename not in formulas and (
-                        data.find(b"</f>", start, stop) >= 0 if plain else
-                        _PREFIXED_F.search(data, start, stop) is not None):
-                    formulas.add(info.filename)
-                if exact or _OUTLIER.search(data, start, stop):
-                    exact = True
-                    cols = max(cols, max(map(_col, set(_CELL_COL.findall(data, start, stop))), default=0))
-                    rows = max(rows, max(map(int, set(_CELL_ROW.findall(data, start, stop))), default=0))
-                    _check_sheet(path, sheet, rows, cols, lim, "cells")
-            cut = data.rfind(b"<", max(0, len(data) - 256))
-            tail = data[cut:] if cut >= 0 else b""
+            if cells is not None:
+                cells.feed(chunk)
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, RuntimeError) + INFLATE_ERRORS:
         if chunks is not None:
             chunks.append(None)
         return 0  # a truncated or damaged member, an unknown compression: left to the reader
-    return rows * cols if exact else dim[0] * dim[1]
+    return cells.count() if cells is not None else 0
+
+
+class _Cells:
+    """The <dimension>, cells and formulas of one worksheet part, fed chunk by chunk (:func:`_stream`) or whole
+    (:func:`check_cells`); raises when its used range is over the limit. ``part`` names it in messages and in
+    ``formulas``; without ``look``, only its <dimension> is read."""
+
+    def __init__(self, path: Path, part: str, lim: Limits, formulas: set[str], look: bool = True):
+        self.path, self.part, self.lim, self.formulas, self.look = path, part, lim, formulas, look
+        self.rows = self.cols = 0
+        self.dim = _SMALL
+        self.exact = False
+        self.tail = b""
+        self.first = True
+        self.plain = True
+        self.inside = True  # in a <sheetData> element, or before the first one: searched
+
+    def count(self) -> int:
+        return self.rows * self.cols if self.exact else self.dim[0] * self.dim[1]
+
+    def feed(self, chunk: bytes) -> None:
+        data = self.tail + chunk if self.tail else chunk
+        path, part, lim = self.path, self.part, self.lim
+        if self.first:
+            self.first = False
+            self.plain = data.find(b"<worksheet", 0, 65536) >= 0  # else its elements have a namespace prefix (rare)
+            m = _DIMENSION.search(data, 0, 65536)
+            ext = _extent(m.group(1).decode("ascii", "replace")) if m else None
+            if ext:
+                _check_sheet(path, part, ext[0], ext[1], lim, "dimension")
+                self.dim = (min(ext[0], _SMALL[0]), min(ext[1], _SMALL[1]))
+        if not self.look:
+            return
+        span, self.inside = _sheet_data(data, self.inside) if self.plain else ((0, len(data)), True)
+        if span is not None:
+            start, stop = span
+            if part not in self.formulas and (
+                    data.find(b"</f>", start, stop) >= 0 if self.plain else
+                    _PREFIXED_F.search(data, start, stop) is not None):
+                self.formulas.add(part)
+            if self.exact or _OUTLIER.search(data, start, stop):
+                self.exact = True
+                self.cols = max(self.cols, max(map(_col, set(_CELL_COL.findall(data, start, stop))), default=0))
+                self.rows = max(self.rows, max(map(int, set(_CELL_ROW.findall(data, start, stop))), default=0))
+                _check_sheet(path, part, self.rows, self.cols, lim, "cells")
+        cut = data.rfind(b"<", max(0, len(data) - 256))
+        self.tail = data[cut:] if cut >= 0 else b""
 
 
 def _sheet_data(data: bytes, inside: bool) -> tuple[tuple[int, int] | None, bool]:

@@ -94,6 +94,8 @@ def open_cells(path: Path) -> WorkbookCells:
         raise _unreadable(path, e) from None
     book.formula_parts = scan.formula_parts
     book.unchecked = scan.unchecked
+    book.deferred = {part: scan.parts[part] for part in scan.deferred}
+    book.cells_counted = scan.cells
     return book
 
 

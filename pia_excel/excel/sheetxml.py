@@ -22,10 +22,11 @@ elements have none. A cell written inside a comment would be read; a prefixed ce
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 from typing import Any
 from xml.parsers import expat
 
-__all__ = ["shared_strings", "plain_number_styles", "cell_grid"]
+__all__ = ["shared_strings", "plain_number_styles", "cell_grid", "read_cells"]
 
 #: one shared string that is a single plain text (pia-excel's writer, XlsxWriter, LibreOffice for plain text)
 _PLAIN_SI = re.compile(r'<si><t>([^<]*)</t></si>|<si><t xml:space="preserve">([^<]*)</t></si>')
@@ -177,8 +178,9 @@ def plain_number_styles(xml: bytes | None) -> frozenset[int] | None:
 #: a cell that holds a value, written backwards (the XML is searched reversed: searched forwards, every one of the
 #: ~20,000 empty cells of a 全項目 workbook would start a match attempt; backwards only "</c>" does): ``<c r="B2"
 #: s="5" t="s">`` then an optional <f> formula, then ``<v>…</v></c>``; anything else ending in "</c>" matches the
-#: empty last alternative. Groups: the value, the type, the style, the reference ("2B"), all reversed
-_VALUE = (rb'>v/<([^<>&]+)>v<(?:>f/<[^<>]*>[^<>]*f<|>/[^<>]*f<)?>(?:"(s|n|rts|b)"=t )?(?:"(\d{1,6})"=s )?'
+#: empty last alternative. Groups: the value, its formula if any, the type, the style, the reference ("2B"), all
+#: reversed
+_VALUE = (rb'>v/<([^<>&]+)>v<(>f/<[^<>]*>[^<>]*f<|>/[^<>]*f<)?>(?:"(s|n|rts|b)"=t )?(?:"(\d{1,6})"=s )?'
           rb'"(\d{1,7}[A-Z]{1,3})"=r c<')
 _CELL_REVERSED = re.compile(rb">c/<(?:" + _VALUE + rb"|())")
 #: the same, and an inline string of one text (``<c r="A1" s="5" t="inlineStr"><is><t>…</t></is></c>``, as
@@ -225,12 +227,21 @@ def cell_grid(xml: bytes, strings: list[str | None], plain_styles: frozenset[int
     """Rows of values from A1 of a worksheet part, as python-calamine gives them but with None for every empty
     cell (an empty text included); None when the sheet is not in the shapes this reader takes (see the module
     docstring)."""
+    read = read_cells(xml, strings, plain_styles)
+    return read[0] if read is not None else None
+
+
+def read_cells(xml: bytes, strings: list[str | None], plain_styles: frozenset[int], max_cells: int | None = None
+               ) -> tuple[list[list[Any]], bool] | None:
+    """:func:`cell_grid`, and whether a cell holds a formula; None also when the rows × columns from A1 to the
+    last cell holding a value are more than ``max_cells`` (nothing that large is made: the caller's limits
+    check then tells)."""
     root = xml.find(b"<worksheet")
     if root < 0 or xml.find(b"<!", 0, root) >= 0:
         return None  # a prefixed root, a DOCTYPE
     start = xml.find(b"<sheetData>", root)
     if start < 0:
-        return [] if xml.find(b"<sheetData/>", root) >= 0 else None
+        return ([], False) if xml.find(b"<sheetData/>", root) >= 0 else None
     try:
         xml[:start].decode("utf-8")  # what calamine parses before the cells (after them it reads nothing)
     except UnicodeDecodeError:
@@ -244,27 +255,30 @@ def cell_grid(xml: bytes, strings: list[str | None], plain_styles: frozenset[int
         values = _values_or_inline(_CELL_OR_INLINE_REVERSED.findall(backwards), strings, plain_styles)
         if values is None:
             return None
-    places, xs = values
+    places, xs, formulas = values
     if not places:
-        return []
+        return [], formulas
     last_row = max(places)[0]
     last_col = max([c for _, c in places])
+    if max_cells is not None and (last_row + 1) * (last_col + 1) > max_cells:
+        return None
     grid = [[None] * (last_col + 1) for _ in range(last_row + 1)]
     for (row, col), x in zip(reversed(places), reversed(xs)):  # in the order of the XML: of two cells at one
         grid[row][col] = None if x == "" else x                 # place, the later counts
-    return grid
+    return grid, formulas
 
 
 def _values(found: list[tuple], strings: list[str | None], plain_styles: frozenset[int]
-            ) -> tuple[list[tuple[int, int]], list[Any]] | None:
-    """The 0-based places and the values of the cells :data:`_CELL_REVERSED` found (last first); None when one is
-    not taken. This loop runs for every cell that holds a value: a shared string is tried first."""
+            ) -> tuple[list[tuple[int, int]], list[Any], bool] | None:
+    """The 0-based places and the values of the cells :data:`_CELL_REVERSED` found (last first), and whether one
+    has a formula; None when one is not taken. This loop runs for every cell that holds a value: a shared string
+    is tried first."""
     places_of, ints = _PLACES, _INTS
     n = len(strings)
     places: list[tuple[int, int]] = []
     xs: list[Any] = []
     place_append, x_append = places.append, xs.append
-    for v, t, s, ref, _ in found:
+    for v, _, t, s, ref, _ in found:
         if t == b"s":
             i = ints.get(v)
             if i is None:
@@ -287,7 +301,7 @@ def _values(found: list[tuple], strings: list[str | None], plain_styles: frozens
                 return None
         place_append(place)
         x_append(x)
-    return places, xs
+    return places, xs, any(map(itemgetter(1), found))
 
 
 def _other_value(v: bytes, t: bytes, s: bytes, plain_styles: frozenset[int]) -> Any:
@@ -307,17 +321,19 @@ def _other_value(v: bytes, t: bytes, s: bytes, plain_styles: frozenset[int]) -> 
 
 
 def _values_or_inline(found: list[tuple], strings: list[str | None], plain_styles: frozenset[int]
-                      ) -> tuple[list[tuple[int, int]], list[Any]] | None:
+                      ) -> tuple[list[tuple[int, int]], list[Any], bool] | None:
     """:func:`_values` for the matches of :data:`_CELL_OR_INLINE_REVERSED` (inline strings too)."""
     places: list[tuple[int, int]] = []
     xs: list[Any] = []
-    for v, t, s, ref, text, tag, inline_s, inline_ref, other in found:
+    formulas = False
+    for v, f, t, s, ref, text, tag, inline_s, inline_ref, other in found:
         if ref:
-            cell = _values([(v, t, s, ref, other)], strings, plain_styles)
+            cell = _values([(v, f, t, s, ref, other)], strings, plain_styles)
             if cell is None:
                 return None
             places += cell[0]
             xs += cell[1]
+            formulas = formulas or cell[2]
             continue
         if not inline_ref:
             return None
@@ -330,4 +346,4 @@ def _values_or_inline(found: list[tuple], strings: list[str | None], plain_style
             return None
         places.append(place)
         xs.append(x)
-    return places, xs
+    return places, xs, formulas
