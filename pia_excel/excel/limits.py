@@ -31,7 +31,13 @@ every sheet) checks them all.
 
 For the reader, the scan also keeps what it inflated (``keep``: the sheets, shared strings, styles and
 relationships, up to :data:`KEEP_BYTES`), each checked against its zip CRC, so that the reader takes the values
-from that XML (``sheetxml``) instead of inflating and parsing every sheet again with python-calamine.
+from that XML (``sheetxml``) instead of inflating and parsing every sheet again with python-calamine. In a sheet
+it keeps, the scan checks the size and the <dimension> but does not look for cells or formulas
+(:attr:`PackageScan.deferred`; the regex over every cell was a twentieth of reading a 全項目 workbook): sheetxml
+makes rows only up to the last cell holding a value and refuses more than ``PIA_EXCEL_MAX_SHEET_CELLS`` of them,
+and the reader runs the scan's search (:func:`check_cells`) before python-calamine parses such a sheet. So an
+empty cell far away in a sheet sheetxml reads is no longer refused by the reader, which never makes it; opening
+for editing checks every sheet as before.
 
 Real workbooks are far below: the 99-file workbook (6.5 MB) unpacks to 57 MB in 313 members (its largest,
 workbook.xml with the defined names, 13 MB; the most compressed, 35:1), has 305 sheets, and its used ranges total

@@ -5,6 +5,10 @@ slots included, and builds a Python object for each of them (~14 ms per workbook
 limits scan has already inflated each sheet (``limits.PackageScan.parts``); here the few thousand cells that hold
 a value are taken from that XML with one regular expression, and the grid is built with None for empty cells.
 
+:func:`read_cells` also says whether a cell holds a formula and refuses (None) a sheet whose cells holding a
+value span more than a given number of cells: the limits scan does not look for cells in the sheets it keeps
+(``limits.PackageScan.deferred``), as this reader makes rows only up to the last cell holding a value.
+
 This reader is strict on purpose: it gives exactly what python-calamine gives (rows from A1, numbers as float,
 shared strings with phonetic runs left out, the used range bounded by the cells that hold a value) or None, and
 then python-calamine reads that sheet. None is given for anything outside the common shapes: a valued cell
