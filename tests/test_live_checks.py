@@ -36,6 +36,17 @@ def _python_results(path: Path) -> set:
     return {(f.code, f.sheet, f.cell) for f in validate(api.load(path).doc, codes=live.LIVE_CODES).findings}
 
 
+def _start(fixture: str, tmp_path: Path):
+    """A fixture written as a workbook: (document, workbook, layout, what its formulas flag as LibreOffice
+    recalculates it, the counts on its チェック sheet); what the formulas flag is checked equal to validate's."""
+    doc = api.load(FIXTURES / f"{fixture}.json").doc
+    src = tmp_path / f"{fixture}.xlsx"
+    write_workbook(doc, src)
+    before, counts = _live_results(src, tmp_path / "lo0")
+    assert before == _python_results(src)
+    return doc, src, L.layout_of(doc), before, counts
+
+
 def _typed_steps(wb, steps, tmp_path: Path, recalculated=None):
     """Type each step's edits ({(sheet, cell): value}) into the open workbook ``wb``, save it, have LibreOffice
     recalculate it and check the live results equal validate's; yields (live results, counts per check, the step's
@@ -97,12 +108,7 @@ def _cell(lay: L.Layout, title_start: str, pred) -> tuple[str, str]:
 
 @pytest.mark.libreoffice
 def test_checks_appear_when_the_user_types_a_violation_and_go_when_it_is_undone(tmp_path):
-    doc = api.load(FIXTURES / "kushiro_shuno_juten.json").doc
-    src = tmp_path / "kushiro.xlsx"
-    write_workbook(doc, src)
-    lay = L.layout_of(doc)
-    before, counts_before = _live_results(src, tmp_path / "lo0")
-    assert before == _python_results(src)
+    doc, src, lay, before, counts_before = _start("kushiro_shuno_juten", tmp_path)
     assert counts_before["R106"] == 4 and counts_before["R104"] == counts_before["R502"] == 0
 
     other = _cell(lay, "Ⅱ", lambda c: c.role == L.MARK_CELL and c.item.options[c.option - 1].label == "その他"
@@ -152,12 +158,7 @@ def test_itaku_blocks_written_under_itaku_shinai(tmp_path):
 def test_new_live_checks_appear_when_typed_and_go_when_undone(tmp_path):
     """R004, R101, R203, R204, R220, R231 on 釧路市's document (委託しない with Ⅲ-4 written, 接続しない(入手) ticked):
     typed in the workbook, recalculated by LibreOffice, each flags its cell as validate does; undone, they go."""
-    doc = api.load(FIXTURES / "kushiro_shuno_juten.json").doc
-    src = tmp_path / "kushiro.xlsx"
-    write_workbook(doc, src)
-    lay = L.layout_of(doc)
-    before, counts_before = _live_results(src, tmp_path / "lo0")
-    assert before == _python_results(src)
+    doc, src, lay, before, counts_before = _start("kushiro_shuno_juten", tmp_path)
     box = _cell(lay, "Ⅲ", lambda c: c.role == L.MARK_CELL and c.path == "III.III_4" and c.option == 1)
     assert ("R203", *box) in before and counts_before["R204"] == 6
 
@@ -234,13 +235,9 @@ def test_block_fields_and_details_after_answers_appear_when_typed_and_go_when_un
     """R102 and R103 on 足立区's document: a 委託事項 in use with its 委託内容 erased, a fifth 委託事項 begun with its
     name only, 再委託する without 許諾方法 / 再委託事項, 行っている without ユーザ認証の方法, and ④主な意見の内容 no longer
     saying "意見なし" (the 意見 and the なかった on two lines), so ⑤評価書への反映 is required."""
-    doc = api.load(FIXTURES / "adachi_jukijo_zenkomoku.json").doc
+    doc, src, lay, before, counts_before = _start("adachi_jukijo_zenkomoku", tmp_path)
     assert len(doc.files[0].II.itaku_jiko) == 4 and doc.VI.iken_naiyo == "意見なし" and not doc.VI.iken_hanei
-    src = tmp_path / "adachi.xlsx"
-    write_workbook(doc, src)
-    lay = L.layout_of(doc)
-    before, counts_before = _live_results(src, tmp_path / "lo0")
-    assert before == _python_results(src) and counts_before["R103"] == 0
+    assert counts_before["R103"] == 0
 
     def value(sheet: str, path: str) -> tuple[str, str]:
         return _cell(lay, sheet, lambda c: c.role == L.VALUE and c.path == path)
@@ -283,12 +280,8 @@ def test_no_opinions_read_alike(tmp_path, text):
 def test_ninzu_against_honnin_appears_when_typed_and_goes_when_undone(tmp_path):
     """R251 on 釧路市's document: Ⅰ ③対象人数 typed down to 1,000人以上1万人未満 no longer overlaps Ⅱ ②対象となる本人の数
     (10万人以上100万人未満); typed back, the check goes; a Ⅱ bracket overlapping the new one is not flagged."""
-    doc = api.load(FIXTURES / "kushiro_shuno_juten.json").doc
-    src = tmp_path / "kushiro.xlsx"
-    write_workbook(doc, src)
-    lay = L.layout_of(doc)
-    before, counts_before = _live_results(src, tmp_path / "lo0")
-    assert before == _python_results(src) and counts_before["R251"] == 0
+    doc, src, lay, before, counts_before = _start("kushiro_shuno_juten", tmp_path)
+    assert counts_before["R251"] == 0
     ninzu = _cell(lay, "Ⅰ", lambda c: c.role == L.VALUE and c.path == "I.taisho_ninzu")
     honnin = _cell(lay, "Ⅱ", lambda c: c.role == L.VALUE and c.path == "II.taisho_honnin_su")
     wb = load_workbook(src)
@@ -306,13 +299,9 @@ def test_count_beyond_slots_without_reference_appears_when_typed_and_goes_when_u
     """R209 on 世田谷区's document: 提供を行っている（27）件 with 20 提供先 and Ⅱ 備考 "提供先２１～２７は別紙のとおり";
     the 備考 erased and 委託する typed as (21) 件, both counts are flagged; a 別添 reference typed into a 委託事項
     clears the 委託 count only (a block's reference covers its group, the 備考's both); undone, they go."""
-    doc = api.load(FIXTURES / "setagaya_kokuho_zenkomoku.json").doc
+    doc, src, lay, before, counts_before = _start("setagaya_kokuho_zenkomoku", tmp_path)
     assert doc.files[0].II.II_7 and len(doc.files[0].II.teikyo_saki) == 20
-    src = tmp_path / "setagaya.xlsx"
-    write_workbook(doc, src)
-    lay = L.layout_of(doc)
-    before, counts_before = _live_results(src, tmp_path / "lo0")
-    assert before == _python_results(src) and counts_before["R209"] == 0
+    assert counts_before["R209"] == 0
 
     def value(path: str) -> tuple[str, str]:
         return _cell(lay, "Ⅱ", lambda c: c.role in (L.VALUE, L.COUNT) and c.path == path)
@@ -332,13 +321,9 @@ def test_count_beyond_slots_without_reference_appears_when_typed_and_goes_when_u
 def test_network_connection_appears_when_ticked_and_the_check_goes(tmp_path):
     """R222 on 釧路市's document (情報連携 実施する, no 情報提供ネットワークシステム ticked anywhere): a ✔ in a システム's
     box is no tick (still flagged), a ○ in a 提供先's 提供方法 is; removed again, the check is back."""
-    doc = api.load(FIXTURES / "kushiro_shuno_juten.json").doc
-    src = tmp_path / "kushiro.xlsx"
-    write_workbook(doc, src)
-    lay = L.layout_of(doc)
+    doc, src, lay, before, counts_before = _start("kushiro_shuno_juten", tmp_path)
     renkei = _cell(lay, "Ⅰ", lambda c: c.role == L.VALUE and c.path == "I.renkei_jisshi_umu")
-    before, counts_before = _live_results(src, tmp_path / "lo0")
-    assert before == _python_results(src) and ("R222", *renkei) in before and counts_before["R222"] == 1
+    assert ("R222", *renkei) in before and counts_before["R222"] == 1
     system = _cell(lay, "Ⅰ", lambda c: c.role == L.MARK_CELL and c.path == "I.systems[2].other_system_connections"
                    and c.option == 1)
     hoho = _cell(lay, "Ⅱ", lambda c: c.role == L.MARK_CELL and c.path == "II.teikyo_saki[3].teikyo_hoho"
@@ -408,13 +393,9 @@ def test_explained_details_read_alike(tmp_path, part):
 def test_negative_answer_with_its_detail_appears_when_typed_and_goes_when_undone(tmp_path):
     """R260 on 釧路市's document: ユーザ認証 typed as 行っていない over its written 具体的な管理方法 is flagged; the
     method replaced by an explanation ("…ため、ユーザ認証は行わない。") is not; undone, the check goes."""
-    doc = api.load(FIXTURES / "kushiro_shuno_juten.json").doc
+    doc, src, lay, before, counts_before = _start("kushiro_shuno_juten", tmp_path)
     assert doc.files[0].III.user_ninsho == "行っている" and doc.files[0].III.user_ninsho_hoho
-    src = tmp_path / "kushiro.xlsx"
-    write_workbook(doc, src)
-    lay = L.layout_of(doc)
-    before, counts_before = _live_results(src, tmp_path / "lo0")
-    assert before == _python_results(src) and counts_before["R260"] == 0
+    assert counts_before["R260"] == 0
     answer = _cell(lay, "Ⅲ", lambda c: c.role == L.VALUE and c.path == "III.user_ninsho")
     hoho = _cell(lay, "Ⅲ", lambda c: c.role == L.VALUE and c.path == "III.user_ninsho_hoho")
     wb = load_workbook(src)
@@ -440,13 +421,9 @@ def test_table_row_gaps_appear_when_typed_and_go_when_undone(tmp_path):
     """R602 on 釧路市's 変更箇所 (21 rows): row 1's 変更日 erased (no row above gives one), row 3's 項目 and 提出時期
     erased (項目 first; its 提出時期 continues row 2's), a new row 23 with 変更後の記載 only (its 変更日 and 提出時期
     continue the rows above, its 項目 is missing), a row 24 with a 提出時期 of spaces only (no content)."""
-    doc = api.load(FIXTURES / "kushiro_shuno_juten.json").doc
+    doc, src, lay, before, counts_before = _start("kushiro_shuno_juten", tmp_path)
     assert len(doc.annex2.henko_kasho) == 21
-    src = tmp_path / "kushiro.xlsx"
-    write_workbook(doc, src)
-    lay = L.layout_of(doc)
-    before, counts_before = _live_results(src, tmp_path / "lo0")
-    assert before == _python_results(src) and counts_before["R602"] == 0
+    assert counts_before["R602"] == 0
     date1, item3, timing3 = _table_cell(lay, 1, "date"), _table_cell(lay, 3, "item"), _table_cell(lay, 3, "timing")
     after23, item23, timing24 = _table_cell(lay, 23, "after"), _table_cell(lay, 23, "item"), _table_cell(lay, 24, "timing")
     edits = {date1: None, item3: "　", timing3: None, after23: "追記", timing24: "　"}
@@ -506,12 +483,8 @@ def test_dates_after_kohyo_appear_when_typed_and_go_when_undone(tmp_path):
     """R301 on 釧路市's document (公表日 令和7年2月25日): the 基礎項目評価 実施日 typed as 令和7年3月 (after it), two
     変更日 later than it (flagged once, at the first), a 変更日 of 令和7年2月 (maybe the same day: not flagged); the
     公表日 typed as an Excel date in 令和8年1月 (only the 令和９年 変更日 is later); undone, the checks go."""
-    doc = api.load(FIXTURES / "kushiro_shuno_juten.json").doc
-    src = tmp_path / "kushiro.xlsx"
-    write_workbook(doc, src)
-    lay = L.layout_of(doc)
-    before, counts_before = _live_results(src, tmp_path / "lo0")
-    assert before == _python_results(src) and counts_before["R301"] == 0
+    doc, src, lay, before, counts_before = _start("kushiro_shuno_juten", tmp_path)
+    assert counts_before["R301"] == 0
     kiso = _cell(lay, "Ⅴ", lambda c: c.role == L.VALUE and c.path == "V.kiso_jisshi_bi")
     kohyo = _cell(lay, "表紙", lambda c: c.role == L.VALUE and c.path == "cover.kohyo_bi")
     d3, d5, d9 = (_table_cell(lay, n, "date") for n in (3, 5, 9))
@@ -532,12 +505,7 @@ def test_reassessment_due_follows_todays_date(tmp_path):
     第三者点検 of the year before is earlier); the 実施日 a day older and the 第三者点検 the same day as an Excel date:
     the 実施日 is due once, at 基礎項目評価 (the first on a tie); undone, as before."""
     today = dt.date.today()
-    doc = api.load(FIXTURES / "kushiro_shuno_juten.json").doc
-    src = tmp_path / "kushiro.xlsx"
-    write_workbook(doc, src)
-    lay = L.layout_of(doc)
-    before, counts_before = _live_results(src, tmp_path / "lo0")
-    assert before == _python_results(src)
+    doc, src, lay, before, counts_before = _start("kushiro_shuno_juten", tmp_path)
     kohyo = _cell(lay, "表紙", lambda c: c.role == L.VALUE and c.path == "cover.kohyo_bi")
     kiso = _cell(lay, "Ⅴ", lambda c: c.role == L.VALUE and c.path == "V.kiso_jisshi_bi")
     dai = _cell(lay, "Ⅴ", lambda c: c.role == L.VALUE and c.path == "V.daisansha_jisshi_bi")
