@@ -288,6 +288,19 @@ def test_the_reader_looks_for_far_cells_where_something_would_allocate_them(tmp_
     assert len(book.grid("表紙")) == 99 and "表紙" not in book._from_xml  # read by python-calamine
 
 
+def test_without_python_calamine_the_far_cells_are_looked_for_before_openpyxl_reads(tmp_path, monkeypatch):
+    """Where python-calamine is not installed, openpyxl reads the sheets: the scan's search of the parts it left
+    to the reader runs before, as before python-calamine, so the same workbook is refused with either."""
+    from pia_excel.excel import cells
+
+    empty_far = _cover_edit(tmp_path, "empty_far.xlsx", '<row r="1048576"><c r="XFD1048576" s="1"/></row>')
+    monkeypatch.setattr(cells, "CalamineWorkbook", None)
+    assert open_cells(hf.SAMPLE).grid("表紙")  # the fallback reads
+    with pytest.raises(WorkbookError, match="PIA_EXCEL_MAX_SHEET_CELLS") as e:
+        open_cells(empty_far).grid("表紙")
+    assert str(empty_far) in str(e.value)
+
+
 def test_deferred_sheets_count_against_the_total_when_their_values_reach_far(tmp_path, monkeypatch):
     """A sheet whose cells holding a value reach beyond A1:Z9999 counts in full against PIA_EXCEL_MAX_CELLS, as
     when the scan looked at its cells."""

@@ -380,6 +380,15 @@ class WorkbookCells(SheetRows):
         cells, formula = check_cells(self.path, part, self.deferred[part], self._lim())
         self._deferred_done(part, formula, cells)
 
+    def _deferred_checked(self, sheet: str) -> None:
+        """Before a parser other than sheetxml reads ``sheet``: the limits scan's search of its part, if the scan
+        left it to this reader."""
+        if self.deferred:
+            with zipfile.ZipFile(self.path) as z:
+                part = self._sheet_parts(z).get(sheet)
+            if part in self.deferred:
+                self._check_deferred(part)
+
     def _deferred_done(self, part: str, formula: bool, cells: int) -> None:
         del self.deferred[part]
         if formula:
@@ -434,11 +443,7 @@ class WorkbookCells(SheetRows):
                 self._from_xml.add(sheet)
                 self._grids[sheet] = g
                 return g
-            if self.deferred:
-                with zipfile.ZipFile(self.path) as z:
-                    part = self._sheet_parts(z).get(sheet)
-                if part in self.deferred:
-                    self._check_deferred(part)
+            self._deferred_checked(sheet)
             book = self._open_book()
             try:  # a sheet is parsed when first asked for: its XML errors come here, not when the file is opened
                 s = book.get_sheet_by_name(sheet)
@@ -475,9 +480,10 @@ class WorkbookCells(SheetRows):
         if CalamineWorkbook is not None:
             g = self.grid(sheet)
             return g if sheet in self._from_xml else [[None if v == "" else v for v in row] for row in g]
-        self._limits_checked(sheet)  # pragma: no cover
-        ws = self._book[sheet]  # pragma: no cover
-        return [list(r) for r in ws.iter_rows(values_only=True)]  # pragma: no cover
+        self._limits_checked(sheet)
+        self._deferred_checked(sheet)  # as before python-calamine: either refuses the same workbooks
+        ws = self._book[sheet]
+        return [list(r) for r in ws.iter_rows(values_only=True)]
 
     def close(self) -> None:
         self._xml = {}
