@@ -35,7 +35,8 @@ from that XML (``sheetxml``) instead of inflating and parsing every sheet again 
 it keeps, the scan checks the size and the <dimension> but does not look for cells or formulas
 (:attr:`PackageScan.deferred`; the regex over every cell was a twentieth of reading a 全項目 workbook): sheetxml
 makes rows only up to the last cell holding a value and refuses more than ``PIA_EXCEL_MAX_SHEET_CELLS`` of them,
-and the reader runs the scan's search (:func:`check_cells`) before python-calamine parses such a sheet. So an
+and the reader runs the scan's search (:func:`check_cells`) before python-calamine (without it, openpyxl) parses
+such a sheet, and on the sheets it did not read when it looks for formulas. So an
 empty cell far away in a sheet sheetxml reads is no longer refused by the reader, which never makes it; opening
 for editing checks every sheet as before.
 
